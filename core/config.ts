@@ -1,0 +1,333 @@
+/**
+ * The one place that reads the environment. Every variable is declared once below with its schema,
+ * default, example and description; `.env.example` and the README table are checked against this list.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const positiveInt = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .positive('must be > 0');
+const positiveNumber = z.coerce.number({ error: 'must be a number' }).positive('must be > 0');
+const nonNegative = z.coerce.number({ error: 'must be a number' }).min(0, 'must be >= 0');
+
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const pairList = list.pipe(
+  z.array(z.string().regex(/^[A-Z0-9]{2,10}\/[A-Z0-9]{2,10}$/, 'pairs look like BTC/USDT, comma-separated')),
+);
+
+/** `v1:<base64 32 bytes>[,v2:<base64 32 bytes>...]`; the highest version encrypts, all versions decrypt. */
+const vaultKeyRing = z.string().transform((value, ctx) => {
+  const keys = new Map<number, Buffer>();
+  for (const part of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const m = /^v(\d{1,6}):([A-Za-z0-9+/=_-]+)$/.exec(part);
+    const key = m ? Buffer.from(m[2]!, 'base64') : undefined;
+    if (!m || !key || key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be v<N>:<base64 of 32 random bytes>, comma-separated' });
+      return z.NEVER;
+    }
+    keys.set(Number(m[1]), key);
+  }
+  if (keys.size === 0) {
+    ctx.addIssue({ code: 'custom', message: 'must hold at least one key' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+interface VarSpec<S extends z.ZodType> {
+  readonly schema: S;
+  readonly description: string;
+  readonly example: string;
+  /** Shown in docs; `undefined` means optional with no default. */
+  readonly default?: string;
+  /** Redacted from logs wherever its value appears. */
+  readonly secret?: boolean;
+}
+
+function v<S extends z.ZodType>(spec: VarSpec<S>): VarSpec<S> {
+  return spec;
+}
+
+export const ENV = {
+  DATABASE_URL: v({
+    schema: url(['postgresql:', 'postgres:']),
+    default: 'postgresql://postgres@127.0.0.1:5432/cryptopulse',
+    example: 'postgresql://cryptopulse:secret@db:5432/cryptopulse',
+    description: 'PostgreSQL connection URL.',
+    secret: true,
+  }),
+  REDIS_URL: v({
+    schema: url(['redis:', 'rediss:']),
+    default: 'redis://127.0.0.1:6379',
+    example: 'redis://redis:6379/0',
+    description: 'Redis connection URL (BullMQ queues, streams, caches, memory).',
+    secret: true,
+  }),
+  REDIS_PREFIX: v({
+    schema: z.string().regex(/^[a-z0-9_-]{0,32}$/i, 'letters, digits, _ or -, at most 32'),
+    default: '',
+    example: 'staging',
+    description: 'Namespace for every Redis key, queue and stream, so several installs can share one Redis.',
+  }),
+  OPENAI_API_KEY: v({
+    schema: z.string().min(1),
+    example: 'sk-...',
+    description: 'Enables the LLM agent. Without it the offline intent parser answers.',
+    secret: true,
+  }),
+  OPENAI_BASE_URL: v({
+    schema: url(['http:', 'https:']),
+    example: 'http://localhost:11434/v1',
+    description: 'Any OpenAI-compatible server (Ollama, vLLM, LM Studio, Gemini).',
+  }),
+  LLM_MODEL: v({
+    schema: z.string().min(1),
+    default: 'gpt-4o-mini',
+    example: 'llama3.1',
+    description: 'Model name.',
+  }),
+  TELEGRAM_BOT_TOKEN: v({
+    schema: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF...'),
+    example: '123456:ABC-DEF1234ghIkl',
+    description: 'Enables the Telegram bot (from @BotFather).',
+    secret: true,
+  }),
+  TELEGRAM_API_ROOT: v({
+    schema: url(['http:', 'https:']),
+    default: 'https://api.telegram.org',
+    example: 'http://localhost:8081',
+    description: 'Bot API server (a self-hosted one, or a test fake).',
+  }),
+  TELEGRAM_WEBHOOK_URL: v({
+    schema: url(['https:', 'http:']),
+    example: 'https://bot.example.com/telegram/webhook',
+    description: 'Switches Telegram from long polling to webhook mode at this public URL.',
+  }),
+  TELEGRAM_WEBHOOK_SECRET: v({
+    schema: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, '16-256 characters of A-Z a-z 0-9 _ -'),
+    example: 'a-long-random-string',
+    description: 'Checked against X-Telegram-Bot-Api-Secret-Token on every webhook call.',
+    secret: true,
+  }),
+  DISCORD_TOKEN: v({
+    schema: z.string().min(20),
+    example: 'MTA...',
+    description: 'Enables the Discord bot.',
+    secret: true,
+  }),
+  DISCORD_APP_ID: v({
+    schema: z.string().regex(/^\d{5,25}$/, 'must be a numeric id'),
+    example: '123456789012345678',
+    description: 'Discord application id.',
+  }),
+  DISCORD_API_BASE: v({
+    schema: url(['http:', 'https:']),
+    example: 'http://localhost:3001/api',
+    description: 'Discord REST base (tests, proxies). Default is Discord itself.',
+  }),
+  DISCORD_DEV_GUILD_ID: v({
+    schema: z.string().regex(/^\d{5,25}$/, 'must be a numeric id'),
+    example: '123456789012345678',
+    description: 'Register slash commands in this guild only (instant updates while developing).',
+  }),
+  EXCHANGE: v({
+    schema: z.string().regex(/^[a-z0-9]+$/, 'must be a ccxt exchange id such as kraken or binance, or sim'),
+    default: 'sim',
+    example: 'kraken',
+    description: 'Market data and live execution venue: any ccxt exchange id, or sim (simulated, offline).',
+  }),
+  EXCHANGE_API_BASE: v({
+    schema: url(['http:', 'https:']),
+    example: 'http://localhost:9000',
+    description: 'Points the ccxt exchange at another base URL (self-hosted proxies, tests).',
+  }),
+  TRADING_MODE: v({
+    schema: z.enum(['paper', 'live'], { error: 'must be paper or live' }),
+    default: 'paper',
+    example: 'paper',
+    description: 'Default mode for new users. Live also needs LIVE_TRADING_ENABLED and the user’s opt-in.',
+  }),
+  LIVE_TRADING_ENABLED: v({
+    schema: bool,
+    default: 'false',
+    example: 'false',
+    description: 'Operator switch: without it no order ever reaches a real exchange.',
+  }),
+  VAULT_KEY: v({
+    schema: vaultKeyRing,
+    example: 'v1:<output of: openssl rand -base64 32>',
+    description: 'Master key ring for exchange credentials (AES-256-GCM). Highest version encrypts.',
+    secret: true,
+  }),
+  CONFIRM_SECRET: v({
+    schema: z.string().min(32, 'must be at least 32 characters'),
+    example: '<output of: openssl rand -hex 32>',
+    description: 'Signs confirmation buttons. Generated and kept in Redis when unset.',
+    secret: true,
+  }),
+  SIGNAL_PAIRS: v({
+    schema: pairList,
+    default: 'BTC/USDT,ETH/USDT',
+    example: 'BTC/USDT,ETH/USDT,SOL/USDT',
+    description: 'Pairs the signal engine trades, comma-separated.',
+  }),
+  API_PORT: v({ schema: port, default: '8080', example: '8080', description: 'Port of the HTTP API.' }),
+  API_HOST: v({
+    schema: z.string().min(1),
+    default: '0.0.0.0',
+    example: '127.0.0.1',
+    description: 'Interface the HTTP API binds to.',
+  }),
+  CORS_ORIGINS: v({
+    schema: list,
+    default: '',
+    example: 'https://dashboard.example.com',
+    description: 'Origins allowed to call the API from a browser, comma-separated; empty allows none.',
+  }),
+  RATE_LIMIT_PER_MINUTE: v({
+    schema: positiveInt,
+    default: '60',
+    example: '120',
+    description: 'API requests per minute per client.',
+  }),
+  LOG_LEVEL: v({
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+    default: 'info',
+    example: 'debug',
+    description: 'Log level.',
+  }),
+  PAPER_START_BALANCE: v({
+    schema: positiveNumber,
+    default: '10000',
+    example: '25000',
+    description: 'USDT a new paper account starts with.',
+  }),
+  PAPER_FEE_RATE: v({
+    schema: nonNegative,
+    default: '0.001',
+    example: '0.00075',
+    description: 'Paper fee as a fraction of notional.',
+  }),
+  PAPER_SLIPPAGE_BPS: v({
+    schema: nonNegative,
+    default: '5',
+    example: '10',
+    description: 'Paper market-order slippage in basis points.',
+  }),
+  CONFIRM_TTL_SECONDS: v({
+    schema: positiveInt,
+    default: '120',
+    example: '60',
+    description: 'How long a proposal can be confirmed.',
+  }),
+  SHUTDOWN_TIMEOUT_MS: v({
+    schema: positiveInt,
+    default: '10000',
+    example: '10000',
+    description: 'How long a stop waits for in-flight work before it gives up.',
+  }),
+} as const;
+
+export type EnvName = keyof typeof ENV;
+type Parsed<K extends EnvName> = z.output<(typeof ENV)[K]['schema']>;
+type HasDefault<K extends EnvName> = (typeof ENV)[K] extends { default: string } ? K : never;
+export type Config = { readonly [K in EnvName as HasDefault<K>]: Parsed<K> } & {
+  readonly [K in Exclude<EnvName, HasDefault<EnvName>>]?: Parsed<K>;
+};
+
+export interface ConfigProblem {
+  readonly variable: EnvName;
+  readonly message: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'ERR_CONFIG';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+  }
+}
+
+/** Parses the environment; collects every problem before failing so one run shows them all. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [name, spec] of Object.entries(ENV) as [EnvName, VarSpec<z.ZodType>][]) {
+    const raw = env[name]?.trim();
+    const value = raw === undefined || raw === '' ? spec.default : raw;
+    if (value === undefined) continue;
+    const result = spec.schema.safeParse(value);
+    if (result.success) out[name] = result.data;
+    else {
+      const shown = spec.secret ? '' : ` (got "${value.length > 40 ? `${value.slice(0, 40)}…` : value}")`;
+      problems.push({
+        variable: name,
+        message: `${result.error.issues[0]?.message ?? 'is invalid'}${shown}`,
+      });
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out as Config;
+}
+
+/** Plain values of secret variables, for the log redactor. */
+export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (Object.entries(ENV) as [EnvName, VarSpec<z.ZodType>][])
+    .filter(([, spec]) => spec.secret)
+    .flatMap(([name]) => {
+      const value = env[name]?.trim();
+      if (!value || value.length < 8) return [];
+      // URLs are only secret in their password part.
+      if (/^[a-z]+:\/\//.test(value)) {
+        try {
+          const pw = decodeURIComponent(new URL(value).password);
+          return pw.length >= 4 ? [pw] : [];
+        } catch {
+          return [];
+        }
+      }
+      return value.split(',').map((part) => part.replace(/^v\d+:/, ''));
+    });
+}
+
+export function envDocs(): { name: EnvName; default: string; example: string; description: string }[] {
+  return (Object.entries(ENV) as [EnvName, VarSpec<z.ZodType>][]).map(([name, spec]) => ({
+    name,
+    default: spec.default ?? '',
+    example: spec.example,
+    description: spec.description,
+  }));
+}

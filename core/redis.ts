@@ -1,0 +1,43 @@
+/**
+ * One Redis connection factory. Connections are BullMQ-compatible (no per-request retry limit, so a
+ * blocked worker command survives a Redis restart). Keys are namespaced by REDIS_PREFIX through
+ * `RedisKeys` rather than ioredis' keyPrefix, which BullMQ does not support.
+ */
+import { Redis } from 'ioredis';
+
+export type { Redis };
+
+export interface RedisFactoryOptions {
+  readonly url: string;
+  readonly name: string;
+  /** Fail fast (commands error while disconnected) instead of queueing; for health checks and CLIs. */
+  readonly failFast?: boolean;
+}
+
+export function createRedis({ url, name, failFast = false }: RedisFactoryOptions): Redis {
+  return new Redis(url, {
+    connectionName: `cryptopulse:${name}`,
+    maxRetriesPerRequest: failFast ? 1 : null,
+    enableOfflineQueue: !failFast,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
+    lazyConnect: false,
+  });
+}
+
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  key(...parts: readonly (string | number)[]): string {
+    return (this.prefix ? [this.prefix, ...parts] : ['cp', ...parts]).join(':');
+  }
+
+  /** The prefix BullMQ puts before every queue key. */
+  get bullPrefix(): string {
+    return this.prefix ? `${this.prefix}:bull` : 'bull';
+  }
+
+  /** Stream names are public contract (BRIEF 7): exact unless the operator chose a namespace. */
+  stream(name: 'signals:paper' | 'signals:live' | 'pnl:equity'): string {
+    return this.prefix ? `${this.prefix}:${name}` : name;
+  }
+}

@@ -1,0 +1,8 @@
+import { defineConfig } from 'prisma/config';
+
+// Only `prisma generate` and `prisma migrate deploy` read this; the app reads DATABASE_URL through core/config.
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/cryptopulse' },
+});
