@@ -1,0 +1,297 @@
+/**
+ * The narrow interfaces the agent needs from the rest of the system. The agent core depends only on
+ * these; `bindings.ts` adapts the real modules (core/market, core/trading, core/identity, charts/) to
+ * them. A port that is absent means the service is not built or not enabled: commands that need it
+ * answer "not available yet" instead of failing.
+ *
+ * Every method throws `AppError` with a code from core/errors.ts on failure; the agent maps codes to
+ * user text once.
+ */
+import type { Candle, Timeframe } from '../market/types.ts';
+
+export type ChatPlatform = 'discord' | 'telegram' | 'console';
+export type ChatKind = 'dm' | 'group' | 'channel';
+export type Side = 'buy' | 'sell';
+export type TradingMode = 'paper' | 'live';
+
+/** Who is acting and where: every per-user port call carries it (ownership, notifications, audit). */
+export interface Actor {
+  readonly userId: string;
+  readonly platform: ChatPlatform;
+  readonly chatId: string;
+  readonly chatKind: ChatKind;
+}
+
+// ---------------------------------------------------------------- market
+
+export interface Ticker {
+  /** Unified pair, e.g. "BTC/USDT". */
+  readonly symbol: string;
+  readonly last: number;
+  readonly bid?: number;
+  readonly ask?: number;
+  /** Percent change over 24 h, e.g. -1.8. */
+  readonly change24hPct?: number;
+  readonly high24h?: number;
+  readonly low24h?: number;
+  /** Epoch ms of the quote. */
+  readonly at: number;
+  readonly exchange: string;
+}
+
+export interface MarketPort {
+  /** The venue name shown to users ("sim", "kraken"). */
+  readonly exchange: string;
+  /** "eth", "ETH", "eth-usdt", "ETHUSDT" → "ETH/USDT". Throws ERR_UNKNOWN_SYMBOL. */
+  resolveSymbol(input: string): Promise<string>;
+  price(symbol: string): Promise<Ticker>;
+  /** Closed and current candles, oldest first, at most `limit`. */
+  candles(symbol: string, timeframe: Timeframe, limit: number): Promise<readonly Candle[]>;
+}
+
+// ---------------------------------------------------------------- trading
+
+/** How much to trade: coins of the base asset, money in the quote asset, or a percent of the holding. */
+export type OrderAmount =
+  | { readonly unit: 'base'; readonly value: number }
+  | { readonly unit: 'quote'; readonly value: number }
+  | { readonly unit: 'percent'; readonly value: number };
+
+export type TriggerDirection = 'above' | 'below';
+
+export interface OrderTrigger {
+  readonly direction: TriggerDirection;
+  readonly price: number;
+}
+
+export interface OrderRequest {
+  readonly symbol: string;
+  readonly side: Side;
+  readonly amount: OrderAmount;
+  readonly type: 'market' | 'limit';
+  readonly limitPrice?: number;
+  /** Conditional order: waits until the price crosses the trigger. */
+  readonly trigger?: OrderTrigger;
+}
+
+/** A proposed order: nothing is queued until the owner confirms with `handle`. */
+export interface Proposal {
+  readonly orderId: string;
+  /** Opaque, short enough for a Telegram callback_data (≤ 60 bytes). */
+  readonly handle: string;
+  readonly ownerUserId: string;
+  readonly mode: TradingMode;
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly type: 'market' | 'limit';
+  /** Base-asset quantity. */
+  readonly amount: number;
+  readonly quotedPrice: number;
+  readonly notional: number;
+  readonly estimatedFee: number;
+  readonly quoteCurrency: string;
+  readonly limitPrice?: number;
+  readonly trigger?: OrderTrigger;
+  readonly expiresAt: Date;
+  /** Risk numbers shown on the card, e.g. "Max per order: 1,000 USDT". */
+  readonly riskNotes: readonly string[];
+}
+
+export type OrderStatus =
+  | 'PROPOSED'
+  | 'CONFIRMED'
+  | 'QUEUED'
+  | 'SUBMITTED'
+  | 'FILLED'
+  | 'PARTIALLY_FILLED'
+  | 'REJECTED'
+  | 'FAILED'
+  | 'CANCELLED'
+  | 'EXPIRED';
+
+export interface OrderView {
+  readonly id: string;
+  readonly mode: TradingMode;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly type: 'market' | 'limit';
+  readonly status: OrderStatus;
+  readonly amount: number;
+  readonly filledAmount: number;
+  readonly avgFillPrice?: number;
+  readonly limitPrice?: number;
+  readonly trigger?: OrderTrigger;
+  readonly createdAt: Date;
+  readonly error?: string;
+}
+
+export interface Holding {
+  readonly asset: string;
+  readonly quantity: number;
+  /** Value in the portfolio's quote currency, when a price is known. */
+  readonly value?: number;
+  readonly avgEntry?: number;
+  readonly unrealizedPnl?: number;
+}
+
+export interface Portfolio {
+  readonly mode: TradingMode;
+  readonly quoteCurrency: string;
+  readonly totalValue: number;
+  readonly holdings: readonly Holding[];
+}
+
+export type PnlPeriod = 'day' | 'week' | 'month' | 'all';
+
+export interface PnlReport {
+  readonly mode: TradingMode;
+  readonly period: PnlPeriod;
+  readonly quoteCurrency: string;
+  readonly realized: number;
+  readonly unrealized: number;
+  readonly fees: number;
+  readonly trades: number;
+}
+
+export interface AlertRequest {
+  readonly symbol: string;
+  readonly direction: TriggerDirection;
+  readonly price: number;
+  readonly note?: string;
+}
+
+export interface AlertView {
+  readonly id: string;
+  readonly symbol: string;
+  readonly direction: TriggerDirection;
+  readonly price: number;
+  readonly status: 'ACTIVE' | 'FIRED' | 'CANCELLED' | 'EXPIRED';
+}
+
+export interface TradingPort {
+  /** Risk-checked proposal in PROPOSED state; never queues anything. */
+  propose(actor: Actor, request: OrderRequest): Promise<Proposal>;
+  /** The owner's confirmation. MUST reject anyone else with ERR_NOT_OWNER and stale handles with ERR_ORDER_EXPIRED. */
+  confirm(handle: string, actor: Actor): Promise<OrderView>;
+  /** The owner declines a proposal (Cancel button). */
+  decline(handle: string, actor: Actor): Promise<OrderView>;
+  /** Cancels an open order of `actor` by id or unique id prefix. */
+  cancel(orderRef: string, actor: Actor): Promise<OrderView>;
+  order(orderId: string, actor: Actor): Promise<OrderView>;
+  listOrders(
+    actor: Actor,
+    filter: { readonly open: boolean; readonly limit: number },
+  ): Promise<readonly OrderView[]>;
+  portfolio(actor: Actor): Promise<Portfolio>;
+  pnl(actor: Actor, period: PnlPeriod): Promise<PnlReport>;
+  setAlert(actor: Actor, request: AlertRequest): Promise<AlertView>;
+}
+
+// ---------------------------------------------------------------- identity and account
+
+export interface IdentityPort {
+  /** Finds or creates the user behind a platform account. */
+  resolve(account: {
+    readonly platform: ChatPlatform;
+    readonly platformUserId: string;
+    readonly username?: string;
+  }): Promise<{ readonly userId: string }>;
+  /** A one-time code to enter on another platform. */
+  createLinkCode(actor: Actor): Promise<{ readonly code: string; readonly expiresAt: Date }>;
+  /** Links the actor's platform account to the user who created `code`. */
+  redeemLinkCode(code: string, actor: Actor): Promise<{ readonly userId: string }>;
+}
+
+export interface AccountPort {
+  getMode(actor: Actor): Promise<TradingMode>;
+  /** Live needs the operator switch, the user's opt-in and linked keys; throws ERR_LIVE_DISABLED otherwise. */
+  setMode(actor: Actor, mode: TradingMode): Promise<TradingMode>;
+  getSettings(actor: Actor): Promise<Readonly<Record<string, string | number | boolean>>>;
+  updateSetting(
+    actor: Actor,
+    key: string,
+    value: string,
+  ): Promise<Readonly<Record<string, string | number | boolean>>>;
+}
+
+export interface KeyInfo {
+  readonly id: string;
+  readonly exchange: string;
+  readonly label: string;
+  readonly createdAt: Date;
+}
+
+/** Exchange credentials. Only the vault ever sees secrets; the agent passes them through once and forgets them. */
+export interface KeysPort {
+  link(
+    actor: Actor,
+    input: { exchange: string; apiKey: string; secret: string; label?: string },
+  ): Promise<KeyInfo>;
+  list(actor: Actor): Promise<readonly KeyInfo[]>;
+  revoke(actor: Actor, idOrExchange: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- signals, charts
+
+export interface SignalView {
+  readonly id: string;
+  readonly pair: string;
+  readonly side: 'long' | 'short';
+  readonly entry: number;
+  readonly stopLoss: number;
+  readonly takeProfit: number;
+  readonly confidence: number;
+  readonly reason: string;
+  readonly status: string;
+  readonly openedAt: Date;
+  readonly mode: TradingMode;
+}
+
+export interface SignalsPort {
+  recent(filter: { readonly pair?: string; readonly limit: number }): Promise<readonly SignalView[]>;
+}
+
+export interface SubscriptionsPort {
+  subscribe(
+    actor: Actor,
+    options: { readonly pairs: readonly string[]; readonly minConfidence: number },
+  ): Promise<{ readonly pairs: readonly string[]; readonly created: boolean }>;
+  unsubscribe(actor: Actor): Promise<{ readonly removed: boolean }>;
+}
+
+export type Overlay =
+  | { readonly kind: 'sma' | 'ema'; readonly period: number }
+  | { readonly kind: 'bollinger'; readonly period?: number; readonly stdDev?: number }
+  | { readonly kind: 'vwap' };
+
+export type LowerPane =
+  | { readonly kind: 'rsi'; readonly period?: number }
+  | { readonly kind: 'macd'; readonly fast?: number; readonly slow?: number; readonly signal?: number };
+
+export interface CandleChartRequest {
+  readonly symbol: string;
+  readonly timeframe: Timeframe;
+  readonly exchange: string;
+  readonly candles: readonly Candle[];
+  readonly overlays: readonly Overlay[];
+  readonly panes: readonly LowerPane[];
+  readonly volume: boolean;
+  readonly paper: boolean;
+}
+
+export interface ChartPort {
+  candlestick(request: CandleChartRequest): Promise<{ readonly png: Buffer; readonly alt: string }>;
+}
+
+/** Everything the agent can reach. Only identity is required: without it nobody has a user id. */
+export interface AgentServices {
+  readonly identity: IdentityPort;
+  readonly market?: MarketPort;
+  readonly trading?: TradingPort;
+  readonly charts?: ChartPort;
+  readonly signals?: SignalsPort;
+  readonly accounts?: AccountPort;
+  readonly keys?: KeysPort;
+  readonly subscriptions?: SubscriptionsPort;
+}
