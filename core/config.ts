@@ -76,7 +76,7 @@ interface VarSpec<S extends z.ZodType> {
   readonly secret?: boolean;
 }
 
-function v<S extends z.ZodType>(spec: VarSpec<S>): VarSpec<S> {
+function v<const T extends VarSpec<z.ZodType>>(spec: T): T {
   return spec;
 }
 

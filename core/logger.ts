@@ -36,6 +36,9 @@ export function redactDeep(
   }
   if (Buffer.isBuffer(value)) return `[${value.length} bytes]`;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets, seen));
+  // Class instances (requests, sockets) are left to pino's serializers, which pick safe fields.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     out[k] =

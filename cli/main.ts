@@ -1,0 +1,120 @@
+/**
+ * `cryptopulse <command>` (BRIEF section 7). Configuration problems end the process with code 2 and one
+ * line per offending variable; no stack trace.
+ */
+import { parseArgs } from 'node:util';
+import { type Config, ConfigError, loadConfig, secretValues } from '../core/config.ts';
+import { ROLE_NAMES, type RoleName } from '../core/context.ts';
+import { migrate } from '../core/db/migrate.ts';
+import { createLogger, type Logger } from '../core/logger.ts';
+import { startRoles, untilSignal } from './process.ts';
+
+const USAGE = `Usage: cryptopulse <command> [options]
+
+Commands:
+  start [--roles api,worker,bots,signals]   run the given roles (default: all) until Ctrl-C
+  demo                                      run every role with the simulated exchange and paper trading
+  migrate                                   apply database migrations (safe to repeat)
+  help                                      show this text
+
+Configuration comes from the environment (see .env.example).`;
+
+class UsageError extends Error {}
+
+function parseRoles(value: string | undefined): RoleName[] {
+  if (!value) return [...ROLE_NAMES];
+  const roles = value
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  const unknown = roles.filter((r) => !(ROLE_NAMES as readonly string[]).includes(r));
+  if (unknown.length || roles.length === 0) {
+    throw new UsageError(
+      `--roles takes a comma-separated subset of ${ROLE_NAMES.join(', ')}; got "${value}"`,
+    );
+  }
+  return [...new Set(roles)] as RoleName[];
+}
+
+function configure(env: NodeJS.ProcessEnv): { config: Config; logger: Logger } {
+  const config = loadConfig(env);
+  return { config, logger: createLogger({ level: config.LOG_LEVEL, secrets: secretValues(env) }) };
+}
+
+async function runMigrate(env: NodeJS.ProcessEnv): Promise<number> {
+  const { config } = configure(env);
+  const result = await migrate(config.DATABASE_URL);
+  if (result.createdDatabase) console.log('created the database');
+  console.log(result.applied.length ? `applied ${result.applied.join(', ')}` : 'database is up to date');
+  return 0;
+}
+
+async function runRoles(
+  env: NodeJS.ProcessEnv,
+  roles: RoleName[],
+  banner: (lines: string[]) => void,
+): Promise<number> {
+  const { config, logger } = configure(env);
+  const proc = await startRoles(config, logger, roles);
+  banner([
+    ...proc.handles.map((h) => `  ${h.name.padEnd(8)} ${h.summary}`),
+    ...proc.skipped.map((r) => `  ${r.padEnd(8)} not built yet; skipped`),
+  ]);
+  return untilSignal(proc, logger, config.SHUTDOWN_TIMEOUT_MS);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { roles: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command = 'help'] = positionals;
+  if (values.help || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  switch (command) {
+    case 'migrate':
+      return runMigrate(process.env);
+    case 'start':
+      return runRoles(process.env, parseRoles(values.roles), (lines) => {
+        console.log(['CryptoPulse is running:', ...lines].join('\n'));
+      });
+    case 'demo': {
+      const env = { ...process.env, EXCHANGE: 'sim', TRADING_MODE: 'paper', LIVE_TRADING_ENABLED: 'false' };
+      await runMigrate(env);
+      return runRoles(env, [...ROLE_NAMES], (lines) => {
+        console.log(
+          [
+            '',
+            'CryptoPulse demo: simulated market, paper trading (no real money, not financial advice).',
+            ...lines,
+            '',
+            'Press Ctrl-C to stop.',
+          ].join('\n'),
+        );
+      });
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error('Configuration error:');
+    for (const p of err.problems) console.error(`  ${p.variable}: ${p.message}`);
+    process.exitCode = 2;
+  } else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error(`cryptopulse failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+}
+// Open handles (pools, sockets) must not keep a finished command alive.
+process.exit(process.exitCode);

@@ -1,0 +1,9 @@
+/** Which module starts each role. A role not listed here is not built yet. */
+import type { AppContext, RoleHandle, RoleName } from '../core/context.ts';
+import { startApiRole } from '../server/role.ts';
+
+export type RoleStarter = (ctx: AppContext) => Promise<RoleHandle>;
+
+export const ROLE_STARTERS: Partial<Record<RoleName, RoleStarter>> = {
+  api: startApiRole,
+};

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, ENV, loadConfig, secretValues } from './config.ts';
+
+const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
+
+function problemsOf(env: NodeJS.ProcessEnv) {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration from the environment', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.API_PORT).toBe(8080);
+    expect(c.RATE_LIMIT_PER_MINUTE).toBe(60);
+    expect(c.TRADING_MODE).toBe('paper');
+    expect(c.LIVE_TRADING_ENABLED).toBe(false);
+    expect(c.EXCHANGE).toBe('sim');
+    expect(c.SIGNAL_PAIRS).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect(c.OPENAI_API_KEY).toBeUndefined();
+  });
+
+  it('names every offending variable at once, with what is wrong', () => {
+    const problems = problemsOf({ RATE_LIMIT_PER_MINUTE: 'abc', API_PORT: '70000', TRADING_MODE: 'yolo' });
+    expect(problems.map((p) => p.variable).sort()).toEqual([
+      'API_PORT',
+      'RATE_LIMIT_PER_MINUTE',
+      'TRADING_MODE',
+    ]);
+    expect(problems.find((p) => p.variable === 'RATE_LIMIT_PER_MINUTE')?.message).toMatch(
+      /must be a number.*"abc"/,
+    );
+    expect(problems.find((p) => p.variable === 'TRADING_MODE')?.message).toMatch(/paper or live/);
+  });
+
+  it('rejects zero, negative and fractional rate limits', () => {
+    for (const bad of ['0', '-5', '1.5']) expect(problemsOf({ RATE_LIMIT_PER_MINUTE: bad })).toHaveLength(1);
+  });
+
+  it('parses a versioned vault key ring and rejects short keys without echoing them', () => {
+    const c = loadConfig({ VAULT_KEY: `v1:${key(1)}, v2:${key(2)}` });
+    expect([...(c.VAULT_KEY?.keys() ?? [])]).toEqual([1, 2]);
+    const short = Buffer.alloc(16, 7).toString('base64');
+    const [problem] = problemsOf({ VAULT_KEY: `v1:${short}` });
+    expect(problem?.variable).toBe('VAULT_KEY');
+    expect(problem?.message).not.toContain(short);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ API_PORT: '  ', LOG_LEVEL: '' }).API_PORT).toBe(8080);
+  });
+
+  it('validates URLs and signal pairs', () => {
+    expect(problemsOf({ REDIS_URL: 'localhost:6379' })[0]?.message).toMatch(/redis:\/\//);
+    expect(problemsOf({ SIGNAL_PAIRS: 'btc-usdt' })[0]?.variable).toBe('SIGNAL_PAIRS');
+  });
+
+  it('lists secret values for the log redactor, and only the password part of URLs', () => {
+    const secrets = secretValues({
+      TELEGRAM_BOT_TOKEN: '12345:SECRET-TOKEN-VALUE',
+      DATABASE_URL: 'postgresql://app:hunter2pw@db:5432/x',
+      VAULT_KEY: `v1:${key(3)}`,
+      LLM_MODEL: 'gpt-4o-mini',
+    });
+    expect(secrets).toContain('12345:SECRET-TOKEN-VALUE');
+    expect(secrets).toContain('hunter2pw');
+    expect(secrets).toContain(key(3));
+    expect(secrets).not.toContain('gpt-4o-mini');
+  });
+
+  it('documents every variable', () => {
+    for (const [name, spec] of Object.entries(ENV)) {
+      expect(spec.description.length, name).toBeGreaterThan(5);
+      expect(spec.example.length, name).toBeGreaterThan(0);
+    }
+  });
+});
