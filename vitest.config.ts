@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ['node_modules/**', '.cryptopulse/**', 'generated/**'],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
+    reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
