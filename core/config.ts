@@ -260,6 +260,105 @@ export const ENV = {
     example: '10000',
     description: 'How long a stop waits for in-flight work before it gives up.',
   }),
+  // ---- trading core (core/market, core/trading, worker/)
+  EXCHANGE_TIMEOUT_MS: v({
+    schema: positiveInt,
+    default: '10000',
+    example: '15000',
+    description:
+      'How long a call to the exchange may take before it counts as timed out (and is reconciled).',
+  }),
+  TICKER_TTL_MS: v({
+    schema: positiveInt,
+    default: '2000',
+    example: '1000',
+    description: 'How long a ticker is served from the Redis cache.',
+  }),
+  SIM_SEED: v({
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be >= 0'),
+    default: '42',
+    example: '7',
+    description: 'Seed of the simulated market (EXCHANGE=sim): the same seed gives the same prices.',
+  }),
+  SIM_SPEED: v({
+    schema: positiveNumber,
+    default: '1',
+    example: '60',
+    description: 'Simulated minutes per real minute (demos); time runs from 2026-01-01 when above 1.',
+  }),
+  MAX_ORDER_NOTIONAL: v({
+    schema: positiveNumber,
+    default: '10000',
+    example: '1000',
+    description: 'Default risk limit: largest order value in quote currency (per-user limits override).',
+  }),
+  MAX_POSITION_NOTIONAL: v({
+    schema: positiveNumber,
+    default: '50000',
+    example: '5000',
+    description: 'Default risk limit: largest value held in one asset after an order.',
+  }),
+  DAILY_LOSS_LIMIT: v({
+    schema: positiveNumber,
+    default: '2000',
+    example: '200',
+    description: 'Default risk limit: new orders stop once today’s realised loss (UTC) reaches this.',
+  }),
+  ORDERS_PER_MINUTE: v({
+    schema: positiveInt,
+    default: '10',
+    example: '5',
+    description: 'Default risk limit: proposals per user per minute.',
+  }),
+  KILL_SWITCH: v({
+    schema: bool,
+    default: 'false',
+    example: 'true',
+    description: 'Operator kill switch at start: no order is proposed or executed while it is on.',
+  }),
+  PAPER_LATENCY_MS: v({
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be >= 0'),
+    default: '0',
+    example: '250',
+    description: 'Simulated exchange latency of the paper broker per order.',
+  }),
+  ORDER_CONCURRENCY: v({
+    schema: positiveInt,
+    default: '8',
+    example: '16',
+    description: 'Orders one worker process executes at the same time.',
+  }),
+  ORDER_ATTEMPTS: v({
+    schema: positiveInt,
+    default: '8',
+    example: '5',
+    description: 'Attempts per order on retryable exchange errors before it fails and is dead-lettered.',
+  }),
+  ORDER_BACKOFF_MS: v({
+    schema: positiveInt,
+    default: '1000',
+    example: '500',
+    description: 'First retry delay; it doubles per attempt, with jitter.',
+  }),
+  ORDER_LOCK_MS: v({
+    schema: positiveInt,
+    default: '30000',
+    example: '10000',
+    description:
+      'How long a crashed worker holds an order before another worker resumes it (and reconciles).',
+  }),
+  TRIGGER_POLL_MS: v({
+    schema: positiveInt,
+    default: '1000',
+    example: '2000',
+    description: 'How often the trigger watcher checks prices for alerts, conditional and resting orders.',
+  }),
 } as const;
 
 export type EnvName = keyof typeof ENV;

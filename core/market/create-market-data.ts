@@ -1,0 +1,18 @@
+/** The process' MarketData from configuration: `sim` or a ccxt exchange, tickers cached in Redis. */
+import type { AppContext } from '../context.ts';
+import { CcxtMarketData } from './ccxt-market.ts';
+import type { MarketData } from './market-data.ts';
+import { SimMarketData } from './sim/sim-market.ts';
+import { CachedMarketData } from './ticker-cache.ts';
+
+export function createMarketData(ctx: Pick<AppContext, 'config' | 'redis' | 'keys'>): CachedMarketData {
+  const { config } = ctx;
+  const inner: MarketData =
+    config.EXCHANGE === 'sim'
+      ? new SimMarketData({ seed: config.SIM_SEED, speed: config.SIM_SPEED })
+      : new CcxtMarketData(config.EXCHANGE, {
+          apiBase: config.EXCHANGE_API_BASE,
+          timeoutMs: config.EXCHANGE_TIMEOUT_MS,
+        });
+  return new CachedMarketData(inner, ctx.redis, ctx.keys, { ttlMs: config.TICKER_TTL_MS });
+}

@@ -1,0 +1,71 @@
+/** Tickers through Redis: many concurrent callers, in one process or several, cost one exchange call. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeExchange, startFakeExchange } from '../../test/fakes/exchange/server.ts';
+import { createTestContext, type TestContext } from '../../test/support/context.ts';
+import { createRedis } from '../redis.ts';
+import { CcxtMarketData } from './ccxt-market.ts';
+import { CachedMarketData } from './ticker-cache.ts';
+
+describe('ticker cache', () => {
+  let ctx: TestContext;
+  let fake: FakeExchange;
+  let upstream: CcxtMarketData;
+  beforeAll(async () => {
+    ctx = await createTestContext('ticker-cache');
+    fake = await startFakeExchange('binance');
+    upstream = new CcxtMarketData('binance', { apiBase: fake.url, throttle: false });
+    await upstream.markets();
+  });
+  afterAll(async () => {
+    await upstream.close();
+    await fake.close();
+    await ctx.close();
+  });
+
+  it('serves 1,000 concurrent callers with one exchange call', async () => {
+    const cache = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 60_000 });
+    const before = fake.state.requests.ticker;
+    const tickers = await Promise.all(Array.from({ length: 1000 }, () => cache.ticker('BTC/USDT')));
+    expect(fake.state.requests.ticker - before).toBe(1);
+    expect(new Set(tickers.map((t) => t.last))).toEqual(new Set([65000]));
+    expect(cache.stats.upstreamCalls).toBe(1);
+  });
+
+  it('shares one call across processes through the Redis lock', async () => {
+    // Two caches with their own in-process maps stand for two processes.
+    const a = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 60_000 });
+    const b = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 60_000 });
+    const before = fake.state.requests.ticker;
+    const all = await Promise.all([
+      ...Array.from({ length: 50 }, () => a.ticker('ETH/USDT')),
+      ...Array.from({ length: 50 }, () => b.ticker('ETH/USDT')),
+    ]);
+    expect(fake.state.requests.ticker - before).toBe(1);
+    expect(all.every((t) => t.symbol === 'ETH/USDT')).toBe(true);
+  });
+
+  it('asks the exchange again once the cached ticker expired', async () => {
+    const cache = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 60_000 });
+    await cache.ticker('SOL/USDT');
+    fake.state.setPrice('SOL', 'USDT', '151');
+    expect((await cache.ticker('SOL/USDT')).last).toBe(150);
+    await ctx.redis.del(ctx.keys.key('ticker', 'binance', 'SOL/USDT')); // what the TTL does
+    expect((await cache.ticker('SOL/USDT')).last).toBe(151);
+  });
+
+  it('still answers when Redis is unreachable', async () => {
+    const dead = createRedis({ url: 'redis://127.0.0.1:1', name: 'dead', failFast: true });
+    dead.on('error', () => undefined);
+    const cache = new CachedMarketData(upstream, dead, ctx.keys, { ttlMs: 60_000 });
+    expect((await cache.ticker('BTC/USDT')).symbol).toBe('BTC/USDT');
+    dead.disconnect();
+  });
+
+  it('passes exchange errors through typed, and caches nothing', async () => {
+    const cache = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 60_000 });
+    await ctx.redis.del(ctx.keys.key('ticker', 'binance', 'BTC/USDT'));
+    fake.state.inject('ticker', { kind: 'http500' });
+    await expect(cache.ticker('BTC/USDT')).rejects.toMatchObject({ code: 'ERR_EXCHANGE_UNAVAILABLE' });
+    expect((await cache.ticker('BTC/USDT')).last).toBe(65000);
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Tickers through Redis with a short TTL. Concurrent requests for one symbol share one upstream call:
+ * inside a process through a shared promise, across processes through a short Redis lock whose losers
+ * wait for the winner's cached value. Redis trouble degrades to direct calls, never to errors.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis, RedisKeys } from '../redis.ts';
+import type { CandleQuery, MarketData, MarketInfo, Ticker } from './market-data.ts';
+import type { Candle, Timeframe } from './types.ts';
+
+export interface TickerCacheOptions {
+  /** How long a ticker is served from the cache (default 2 s). */
+  readonly ttlMs?: number;
+  /** How long a process waits for another process' fetch before fetching itself (default 1 s). */
+  readonly waitMs?: number;
+}
+
+export interface TickerCacheStats {
+  hits: number;
+  upstreamCalls: number;
+}
+
+const POLL_MS = 15;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class CachedMarketData implements MarketData {
+  readonly exchangeId: string;
+  readonly stats: TickerCacheStats = { hits: 0, upstreamCalls: 0 };
+  private readonly inflight = new Map<string, Promise<Ticker>>();
+  private readonly ttlMs: number;
+  private readonly waitMs: number;
+
+  constructor(
+    private readonly inner: MarketData,
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    options: TickerCacheOptions = {},
+  ) {
+    this.exchangeId = inner.exchangeId;
+    this.ttlMs = options.ttlMs ?? 2_000;
+    this.waitMs = options.waitMs ?? 1_000;
+  }
+
+  markets(): Promise<readonly MarketInfo[]> {
+    return this.inner.markets();
+  }
+
+  resolveMarket(input: string): Promise<MarketInfo> {
+    return this.inner.resolveMarket(input);
+  }
+
+  candles(symbol: string, timeframe: Timeframe, query?: CandleQuery): Promise<readonly Candle[]> {
+    return this.inner.candles(symbol, timeframe, query);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  ticker(symbol: string): Promise<Ticker> {
+    const shared = this.inflight.get(symbol);
+    if (shared) return shared;
+    const p = this.load(symbol).finally(() => this.inflight.delete(symbol));
+    this.inflight.set(symbol, p);
+    return p;
+  }
+
+  private key(symbol: string): string {
+    return this.keys.key('ticker', this.exchangeId, symbol);
+  }
+
+  private async cached(symbol: string): Promise<Ticker | undefined> {
+    const raw = await this.redis.get(this.key(symbol)).catch(() => null);
+    return raw ? (JSON.parse(raw) as Ticker) : undefined;
+  }
+
+  private async load(symbol: string): Promise<Ticker> {
+    const hit = await this.cached(symbol);
+    if (hit) {
+      this.stats.hits++;
+      return hit;
+    }
+    const lockKey = `${this.key(symbol)}:lock`;
+    const token = randomUUID();
+    const won = await this.redis.set(lockKey, token, 'PX', this.waitMs, 'NX').catch(() => 'OK');
+    if (won !== 'OK') {
+      for (let waited = 0; waited < this.waitMs; waited += POLL_MS) {
+        await sleep(POLL_MS);
+        const value = await this.cached(symbol);
+        if (value) {
+          this.stats.hits++;
+          return value;
+        }
+      }
+    }
+    try {
+      this.stats.upstreamCalls++;
+      const ticker = await this.inner.ticker(symbol);
+      await this.redis.set(this.key(symbol), JSON.stringify(ticker), 'PX', this.ttlMs).catch(() => undefined);
+      return ticker;
+    } finally {
+      if (won === 'OK') await this.redis.del(lockKey).catch(() => undefined);
+    }
+  }
+}
