@@ -353,6 +353,16 @@ export const ENV = {
     description:
       'How long a crashed worker holds an order before another worker resumes it (and reconciles).',
   }),
+  ADMIN_ACCOUNTS: v({
+    schema: list.pipe(
+      z.array(
+        z.string().regex(/^(discord|telegram|console):[\w-]{1,64}$/, 'entries look like telegram:12345'),
+      ),
+    ),
+    default: '',
+    example: 'telegram:12345678,discord:123456789012345678',
+    description: 'Platform accounts that are operators (admin role: kill switch, other users’ orders).',
+  }),
   TRIGGER_POLL_MS: v({
     schema: positiveInt,
     default: '1000',
