@@ -161,7 +161,27 @@ export async function openCredentialsForExecution(
       userMessage: `Link your ${exchange} API keys (in a DM) before trading live.`,
     });
   }
-  const plaintext = open(
+  const plaintext = openRow(ring, row);
+  const parsed = JSON.parse(plaintext.toString('utf8')) as ExchangeCredentials;
+  plaintext.fill(0);
+  return { ...parsed, credentialId: row.id, keyVersion: row.keyVersion };
+}
+
+export { aadOf as credentialAad };
+
+interface StoredRow {
+  readonly userId: string;
+  readonly exchange: string;
+  readonly label: string;
+  readonly ciphertext: Uint8Array;
+  readonly iv: Uint8Array;
+  readonly tag: Uint8Array;
+  readonly keyVersion: number;
+}
+
+/** The plaintext of a stored row; the caller zeroes it when done. */
+export function openRow(ring: KeyRing, row: StoredRow): Buffer {
+  return open(
     ring,
     {
       ciphertext: Buffer.from(row.ciphertext),
@@ -171,9 +191,4 @@ export async function openCredentialsForExecution(
     },
     aadOf(row.userId, row.exchange, row.label),
   );
-  const parsed = JSON.parse(plaintext.toString('utf8')) as ExchangeCredentials;
-  plaintext.fill(0);
-  return { ...parsed, credentialId: row.id, keyVersion: row.keyVersion };
 }
-
-export { aadOf as credentialAad };

@@ -8,8 +8,8 @@
  */
 import type { Db } from '../db/client.ts';
 import { audit } from '../identity/audit.ts';
-import { currentKeyVersion, type KeyRing, open, seal } from './cipher.ts';
-import { credentialAad } from './credentials.ts';
+import { currentKeyVersion, type KeyRing, seal } from './cipher.ts';
+import { credentialAad, openRow } from './credentials.ts';
 
 export interface RotationReport {
   readonly toVersion: number;
@@ -37,18 +37,8 @@ export async function rotateVaultKeys(db: Db, ring: KeyRing, batchSize = 100): P
         unreadable.push(row.id);
         continue;
       }
-      const aad = credentialAad(row.userId, row.exchange, row.label);
-      const plaintext = open(
-        ring,
-        {
-          ciphertext: Buffer.from(row.ciphertext),
-          iv: Buffer.from(row.iv),
-          tag: Buffer.from(row.tag),
-          keyVersion: row.keyVersion,
-        },
-        aad,
-      );
-      const sealed = seal(ring, plaintext, aad);
+      const plaintext = openRow(ring, row);
+      const sealed = seal(ring, plaintext, credentialAad(row.userId, row.exchange, row.label));
       plaintext.fill(0);
       const { count } = await db.exchangeCredential.updateMany({
         where: { id: row.id, keyVersion: row.keyVersion, iv: row.iv, revokedAt: null },
