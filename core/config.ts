@@ -118,6 +118,12 @@ export const ENV = {
     example: 'llama3.1',
     description: 'Model name.',
   }),
+  TRANSCRIBE_MODEL: v({
+    schema: z.string().min(1),
+    example: 'whisper-1',
+    description:
+      'Speech-to-text model on the OpenAI-compatible server (OPENAI_API_KEY, OPENAI_BASE_URL); enables voice notes.',
+  }),
   TELEGRAM_BOT_TOKEN: v({
     schema: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-DEF...'),
     example: '123456:ABC-DEF1234ghIkl',
