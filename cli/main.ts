@@ -82,7 +82,14 @@ async function main(argv: string[]): Promise<number> {
         console.log(['CryptoPulse is running:', ...lines].join('\n'));
       });
     case 'demo': {
-      const env = { ...process.env, EXCHANGE: 'sim', TRADING_MODE: 'paper', LIVE_TRADING_ENABLED: 'false' };
+      // The demo binds to loopback unless told otherwise: it is for the person at this machine.
+      const env = {
+        API_HOST: '127.0.0.1',
+        ...process.env,
+        EXCHANGE: 'sim',
+        TRADING_MODE: 'paper',
+        LIVE_TRADING_ENABLED: 'false',
+      };
       await runMigrate(env);
       return runRoles(env, [...ROLE_NAMES], (lines) => {
         console.log(
