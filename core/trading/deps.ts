@@ -1,0 +1,38 @@
+/** What the trading functions need, passed explicitly: stores, configuration, market data, the queue, a clock. */
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import { type Actor, actorSchema, type ValidActor } from '../identity/types.ts';
+import type { Logger } from '../logger.ts';
+import type { MarketData } from '../market/market-data.ts';
+import type { OrderId } from './ids.ts';
+import type { EventPublisher } from './order-events.ts';
+import type { ActorRef } from './transitions.ts';
+
+/** Where confirmed orders go: the BullMQ `orders` queue in production (job id = order id). */
+export interface OrderQueuePort {
+  enqueue(orderId: OrderId): Promise<void>;
+}
+
+export interface TradingDeps {
+  readonly db: Db;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly market: MarketData;
+  readonly queue: OrderQueuePort;
+  readonly events: EventPublisher;
+  /** The confirmation-handle secret (CONFIRM_SECRET or the one shared through Redis). */
+  readonly secret: () => Promise<string>;
+  readonly now: () => Date;
+}
+
+export function parseActor(actor: Actor): ValidActor {
+  const parsed = actorSchema.safeParse(actor);
+  if (!parsed.success)
+    throw new AppError('ERR_VALIDATION', `invalid actor: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+export function userRef(actor: ValidActor): ActorRef & { kind: 'user' } {
+  return { kind: 'user', userId: actor.userId, platform: actor.platform };
+}

@@ -1,0 +1,106 @@
+/**
+ * What happened to orders and alerts, for the adapters to tell their owners. Events go to one Redis
+ * stream (keys.key('events', 'orders')) after the database commit; the stream is capped. Adapters read
+ * it with XREAD from their last id (or through their own consumer group), so a restart loses nothing
+ * that was published. The database history (OrderEvent) remains the record; the stream is the bell.
+ */
+
+import type { PlatformName } from '../identity/types.ts';
+import type { Redis, RedisKeys } from '../redis.ts';
+
+interface OrderRef {
+  readonly orderId: string;
+  readonly userId: string;
+  /** Where the order was placed from, so the notification goes back there. */
+  readonly platform: PlatformName;
+  readonly chatId: string | null;
+  readonly mode: 'paper' | 'live';
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  /** Base amount as a decimal string. */
+  readonly amount: string;
+  readonly at: string;
+}
+
+export type OrderEventMessage =
+  | (OrderRef & { readonly type: 'order.queued' })
+  | (OrderRef & { readonly type: 'order.submitted' })
+  | (OrderRef & { readonly type: 'order.triggered'; readonly price: string })
+  | (OrderRef & {
+      readonly type: 'order.filled' | 'order.partially_filled';
+      readonly filledAmount: string;
+      readonly avgPrice: string;
+      readonly fee: string;
+      readonly feeCurrency: string;
+    })
+  | (OrderRef & {
+      readonly type: 'order.rejected' | 'order.failed';
+      readonly code: string;
+      /** Safe to show in chat. */
+      readonly message: string;
+    })
+  | (OrderRef & { readonly type: 'order.cancelled' | 'order.expired' })
+  | {
+      readonly type: 'alert.triggered';
+      readonly triggerId: string;
+      readonly userId: string;
+      readonly platform: PlatformName;
+      readonly chatId: string | null;
+      readonly symbol: string;
+      readonly direction: 'above' | 'below';
+      readonly level: string;
+      readonly price: string;
+      readonly note: string | null;
+      readonly at: string;
+    };
+
+export type OrderEventType = OrderEventMessage['type'];
+
+const MAX_LENGTH = 100_000;
+
+export function orderEventsStream(keys: RedisKeys): string {
+  return keys.key('events', 'orders');
+}
+
+export interface EventPublisher {
+  publish(events: readonly OrderEventMessage[]): Promise<void>;
+}
+
+export function redisEventPublisher(redis: Redis, keys: RedisKeys): EventPublisher {
+  const stream = orderEventsStream(keys);
+  return {
+    async publish(events) {
+      if (events.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const e of events)
+        pipeline.xadd(stream, 'MAXLEN', '~', MAX_LENGTH, '*', 'type', e.type, 'data', JSON.stringify(e));
+      await pipeline.exec();
+    },
+  };
+}
+
+export interface StoredOrderEvent {
+  /** Stream id: pass it back as `after` to continue. */
+  readonly id: string;
+  readonly event: OrderEventMessage;
+}
+
+/** Events after `after` ('0' for all, '$' for only new ones), waiting up to `blockMs` when there are none. */
+export async function readOrderEvents(
+  redis: Redis,
+  keys: RedisKeys,
+  after: string,
+  options: { readonly count?: number; readonly blockMs?: number } = {},
+): Promise<StoredOrderEvent[]> {
+  const stream = orderEventsStream(keys);
+  const count = options.count ?? 100;
+  const reply =
+    options.blockMs === undefined
+      ? await redis.xread('COUNT', count, 'STREAMS', stream, after)
+      : await redis.xread('COUNT', count, 'BLOCK', options.blockMs, 'STREAMS', stream, after);
+  const entries = reply?.[0]?.[1] ?? [];
+  return entries.map(([id, fields]) => {
+    const data = fields[fields.indexOf('data') + 1] ?? '{}';
+    return { id, event: JSON.parse(data) as OrderEventMessage };
+  });
+}

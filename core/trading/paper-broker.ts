@@ -1,0 +1,223 @@
+/**
+ * The paper broker. A queued market order fills at the current price moved by the configured slippage,
+ * paying PAPER_FEE_RATE in the quote currency; a limit order fills at once when the market has crossed
+ * it, otherwise it rests (its balance reserved) until the trigger watcher sees the price cross. Every
+ * fill is one transaction over the locked order: balances, the fill, the position and the status change
+ * commit together or not at all, so a crash or a second worker cannot fill an order twice.
+ */
+import { AppError, toAppError } from '../errors.ts';
+import { Decimal, dbString, dec } from '../market/decimal.ts';
+import type { MarketInfo } from '../market/market-data.ts';
+import type { TradingDeps } from './deps.ts';
+import type { OrderEventMessage } from './order-events.ts';
+import { credit, debit } from './paper-account.ts';
+import { applyFillToPosition } from './positions.ts';
+import { slipped } from './proposals.ts';
+import { checkRisk } from './risk.ts';
+import { advance, lockOrder, type OrderRow, SYSTEM, type Tx } from './transitions.ts';
+import { orderEvent } from './views.ts';
+
+export type ExecutionOutcome =
+  | { readonly kind: 'filled'; readonly order: OrderRow }
+  | { readonly kind: 'resting'; readonly order: OrderRow }
+  | { readonly kind: 'rejected'; readonly order: OrderRow; readonly error: AppError }
+  /** Nothing to do: the order is gone, already executed, or was cancelled meanwhile. */
+  | { readonly kind: 'skipped'; readonly reason: string };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function marketOf(deps: TradingDeps, symbol: string): Promise<MarketInfo> {
+  const m = (await deps.market.markets()).find((x) => x.symbol === symbol);
+  if (!m) throw new AppError('ERR_UNKNOWN_SYMBOL', `${deps.market.exchangeId} no longer lists ${symbol}`);
+  return m;
+}
+
+function split(symbol: string): { base: string; quote: string } {
+  const [base, quote] = symbol.split('/') as [string, string];
+  return { base, quote };
+}
+
+/** Applies a fill at `price` to balances, position and the Fill table; false when funds are short. */
+async function book(
+  tx: Tx,
+  order: OrderRow,
+  price: Decimal,
+  feeRate: Decimal,
+): Promise<{ fee: Decimal } | undefined> {
+  const { base, quote } = split(order.symbol);
+  const amount = dec(order.amount);
+  const notional = amount.mul(price);
+  const fee = notional.mul(feeRate);
+  const reserved = dec(order.reservedAmount);
+  if (order.side === 'BUY') {
+    const cost = notional.add(fee);
+    if (order.reservedAsset) {
+      // The reservation was made at the limit price, fee included: normally exactly the cost.
+      if (!(await debit(tx, order.userId, quote, reserved, 'locked'))) return undefined;
+      const refund = reserved.sub(cost);
+      if (refund.isNegative()) {
+        if (!(await debit(tx, order.userId, quote, refund.neg()))) return undefined;
+      } else await credit(tx, order.userId, quote, refund);
+    } else if (!(await debit(tx, order.userId, quote, cost))) return undefined;
+    await credit(tx, order.userId, base, amount);
+  } else {
+    if (!(await debit(tx, order.userId, base, amount, order.reservedAsset ? 'locked' : 'free')))
+      return undefined;
+    await credit(tx, order.userId, quote, notional.sub(fee));
+  }
+  const realized = await applyFillToPosition(tx, {
+    userId: order.userId,
+    mode: 'PAPER',
+    asset: base,
+    side: order.side,
+    amount,
+    price,
+    quoteFee: fee,
+    baseFee: new Decimal(0),
+  });
+  await tx.fill.create({
+    data: {
+      orderId: order.id,
+      tradeId: 'paper-1',
+      price: dbString(price),
+      amount: dbString(amount),
+      fee: dbString(fee),
+      feeCurrency: quote,
+      realizedPnl: dbString(realized),
+    },
+  });
+  return { fee };
+}
+
+function fillPatch(order: OrderRow, price: Decimal, fee: Decimal) {
+  return {
+    filledAmount: order.amount,
+    avgFillPrice: dbString(price),
+    fee: dbString(fee),
+    feeCurrency: split(order.symbol).quote,
+    reservedAmount: '0',
+    reservedAsset: null,
+  };
+}
+
+const insufficient = (order: OrderRow) =>
+  new AppError('ERR_INSUFFICIENT_FUNDS', `paper balance too low for order ${order.id}`, {
+    userMessage: `Your paper balance no longer covers this ${order.symbol} order.`,
+  });
+
+async function reject(tx: Tx, order: OrderRow, error: AppError): Promise<ExecutionOutcome> {
+  const rejected = await advance(tx, order, ['REJECTED'], SYSTEM.worker, {
+    detail: { code: error.code },
+    patch: { error: error.userMessage },
+  });
+  return { kind: 'rejected', order: rejected, error };
+}
+
+/** Executes a QUEUED paper order. Safe to call again for the same order: it then does nothing. */
+export async function executePaperOrder(deps: TradingDeps, orderId: string): Promise<ExecutionOutcome> {
+  if (deps.config.PAPER_LATENCY_MS > 0) await sleep(deps.config.PAPER_LATENCY_MS);
+  const pre = await deps.db.order.findUnique({ where: { id: orderId } });
+  if (pre?.mode !== 'PAPER') return { kind: 'skipped', reason: 'not a paper order' };
+  if (pre.status !== 'QUEUED') return { kind: 'skipped', reason: `order is ${pre.status}` };
+  const market = await marketOf(deps, pre.symbol);
+  const ticker = await deps.market.ticker(pre.symbol);
+  const side = pre.side;
+  const quoted = dec(side === 'BUY' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last));
+  const limit = pre.limitPrice ? dec(pre.limitPrice) : undefined;
+  const crosses = !limit || (side === 'BUY' ? quoted.lte(limit) : quoted.gte(limit));
+  const price = !limit
+    ? slipped(market, quoted, side, deps.config.PAPER_SLIPPAGE_BPS)
+    : side === 'BUY'
+      ? Decimal.min(quoted, limit)
+      : Decimal.max(quoted, limit);
+  let riskError: AppError | undefined;
+  try {
+    await checkRisk(deps.db, deps.config, {
+      userId: pre.userId,
+      mode: 'PAPER',
+      exchange: pre.exchange,
+      side,
+      base: market.base,
+      quote: market.quote,
+      amount: dec(pre.amount),
+      price,
+      stage: 'execution',
+      now: deps.now(),
+    });
+  } catch (err) {
+    riskError = toAppError(err);
+    if (riskError.retryable) throw riskError;
+  }
+  const feeRate = dec(deps.config.PAPER_FEE_RATE);
+  const outcome = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome> => {
+    const order = await lockOrder(tx, orderId);
+    if (order?.status !== 'QUEUED') return { kind: 'skipped', reason: `order is ${order?.status}` };
+    if (riskError) return reject(tx, order, riskError);
+    if (!crosses) {
+      // Rest: hold the money (at the limit price, fee included) or the coins until the price crosses.
+      const asset = side === 'BUY' ? market.quote : market.base;
+      const amount = side === 'BUY' ? dec(order.amount).mul(limit!).mul(feeRate.add(1)) : dec(order.amount);
+      if (!(await debit(tx, order.userId, asset, amount))) return reject(tx, order, insufficient(order));
+      await credit(tx, order.userId, asset, amount, 'locked');
+      const resting = await advance(tx, order, ['SUBMITTED'], SYSTEM.worker, {
+        detail: { resting: true, limit: limit!.toFixed() },
+        patch: { reservedAsset: asset, reservedAmount: dbString(amount) },
+      });
+      return { kind: 'resting', order: resting };
+    }
+    const booked = await book(tx, order, price, feeRate);
+    if (!booked) return reject(tx, order, insufficient(order));
+    const filled = await advance(tx, order, ['SUBMITTED', 'FILLED'], SYSTEM.worker, {
+      detail: { price: price.toFixed() },
+      patch: fillPatch(order, price, booked.fee),
+    });
+    return { kind: 'filled', order: filled };
+  });
+  await deps.events.publish(eventsFor(outcome));
+  return outcome;
+}
+
+/** Fills a resting paper limit order if `lastPrice` has crossed its limit (the trigger watcher calls this). */
+export async function fillRestingPaperOrder(
+  deps: TradingDeps,
+  orderId: string,
+  lastPrice: Decimal,
+): Promise<ExecutionOutcome> {
+  const feeRate = dec(deps.config.PAPER_FEE_RATE);
+  const outcome = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome> => {
+    const order = await lockOrder(tx, orderId);
+    if (order?.status !== 'SUBMITTED' || order.mode !== 'PAPER' || !order.limitPrice) {
+      return { kind: 'skipped', reason: 'not a resting paper order' };
+    }
+    const limit = dec(order.limitPrice);
+    const crossed = order.side === 'BUY' ? lastPrice.lte(limit) : lastPrice.gte(limit);
+    if (!crossed) return { kind: 'skipped', reason: 'price has not crossed' };
+    const booked = await book(tx, order, limit, feeRate);
+    if (!booked) return reject(tx, order, insufficient(order));
+    const filled = await advance(tx, order, ['FILLED'], SYSTEM.watcher, {
+      detail: { price: limit.toFixed(), market: lastPrice.toFixed() },
+      patch: fillPatch(order, limit, booked.fee),
+    });
+    return { kind: 'filled', order: filled };
+  });
+  await deps.events.publish(eventsFor(outcome));
+  return outcome;
+}
+
+function eventsFor(outcome: ExecutionOutcome): OrderEventMessage[] {
+  switch (outcome.kind) {
+    case 'filled':
+      return [orderEvent(outcome.order, 'order.filled')];
+    case 'resting':
+      return [orderEvent(outcome.order, 'order.submitted')];
+    case 'rejected':
+      return [
+        orderEvent(outcome.order, 'order.rejected', {
+          code: outcome.error.code,
+          message: outcome.error.userMessage,
+        }),
+      ];
+    case 'skipped':
+      return [];
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * `propose`: validate an order request against the market and the user's limits, store it PROPOSED with
+ * an expiry, and return the card a trader needs (notional, estimated fee, balance after, share of the
+ * portfolio) with the signed handle for the Confirm button. Nothing is queued here.
+ */
+import { z } from 'zod';
+import { AppError } from '../errors.ts';
+import { type Actor, toDbPlatform } from '../identity/types.ts';
+import { Decimal, dbString, dec, roundToStep } from '../market/decimal.ts';
+import type { MarketInfo, Ticker } from '../market/market-data.ts';
+import { checkAmount, checkPrice, floorToAmountStep, numberInput, positiveDecimal } from './amounts.ts';
+import { signHandle } from './confirm-handle.ts';
+import { parseActor, type TradingDeps, userRef } from './deps.ts';
+import { clientOrderIdFor, newOrderId, type OrderId } from './ids.ts';
+import { freeBalance, openPaperAccount } from './paper-account.ts';
+import { paperEquity } from './portfolio.ts';
+import { checkRisk } from './risk.ts';
+import { recordCreation } from './transitions.ts';
+import type { Mode, Side } from './views.ts';
+
+const amountSchema = z.union([
+  numberInput.transform((value) => ({ unit: 'base' as const, value })),
+  z.object({ unit: z.enum(['base', 'quote', 'percent']), value: numberInput }),
+]);
+
+export const proposeSchema = z.object({
+  symbol: z.string().trim().min(1).max(40),
+  side: z.enum(['buy', 'sell']),
+  type: z.enum(['market', 'limit']).default('market'),
+  /** Base units (a number or decimal string), or { unit: 'quote' | 'percent', value }. */
+  amount: amountSchema,
+  limitPrice: numberInput.optional(),
+  /** Conditional order: waits until the price is at or above/below `price`. */
+  trigger: z.object({ direction: z.enum(['above', 'below']), price: numberInput }).optional(),
+  /** Defaults to the user's mode. */
+  mode: z.enum(['paper', 'live']).optional(),
+});
+export type ProposeInput = z.input<typeof proposeSchema>;
+
+export interface Proposal {
+  readonly orderId: OrderId;
+  /** Signed, ≤ 64 bytes: put it behind the Confirm button. */
+  readonly handle: string;
+  readonly mode: Mode;
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly base: string;
+  readonly quote: string;
+  readonly side: Side;
+  readonly type: 'market' | 'limit';
+  readonly amount: string;
+  /** The price the numbers below assume (market with slippage, the limit, or the trigger). */
+  readonly price: string;
+  readonly notional: string;
+  readonly estimatedFee: string;
+  readonly feeRate: string;
+  readonly limitPrice?: string;
+  readonly trigger?: { readonly direction: 'above' | 'below'; readonly price: string };
+  /** Paper: free balances of quote and base after the order fills. */
+  readonly balanceAfter?: { readonly [asset: string]: string };
+  /** Percent of the paper account's value this order moves. */
+  readonly portfolioShare?: string;
+  readonly expiresAt: Date;
+  readonly riskNotes: readonly string[];
+}
+
+function validation(err: z.ZodError): AppError {
+  const issue = err.issues[0];
+  const path = issue?.path.join('.') ?? '';
+  const code = /^(amount|limitPrice|trigger\.price)/.test(path) ? 'ERR_INVALID_AMOUNT' : 'ERR_VALIDATION';
+  return new AppError(code, `invalid order request: ${path} ${issue?.message}`, {
+    userMessage:
+      code === 'ERR_INVALID_AMOUNT'
+        ? 'That amount is not valid.'
+        : `That order is not valid (${path || 'input'}).`,
+  });
+}
+
+function marketPrice(ticker: Ticker, side: 'BUY' | 'SELL'): Decimal {
+  return dec(side === 'BUY' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last));
+}
+
+/** Market price moved by the paper slippage, to the market's tick, against the trader. */
+export function slipped(market: MarketInfo, price: Decimal, side: 'BUY' | 'SELL', bps: number): Decimal {
+  const factor = new Decimal(bps).div(10_000);
+  const moved = side === 'BUY' ? price.mul(factor.add(1)) : price.mul(new Decimal(1).sub(factor));
+  return roundToStep(moved, dec(market.priceStep), side === 'BUY' ? Decimal.ROUND_UP : Decimal.ROUND_DOWN);
+}
+
+async function resolveAmount(
+  deps: TradingDeps,
+  input: z.output<typeof proposeSchema>,
+  ctx: {
+    userId: string;
+    mode: 'PAPER' | 'LIVE';
+    market: MarketInfo;
+    side: 'BUY' | 'SELL';
+    price: Decimal;
+    feeRate: Decimal;
+  },
+): Promise<Decimal> {
+  const { unit, value } = input.amount;
+  const v = positiveDecimal(value, 'amount');
+  if (unit === 'base') return v;
+  const tooSmall = () =>
+    new AppError('ERR_INVALID_AMOUNT', `amount ${v} ${unit} is below one step`, {
+      userMessage: `That is less than the smallest ${ctx.market.base} amount on ${ctx.market.symbol}.`,
+    });
+  const perUnit = ctx.side === 'BUY' ? ctx.price.mul(ctx.feeRate.add(1)) : ctx.price;
+  let amount: Decimal;
+  if (unit === 'quote') amount = floorToAmountStep(ctx.market, v.div(perUnit));
+  else {
+    if (v.gt(100))
+      throw new AppError('ERR_INVALID_AMOUNT', `percent ${v} > 100`, {
+        userMessage: 'A percentage cannot be above 100.',
+      });
+    const holding =
+      ctx.side === 'BUY'
+        ? (await freeBalance(deps.db, ctx.userId, ctx.market.quote)).div(perUnit)
+        : ctx.mode === 'PAPER'
+          ? await freeBalance(deps.db, ctx.userId, ctx.market.base)
+          : dec(
+              (
+                await deps.db.position.findUnique({
+                  where: { userId_mode_asset: { userId: ctx.userId, mode: 'LIVE', asset: ctx.market.base } },
+                })
+              )?.quantity ?? 0,
+            );
+    amount = floorToAmountStep(ctx.market, holding.mul(v).div(100));
+  }
+  if (amount.lte(0)) throw tooSmall();
+  return amount;
+}
+
+export async function propose(
+  deps: TradingDeps,
+  actorInput: Actor,
+  request: ProposeInput,
+): Promise<Proposal> {
+  const actor = parseActor(actorInput);
+  const parsed = proposeSchema.safeParse(request);
+  if (!parsed.success) throw validation(parsed.error);
+  const input = parsed.data;
+  const { db, config } = deps;
+  const now = deps.now();
+  const user = await db.user.findUnique({ where: { id: actor.userId } });
+  if (!user) throw new AppError('ERR_NOT_FOUND', `no user ${actor.userId}`);
+  const mode = input.mode ? (input.mode === 'live' ? 'LIVE' : 'PAPER') : user.tradingMode;
+  const market = await deps.market.resolveMarket(input.symbol);
+  const side = input.side === 'buy' ? 'BUY' : 'SELL';
+  const type = input.type === 'limit' ? 'LIMIT' : 'MARKET';
+  if (type === 'LIMIT' && input.limitPrice === undefined) {
+    throw new AppError('ERR_VALIDATION', 'limit order without a price', {
+      userMessage: 'A limit order needs a price.',
+    });
+  }
+  if (type === 'MARKET' && input.limitPrice !== undefined) {
+    throw new AppError('ERR_VALIDATION', 'market order with a limit price', {
+      userMessage: 'A market order has no limit price; make it a limit order instead.',
+    });
+  }
+  const limitPrice = type === 'LIMIT' ? checkPrice(market, input.limitPrice!, 'limit price') : undefined;
+  const trigger = input.trigger
+    ? { direction: input.trigger.direction, price: checkPrice(market, input.trigger.price, 'trigger price') }
+    : undefined;
+  if (mode === 'PAPER') await openPaperAccount(db, actor.userId, config.PAPER_START_BALANCE);
+  const ticker = await deps.market.ticker(market.symbol);
+  const price =
+    limitPrice ??
+    trigger?.price ??
+    (mode === 'PAPER'
+      ? slipped(market, marketPrice(ticker, side), side, config.PAPER_SLIPPAGE_BPS)
+      : marketPrice(ticker, side));
+  const feeRate = mode === 'PAPER' ? dec(config.PAPER_FEE_RATE) : dec(market.takerFee ?? 0.001);
+  const amount = await resolveAmount(deps, input, {
+    userId: actor.userId,
+    mode,
+    market,
+    side,
+    price,
+    feeRate,
+  });
+  checkAmount(market, amount, price);
+  const notional = amount.mul(price);
+  const fee = notional.mul(feeRate);
+
+  let balanceAfter: Record<string, string> | undefined;
+  let portfolioShare: string | undefined;
+  if (mode === 'PAPER') {
+    const [quoteFree, baseFree] = await Promise.all([
+      freeBalance(db, actor.userId, market.quote),
+      freeBalance(db, actor.userId, market.base),
+    ]);
+    const quoteAfter = side === 'BUY' ? quoteFree.sub(notional).sub(fee) : quoteFree.add(notional).sub(fee);
+    const baseAfter = side === 'BUY' ? baseFree.add(amount) : baseFree.sub(amount);
+    if (quoteAfter.lt(0) || baseAfter.lt(0)) {
+      const [asset, have, need] =
+        side === 'BUY' ? [market.quote, quoteFree, notional.add(fee)] : [market.base, baseFree, amount];
+      throw new AppError('ERR_INSUFFICIENT_FUNDS', `paper ${asset}: have ${have}, need ${need}`, {
+        userMessage: `Not enough ${asset}: you have ${have.toDecimalPlaces(8).toFixed()}, this order needs ${need.toDecimalPlaces(8).toFixed()}.`,
+      });
+    }
+    balanceAfter = {
+      [market.quote]: quoteAfter.toDecimalPlaces(8).toFixed(),
+      [market.base]: baseAfter.toFixed(),
+    };
+    const equity = await paperEquity(deps, actor.userId, market.quote);
+    if (equity.gt(0)) portfolioShare = notional.div(equity).mul(100).toDecimalPlaces(2).toFixed();
+  }
+  const riskNotes = await checkRisk(db, config, {
+    userId: actor.userId,
+    mode,
+    exchange: deps.market.exchangeId,
+    side,
+    base: market.base,
+    quote: market.quote,
+    amount,
+    price,
+    stage: 'proposal',
+    now,
+  });
+
+  const id = newOrderId();
+  const expiresAt = new Date(now.getTime() + config.CONFIRM_TTL_SECONDS * 1000);
+  await db.$transaction(async (tx) => {
+    const order = await tx.order.create({
+      data: {
+        id,
+        userId: actor.userId,
+        mode,
+        exchange: deps.market.exchangeId,
+        symbol: market.symbol,
+        side,
+        type,
+        amount: dbString(amount),
+        limitPrice: limitPrice ? dbString(limitPrice) : null,
+        triggerPrice: trigger ? dbString(trigger.price) : null,
+        triggerDir: trigger ? (trigger.direction === 'above' ? 'ABOVE' : 'BELOW') : null,
+        clientOrderId: clientOrderIdFor(id),
+        quotedPrice: dbString(price),
+        platform: toDbPlatform(actor.platform),
+        chatId: actor.chatId ?? null,
+        expiresAt,
+        createdAt: now,
+      },
+    });
+    await recordCreation(tx, order, userRef(actor), {
+      symbol: market.symbol,
+      side,
+      type,
+      amount: amount.toFixed(),
+      price: price.toFixed(),
+    });
+  });
+  return {
+    orderId: id,
+    handle: signHandle(await deps.secret(), id, actor.userId, expiresAt),
+    mode: mode === 'LIVE' ? 'live' : 'paper',
+    exchange: deps.market.exchangeId,
+    symbol: market.symbol,
+    base: market.base,
+    quote: market.quote,
+    side: input.side,
+    type: input.type,
+    amount: amount.toFixed(),
+    price: price.toFixed(),
+    notional: notional.toDecimalPlaces(8).toFixed(),
+    estimatedFee: fee.toDecimalPlaces(8).toFixed(),
+    feeRate: feeRate.toFixed(),
+    limitPrice: limitPrice?.toFixed(),
+    trigger: trigger ? { direction: trigger.direction, price: trigger.price.toFixed() } : undefined,
+    balanceAfter,
+    portfolioShare,
+    expiresAt,
+    riskNotes,
+  };
+}

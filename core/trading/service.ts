@@ -1,0 +1,181 @@
+/**
+ * TradingService: the one facade the agent and the platform adapters call. Inputs are validated with
+ * zod; results are plain views with exact decimal strings; every failure is an AppError whose
+ * `userMessage` is safe to show in chat. `actor` is `{ userId, platform, chatId?, chatKind? }` from
+ * `identity.resolveUser`. Nothing here executes a trade: only `confirm` by the owner queues one.
+ *
+ *   propose(actor, { symbol, side, type?, amount, limitPrice?, trigger?, mode? }) → Proposal
+ *       amount: base units (number | decimal string) or { unit: 'base' | 'quote' | 'percent', value }.
+ *       Proposal has the numbers for the card (price, notional, estimatedFee, balanceAfter,
+ *       portfolioShare, riskNotes, expiresAt) and `handle` (50 chars) for the Confirm/Cancel buttons.
+ *   confirm(handle, actor)  → { status: 'confirmed', order, waitingForTrigger } | { status: 'already_confirmed', order }
+ *       ERR_BAD_HANDLE (forged/tampered), ERR_NOT_OWNER, ERR_ORDER_EXPIRED, ERR_ORDER_STATE.
+ *   decline(handle, actor)  → OrderView (CANCELLED)
+ *   cancel(orderRef, actor) → OrderView; orderRef is an order id or a unique prefix (≥ 6 hex digits).
+ *   order(orderRef, actor)  → OrderView
+ *   listOrders(actor, { open?, limit? }) → OrderView[] (newest first)
+ *   portfolio(actor, mode?) → PortfolioView (cash, holdings with avg entry and unrealised PnL, totals)
+ *   pnl(actor, period = 'all', mode?) → PnlView (realised incl. fees, unrealised, fees, trades)
+ *   setAlert(actor, { symbol, direction: 'above' | 'below', price, note? }) → AlertView
+ *   listAlerts(actor) → AlertView[];  cancelAlert(actor, alertId) → AlertView
+ *   getMode(actor) → 'paper' | 'live';  setMode(actor, mode) → mode (live: ERR_LIVE_DISABLED unless allowed)
+ *   setKillSwitch(actor, on) → void (operators only)
+ *   readEvents(after, { count?, blockMs? }) → { id, event }[]: order and alert notifications for adapters
+ *       (stream keys.key('events', 'orders'); event union in order-events.ts).
+ */
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { audit } from '../identity/audit.ts';
+import type { Actor } from '../identity/types.ts';
+import { createMarketData } from '../market/create-market-data.ts';
+import type { MarketData } from '../market/market-data.ts';
+import { hasCredentials } from '../vault/credentials.ts';
+import { cancelOrder, findOwnOrder } from './cancel.ts';
+import { confirmSecret } from './confirm-handle.ts';
+import { type ConfirmResult, confirm, decline } from './confirmations.ts';
+import { type OrderQueuePort, parseActor, type TradingDeps } from './deps.ts';
+import {
+  type EventPublisher,
+  readOrderEvents,
+  redisEventPublisher,
+  type StoredOrderEvent,
+} from './order-events.ts';
+import { createOrderQueue } from './order-queue.ts';
+import { OPEN_STATUSES } from './order-states.ts';
+import { type PnlPeriod, type PnlView, type PortfolioView, pnl, portfolio } from './portfolio.ts';
+import { type Proposal, type ProposeInput, propose } from './proposals.ts';
+import { setKillSwitch } from './risk.ts';
+import { type AlertInput, type AlertView, cancelAlert, createAlert, listAlerts } from './triggers.ts';
+import { type Mode, type OrderView, orderView } from './views.ts';
+
+export interface TradingService {
+  propose(actor: Actor, request: ProposeInput): Promise<Proposal>;
+  confirm(handle: string, actor: Actor): Promise<ConfirmResult>;
+  decline(handle: string, actor: Actor): Promise<OrderView>;
+  cancel(orderRef: string, actor: Actor): Promise<OrderView>;
+  order(orderRef: string, actor: Actor): Promise<OrderView>;
+  listOrders(
+    actor: Actor,
+    filter?: { readonly open?: boolean; readonly limit?: number },
+  ): Promise<OrderView[]>;
+  portfolio(actor: Actor, mode?: Mode): Promise<PortfolioView>;
+  pnl(actor: Actor, period?: PnlPeriod, mode?: Mode): Promise<PnlView>;
+  setAlert(actor: Actor, input: AlertInput): Promise<AlertView>;
+  listAlerts(actor: Actor): Promise<AlertView[]>;
+  cancelAlert(actor: Actor, alertId: string): Promise<AlertView>;
+  getMode(actor: Actor): Promise<Mode>;
+  setMode(actor: Actor, mode: Mode): Promise<Mode>;
+  setKillSwitch(actor: Actor, on: boolean): Promise<void>;
+  readEvents(
+    after: string,
+    options?: { readonly count?: number; readonly blockMs?: number },
+  ): Promise<StoredOrderEvent[]>;
+}
+
+export interface TradingServiceOptions {
+  readonly market: MarketData;
+  readonly queue: OrderQueuePort;
+  readonly events?: EventPublisher;
+  /** Tests freeze or step time here. */
+  readonly now?: () => Date;
+}
+
+type ServiceContext = Pick<AppContext, 'config' | 'logger' | 'db' | 'redis' | 'keys'>;
+
+export function tradingDeps(ctx: ServiceContext, options: TradingServiceOptions): TradingDeps {
+  let secret: Promise<string> | undefined;
+  return {
+    db: ctx.db,
+    config: ctx.config,
+    logger: ctx.logger,
+    market: options.market,
+    queue: options.queue,
+    events: options.events ?? redisEventPublisher(ctx.redis, ctx.keys),
+    secret: () => {
+      secret ??= confirmSecret(ctx).catch((err: unknown) => {
+        secret = undefined;
+        throw err;
+      });
+      return secret;
+    },
+    now: options.now ?? (() => new Date()),
+  };
+}
+
+async function modeOf(deps: TradingDeps, userId: string): Promise<Mode> {
+  const user = await deps.db.user.findUnique({ where: { id: userId }, select: { tradingMode: true } });
+  if (!user) throw new AppError('ERR_NOT_FOUND', `no user ${userId}`);
+  return user.tradingMode === 'LIVE' ? 'live' : 'paper';
+}
+
+export function createTradingService(ctx: ServiceContext, options: TradingServiceOptions): TradingService {
+  const deps = tradingDeps(ctx, options);
+  const user = (actor: Actor) => parseActor(actor).userId;
+  return {
+    propose: (actor, request) => propose(deps, actor, request),
+    confirm: (handle, actor) => confirm(deps, handle, actor),
+    decline: (handle, actor) => decline(deps, handle, actor),
+    cancel: (orderRef, actor) => cancelOrder(deps, orderRef, actor),
+    async order(orderRef, actor) {
+      return orderView(await findOwnOrder(deps, user(actor), orderRef));
+    },
+    async listOrders(actor, filter = {}) {
+      const rows = await deps.db.order.findMany({
+        where: { userId: user(actor), ...(filter.open ? { status: { in: [...OPEN_STATUSES] } } : {}) },
+        orderBy: { createdAt: 'desc' },
+        take: Math.max(1, Math.min(filter.limit ?? 20, 100)),
+      });
+      return rows.map(orderView);
+    },
+    async portfolio(actor, mode) {
+      const userId = user(actor);
+      return portfolio(deps, userId, mode ?? (await modeOf(deps, userId)));
+    },
+    async pnl(actor, period = 'all', mode) {
+      const userId = user(actor);
+      return pnl(deps, userId, mode ?? (await modeOf(deps, userId)), period);
+    },
+    setAlert: (actor, input) => createAlert(deps, actor, input),
+    listAlerts: (actor) => listAlerts(deps, user(actor)),
+    cancelAlert: (actor, alertId) => cancelAlert(deps, actor, alertId),
+    getMode: (actor) => modeOf(deps, user(actor)),
+    async setMode(actor, mode) {
+      const a = parseActor(actor);
+      if (mode === 'live') {
+        if (!deps.config.LIVE_TRADING_ENABLED)
+          throw new AppError('ERR_LIVE_DISABLED', 'LIVE_TRADING_ENABLED is off');
+        if (!(await hasCredentials(deps.db, a.userId, deps.market.exchangeId))) {
+          throw new AppError('ERR_LIVE_DISABLED', `no ${deps.market.exchangeId} keys`, {
+            userMessage: `Link your ${deps.market.exchangeId} API keys (in a DM) before switching to live.`,
+          });
+        }
+      }
+      await deps.db.user.update({
+        where: { id: a.userId },
+        data: { tradingMode: mode === 'live' ? 'LIVE' : 'PAPER', liveOptIn: mode === 'live' },
+      });
+      await audit(deps.db, { actorUserId: a.userId, platform: a.platform, action: `mode.${mode}` });
+      return mode;
+    },
+    setKillSwitch: (actor, on) => setKillSwitch(deps.db, parseActor(actor), on),
+    readEvents: (after, opts) => readOrderEvents(ctx.redis, ctx.keys, after, opts),
+  };
+}
+
+/** The service wired to this process' market data and the BullMQ `orders` queue; `close` releases both. */
+export function startTradingService(ctx: ServiceContext): {
+  service: TradingService;
+  market: MarketData;
+  close(): Promise<void>;
+} {
+  const market = createMarketData(ctx);
+  const queue = createOrderQueue(ctx);
+  return {
+    service: createTradingService(ctx, { market, queue }),
+    market,
+    async close() {
+      await queue.close();
+      await market.close();
+    },
+  };
+}
