@@ -29,10 +29,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       .send({ error: { code: app.code, message: app.userMessage } } satisfies ErrorBody);
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: { code: 'ERR_NOT_FOUND', message: `No route ${request.method} ${request.url}` },
-      } satisfies ErrorBody),
+    reply.status(404).send({
+      error: { code: 'ERR_NOT_FOUND', message: `No route ${request.method} ${request.url}` },
+    } satisfies ErrorBody),
   );
 }
