@@ -118,6 +118,60 @@ export const ENV = {
     example: 'llama3.1',
     description: 'Model name.',
   }),
+  LLM_MAX_STEPS: v({
+    schema: positiveInt.max(20, 'must be at most 20'),
+    default: '6',
+    example: '8',
+    description: 'Model calls per message at most (each may run several tools in parallel).',
+  }),
+  LLM_TIMEOUT_MS: v({
+    schema: positiveInt,
+    default: '30000',
+    example: '60000',
+    description: 'Timeout of one model request; timeouts, 429 and 5xx are retried (LLM_MAX_RETRIES).',
+  }),
+  LLM_TURN_TIMEOUT_MS: v({
+    schema: positiveInt,
+    default: '90000',
+    example: '120000',
+    description: 'Time budget for answering one message, all model calls and tools included.',
+  }),
+  LLM_MAX_RETRIES: v({
+    schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(10),
+    default: '2',
+    example: '3',
+    description: 'Retries of a model request after 429, 5xx or a timeout, with backoff (honours Retry-After).',
+  }),
+  LLM_STREAM: v({
+    schema: bool,
+    default: 'true',
+    example: 'false',
+    description: 'Stream model answers (tool calls included); turn off for servers that cannot stream tools.',
+  }),
+  LLM_DAILY_REQUESTS: v({
+    schema: positiveInt,
+    default: '200',
+    example: '500',
+    description: 'Model requests per user per UTC day; commands and the offline parser keep working beyond it.',
+  }),
+  LLM_DAILY_TOKENS: v({
+    schema: positiveInt,
+    default: '200000',
+    example: '1000000',
+    description: 'Model tokens (prompt + completion) per user per UTC day.',
+  }),
+  MEMORY_TTL_SECONDS: v({
+    schema: positiveInt,
+    default: '604800',
+    example: '86400',
+    description: 'How long a quiet conversation is remembered (per user and chat).',
+  }),
+  MEMORY_TOKEN_BUDGET: v({
+    schema: positiveInt.min(200, 'must be at least 200'),
+    default: '1500',
+    example: '3000',
+    description: 'Conversation memory beyond this many tokens is folded into a summary.',
+  }),
   TRANSCRIBE_MODEL: v({
     schema: z.string().min(1),
     example: 'whisper-1',
@@ -273,6 +327,12 @@ export const ENV = {
     example: '15000',
     description:
       'How long a call to the exchange may take before it counts as timed out (and is reconciled).',
+  }),
+  EXCHANGE_THROTTLE: v({
+    schema: bool,
+    default: 'true',
+    example: 'false',
+    description: 'ccxt’s client-side rate limiter. Turn it off only for a local test exchange.',
   }),
   TICKER_TTL_MS: v({
     schema: positiveInt,
