@@ -10,8 +10,21 @@ import { type ActionsReply, fitReplies, PLATFORM_LIMITS, type Reply } from '../.
 import { AppError } from '../../core/errors.ts';
 import { renderMarkdown, telegramLength } from './format.ts';
 
+/** The proposal behind a card message, so the adapter can edit the card as the order progresses. */
+export interface CardInfo {
+  readonly handle: string;
+  readonly ownerUserId: string;
+  /** The card's own text (its last part), to which progress lines are added. */
+  readonly markdown: string;
+}
+
 export type Outgoing =
-  | { readonly kind: 'text'; readonly html: string; readonly keyboard?: InlineKeyboardMarkup }
+  | {
+      readonly kind: 'text';
+      readonly html: string;
+      readonly keyboard?: InlineKeyboardMarkup;
+      readonly card?: CardInfo;
+    }
   | { readonly kind: 'photo'; readonly png: Buffer; readonly filename: string; readonly caption?: string };
 
 /** Telegram's callback_data is 1-64 bytes; the core promises this, a breach is our bug, not the user's. */
@@ -65,7 +78,12 @@ export function toOutgoing(replies: readonly Reply[]): Outgoing[] {
       out.push({ kind: 'photo', png: reply.png, filename: reply.filename, ...(caption ? { caption } : {}) });
     } else if (reply.kind === 'actions') {
       const html = renderMarkdown(reply.markdown).html || EMPTY_CARD_TEXT;
-      out.push({ kind: 'text', html, keyboard: keyboardOf(reply) });
+      out.push({
+        kind: 'text',
+        html,
+        keyboard: keyboardOf(reply),
+        card: { handle: reply.handle, ownerUserId: reply.ownerUserId, markdown: reply.markdown },
+      });
     } else {
       const { html, plain } = renderMarkdown(reply.markdown);
       if (plain.trim()) out.push({ kind: 'text', html });

@@ -9,7 +9,7 @@ import { type Api, GrammyError, HttpError, InputFile, type Transformer } from 'g
 import type { ReplyParameters } from 'grammy/types';
 import type { Reply } from '../../core/agent/reply.ts';
 import { type Outbox, OutboxClosedError } from './outbox.ts';
-import { type Outgoing, toOutgoing } from './outgoing.ts';
+import { type CardInfo, type Outgoing, toOutgoing } from './outgoing.ts';
 
 /** Methods that post into a chat and count against Telegram's message limits. */
 const PACED_METHODS: ReadonlySet<string> = new Set([
@@ -54,6 +54,8 @@ export function pacedBy(outbox: Outbox): Transformer {
 export interface SentMessage {
   readonly chatId: string;
   readonly messageId: number;
+  /** Set when the message is a proposal card with Confirm/Cancel. */
+  readonly card?: CardInfo;
 }
 
 export interface SendOptions {
@@ -88,7 +90,7 @@ export async function postOutgoing(
     ...(message.keyboard ? { reply_markup: message.keyboard } : {}),
     ...(reply_parameters ? { reply_parameters } : {}),
   });
-  return { chatId, messageId: sent.message_id };
+  return { chatId, messageId: sent.message_id, ...(message.card ? { card: message.card } : {}) };
 }
 
 export interface TelegramSender {

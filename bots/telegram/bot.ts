@@ -1,0 +1,142 @@
+/**
+ * The Telegram adapter, assembled: a grammY bot on TELEGRAM_API_ROOT whose every chat-posting call goes
+ * through one rate-limited outbox, one Composer per feature, command menus per scope from the registry,
+ * notifications from the order-event stream, and long polling or (with TELEGRAM_WEBHOOK_URL) a webhook
+ * route for the API server. `stop` stops intake, lets accepted updates finish, then flushes the outbox.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { type Api, Bot } from 'grammy';
+import type { AppContext } from '../../core/context.ts';
+import { AppError } from '../../core/errors.ts';
+import { createCardStore } from './cards.ts';
+import type { CommandInfo, TelegramDeps } from './deps.ts';
+import { createDispatcher } from './dispatcher.ts';
+import { buttonsFeature } from './features/buttons.ts';
+import { commandsFeature } from './features/commands.ts';
+import { conversationFeature } from './features/conversation.ts';
+import { commandIndex, type FeatureEnv } from './features/env.ts';
+import { voiceFeature } from './features/voice.ts';
+import { startNotifier } from './notify.ts';
+import { Outbox } from './outbox.ts';
+import { ALLOWED_UPDATES, startPolling } from './polling.ts';
+import { createResponder } from './respond.ts';
+import { createTelegramSender, pacedBy, type TelegramSender } from './send.ts';
+import { transcriberFromConfig } from './transcribe.ts';
+import { webhookPlugin } from './webhook.ts';
+
+export interface TelegramBotHandle {
+  /** Stops intake, finishes accepted updates and queued messages (within SHUTDOWN_TIMEOUT_MS). */
+  stop(): Promise<void>;
+  /** Webhook mode only: register on the API server (the route is the path of TELEGRAM_WEBHOOK_URL). */
+  readonly webhookPlugin?: FastifyPluginAsync;
+  /** For the signal broadcaster: rate-limited, ordered delivery of core replies to any chat. */
+  readonly sender: TelegramSender;
+  /** The bot's @username, for the startup banner. */
+  readonly username: string;
+}
+
+/** setMyCommands per scope: private chats and groups see the commands offered there. */
+async function setCommandMenus(api: Api, commands: readonly CommandInfo[]): Promise<void> {
+  const offered = (c: CommandInfo, scope: 'dm' | 'group') => !c.scopes || c.scopes.includes(scope);
+  const menu = (scope: 'dm' | 'group') =>
+    commands
+      .filter((c) => offered(c, scope) && /^[a-z0-9_]{1,32}$/.test(c.name))
+      .map((c) => ({ command: c.name, description: c.description.slice(0, 256) }));
+  await api.setMyCommands(menu('dm'), { scope: { type: 'all_private_chats' } });
+  await api.setMyCommands(menu('group'), { scope: { type: 'all_group_chats' } });
+}
+
+export async function startTelegramBot(ctx: AppContext, deps: TelegramDeps): Promise<TelegramBotHandle> {
+  const { config } = ctx;
+  const token = config.TELEGRAM_BOT_TOKEN;
+  if (!token)
+    throw new AppError('ERR_VALIDATION', 'TELEGRAM_BOT_TOKEN is not set; the Telegram bot cannot start');
+  const logger = ctx.logger.child({ role: 'bots', platform: 'telegram' });
+  const apiRoot = config.TELEGRAM_API_ROOT.replace(/\/+$/, '');
+
+  const bot = new Bot(token, { client: { apiRoot } });
+  const outbox = new Outbox({
+    onRetry: (r) =>
+      logger.warn({ chatId: r.chatId, reason: r.reason, waitMs: r.waitMs }, 'Telegram send retried'),
+  });
+  bot.api.config.use(pacedBy(outbox));
+  await bot.init();
+
+  const sender = createTelegramSender(bot.api);
+  const cards = createCardStore(bot.api, ctx.redis, ctx.keys);
+  const responder = createResponder({
+    api: bot.api,
+    agent: deps.agent,
+    sender,
+    cards,
+    logger,
+    ...(deps.orderIdOf ? { orderIdOf: deps.orderIdOf } : {}),
+  });
+  const env: FeatureEnv = {
+    responder,
+    cards,
+    commands: commandIndex(deps.commands),
+    transcriber: deps.transcriber === undefined ? transcriberFromConfig(config) : deps.transcriber,
+    logger,
+    fileUrl: (path) => `${apiRoot}/file/bot${token}/${path}`,
+  };
+  bot.use(commandsFeature(env), buttonsFeature(env), voiceFeature(env), conversationFeature(env));
+
+  if (deps.commands)
+    await setCommandMenus(bot.api, deps.commands).catch((err: unknown) =>
+      logger.error({ err }, 'could not set the Telegram command menus'),
+    );
+
+  const dispatcher = createDispatcher(bot, logger);
+  const notifier = deps.orderEvents
+    ? startNotifier({
+        read: deps.orderEvents,
+        accountOf: deps.telegramAccountOf,
+        sender,
+        cards,
+        redis: ctx.redis,
+        keys: ctx.keys,
+        logger,
+      })
+    : undefined;
+
+  const finish = async (stopIntake: () => Promise<void>) => {
+    await stopIntake();
+    await notifier?.stop();
+    await dispatcher.drain(config.SHUTDOWN_TIMEOUT_MS);
+    await outbox.close(config.SHUTDOWN_TIMEOUT_MS);
+  };
+
+  const username = bot.botInfo.username;
+  if (config.TELEGRAM_WEBHOOK_URL) {
+    // Without a configured secret a random one is used: the route then still refuses strangers.
+    const secret = config.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(32).toString('base64url');
+    await bot.api.setWebhook(config.TELEGRAM_WEBHOOK_URL, {
+      secret_token: secret,
+      allowed_updates: [...ALLOWED_UPDATES],
+    });
+    logger.info({ url: config.TELEGRAM_WEBHOOK_URL }, `Telegram bot @${username} in webhook mode`);
+    let accepting = true;
+    return {
+      sender,
+      username,
+      webhookPlugin: webhookPlugin({
+        path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname,
+        secret,
+        dispatcher,
+        accepting: () => accepting,
+        logger,
+      }),
+      // The webhook stays registered: Telegram keeps updates for us until we are back.
+      stop: () =>
+        finish(async () => {
+          accepting = false;
+        }),
+    };
+  }
+
+  const poller = await startPolling(bot, dispatcher, logger);
+  logger.info(`Telegram bot @${username} polling ${apiRoot}`);
+  return { sender, username, stop: () => finish(() => poller.stop()) };
+}

@@ -1,0 +1,66 @@
+/**
+ * Confirm/Cancel presses. The core decides (owner, expiry, state); this renders its answer: the card is
+ * edited with the outcome and loses its buttons, and the press is answered. A refusal for someone who
+ * is not the owner is an alert and nothing else changes; an expired proposal answers "expired". Every
+ * callback query is answered, also when the data is not ours or handling fails (see env.boundary).
+ */
+import { Composer, type Context } from 'grammy';
+import { parseInlines, plainText } from '../../../core/agent/markdown.ts';
+import { parseButtonData, type Reply } from '../../../core/agent/reply.ts';
+import { toAppError } from '../../../core/errors.ts';
+import { senderOf, toInbound } from '../inbound.ts';
+import { boundary, type FeatureEnv } from './env.ts';
+
+/** answerCallbackQuery text is limited to 200 characters. */
+const ANSWER_LIMIT = 200;
+const short = (s: string) => (s.length > ANSWER_LIMIT ? `${s.slice(0, ANSWER_LIMIT - 1)}…` : s);
+
+export const EXPIRED_ANSWER = 'Expired. Ask again for a fresh quote.';
+export const EXPIRED_LINE = '⌛ *Expired* — ask again for a fresh quote.';
+
+export function buttonsFeature(env: FeatureEnv): Composer<Context> {
+  const composer = new Composer<Context>();
+  const safe = composer.errorBoundary(boundary(env, 'buttons'));
+  safe.on('callback_query:data', async (ctx) => {
+    const query = ctx.callbackQuery;
+    const press = parseButtonData(query.data);
+    const message = query.message;
+    if (!press || !message) return ctx.answerCallbackQuery({ text: 'This button is no longer valid.' });
+    const sender = senderOf({ from: query.from, chat: message.chat });
+    if (!sender) return ctx.answerCallbackQuery();
+    const inbound = toInbound(
+      { sender, chat: message.chat },
+      { kind: 'button', action: press.action, handle: press.handle },
+    );
+
+    let replies: readonly Reply[];
+    try {
+      replies = await env.responder.ask(inbound);
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code === 'ERR_ORDER_EXPIRED') {
+        await ctx.answerCallbackQuery({ text: EXPIRED_ANSWER });
+        await env.cards.progressByHandle(press.handle, EXPIRED_LINE);
+        return;
+      }
+      // Someone else's card, a forged or stale button, a closed order: they are told, the card stays.
+      const known = ['ERR_NOT_OWNER', 'ERR_BAD_HANDLE', 'ERR_ORDER_STATE'].includes(e.code);
+      if (!known) env.logger.error({ err: e, handle: press.handle }, 'button press failed');
+      await ctx.answerCallbackQuery({ text: short(e.userMessage), show_alert: true });
+      return;
+    }
+
+    const texts = replies.flatMap((r) => (r.kind === 'text' ? [r.markdown] : []));
+    const summary = plainText(
+      parseInlines(texts[0] ?? (press.action === 'confirm' ? 'Confirmed' : 'Cancelled')),
+    );
+    await ctx.answerCallbackQuery({ text: short(summary.split('\n')[0] ?? '') });
+    const edited = texts.length > 0 && (await env.cards.progressByHandle(press.handle, texts.join('\n\n')));
+    // A card no longer on record still loses its buttons: the core has answered.
+    if (!edited) await ctx.editMessageReplyMarkup().catch(() => {});
+    // What the card cannot show (images, a card no longer on record) follows as messages.
+    const rest = edited ? replies.filter((r) => r.kind !== 'text') : replies;
+    if (rest.length) await env.responder.say(String(message.chat.id), rest);
+  });
+  return composer;
+}
