@@ -70,7 +70,8 @@ export function restMessage(msg: DiscordMessage): { body: Record<string, unknown
 }
 
 export interface DiscordSender {
-  send(channelId: string, message: DiscordMessage): Promise<SentMessage>;
+  /** `replyTo`: a message id in that channel this one answers (shown as a reply, no ping). */
+  send(channelId: string, message: DiscordMessage, options?: { replyTo?: string }): Promise<SentMessage>;
   sendSignal(channelId: string, signal: SignalView, chart?: ChartImage): Promise<SentMessage>;
   sendReplies(channelId: string, replies: readonly Reply[]): Promise<SentMessage[]>;
   /** Opens (once per user) the DM channel and sends there. */

@@ -1,0 +1,116 @@
+/**
+ * Registry commands → Discord application commands. Translation only:
+ * - symbol, pair and timeframe options get autocomplete (a fixed list of choices becomes the
+ *   autocomplete source, since Discord forbids both on one option);
+ * - options that carry secrets (API key, secret) are not registered at all: the command collects them
+ *   through a modal (keys-modal.ts), so they never appear in the chat input or its history;
+ * - admin-in-groups commands are hidden from members without Manage Channels by default (the server
+ *   can override; the adapter still reports the permission to the core, which decides);
+ * - scopes map to interaction contexts (guild, bot DM).
+ */
+import { createHash } from 'node:crypto';
+import {
+  type APIApplicationCommandOption,
+  type APIApplicationCommandOptionChoice,
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  PermissionFlagsBits,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { SlashCommandSource } from './deps.ts';
+
+export type SlashCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+const AUTOCOMPLETE = /^(symbol|pair|timeframe|tf)s?$/i;
+const SECRET = /key|secret|pass|token/i;
+const NON_SECRET_EXCEPTIONS = /^(key_?id|keys?)$/i;
+
+export function isSecretOption(name: string): boolean {
+  return SECRET.test(name) && !NON_SECRET_EXCEPTIONS.test(name);
+}
+
+export function autocompleteKind(name: string): 'symbol' | 'timeframe' | undefined {
+  if (!AUTOCOMPLETE.test(name)) return undefined;
+  return /^(timeframe|tf)/i.test(name) ? 'timeframe' : 'symbol';
+}
+
+type Option = APIApplicationCommandOption;
+const isSubcommand = (o: Option) =>
+  o.type === ApplicationCommandOptionType.Subcommand ||
+  o.type === ApplicationCommandOptionType.SubcommandGroup;
+
+function translateOption(option: Option): Option {
+  if (isSubcommand(option)) {
+    const children = (option as { options?: Option[] }).options ?? [];
+    return {
+      ...option,
+      options: children.filter((o) => !isSecretOption(o.name)).map(translateOption),
+    } as Option;
+  }
+  if (option.type === ApplicationCommandOptionType.String && autocompleteKind(option.name)) {
+    const { choices: _choices, ...rest } = option as Option & { choices?: unknown };
+    return { ...rest, autocomplete: true } as Option;
+  }
+  return option;
+}
+
+function contexts(scopes: SlashCommandSource['scopes']): InteractionContextType[] {
+  const set = new Set(scopes ?? ['dm', 'group', 'channel']);
+  const out: InteractionContextType[] = [];
+  if (set.has('group') || set.has('channel')) out.push(InteractionContextType.Guild);
+  if (set.has('dm')) out.push(InteractionContextType.BotDM);
+  return out;
+}
+
+export function toSlashCommands(sources: readonly SlashCommandSource[]): SlashCommandJson[] {
+  return sources.map((s) => ({
+    type: ApplicationCommandType.ChatInput,
+    name: s.name,
+    description: s.description.slice(0, 100),
+    options: (s.options ?? []).filter((o) => isSubcommand(o) || !isSecretOption(o.name)).map(translateOption),
+    contexts: contexts(s.scopes),
+    integration_types: [ApplicationIntegrationType.GuildInstall],
+    ...(s.adminInGroups ? { default_member_permissions: String(PermissionFlagsBits.ManageChannels) } : {}),
+  }));
+}
+
+/** The options of `command` (or of its subcommand `sub`) as the registry defined them, secrets included. */
+export function sourceOptions(source: SlashCommandSource, sub: string | null): readonly Option[] {
+  const top = source.options ?? [];
+  if (!sub) return top;
+  const subOption = top.find((o) => isSubcommand(o) && o.name === sub) as { options?: Option[] } | undefined;
+  return subOption?.options ?? [];
+}
+
+/** The fixed choices a registry option had before it became autocomplete (e.g. timeframes). */
+export function sourceChoices(
+  source: SlashCommandSource,
+  sub: string | null,
+  option: string,
+): readonly APIApplicationCommandOptionChoice[] {
+  const def = sourceOptions(source, sub).find((o) => o.name === option) as
+    | { choices?: APIApplicationCommandOptionChoice[] }
+    | undefined;
+  return def?.choices ?? [];
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  return value;
+}
+
+/** Stable across key order, so only a real change of the definitions changes it. */
+export function definitionsHash(commands: readonly SlashCommandJson[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(commands)))
+    .digest('hex');
+}

@@ -1,0 +1,94 @@
+/**
+ * Secrets (exchange API key and secret) are typed into a modal, never into a slash command's options:
+ * options show in the chat input, the client's history and audit views. The modal holds every option
+ * of the (sub)command, the non-secret ones prefilled from what was typed; its submission goes to the
+ * core as the same command. The answer is ephemeral and the values are never logged or echoed here.
+ */
+import {
+  type APIApplicationCommandOption,
+  ApplicationCommandOptionType,
+  type ChatInputCommandInteraction,
+  ComponentType,
+  MessageFlags,
+  type ModalSubmitInteraction,
+  TextInputStyle,
+} from 'discord.js';
+import { errorsTotal } from '../../core/metrics.ts';
+import { isSecretOption, sourceOptions } from './commands.ts';
+import type { SlashCommandSource } from './deps.ts';
+import type { BotEnv } from './env.ts';
+import { commandInboundFrom, SUBCOMMAND_ARG } from './inbound.ts';
+import { renderReplies } from './render.ts';
+import { deliver, failureMessage } from './respond.ts';
+
+const PREFIX = 'cp:modal:';
+/** Discord allows five inputs per modal. */
+const MAX_INPUTS = 5;
+
+export function needsModal(source: SlashCommandSource, sub: string | null): boolean {
+  return Boolean(source.secretArgs) && sourceOptions(source, sub).some((o) => isSecretOption(o.name));
+}
+
+function label(option: APIApplicationCommandOption): string {
+  const text = option.name.replace(/_/g, ' ');
+  return (text.charAt(0).toUpperCase() + text.slice(1)).slice(0, 45);
+}
+
+export async function showSecretsModal(
+  interaction: ChatInputCommandInteraction,
+  source: SlashCommandSource,
+  sub: string | null,
+): Promise<void> {
+  const typed = new Map(
+    (interaction.options.data[0]?.options ?? interaction.options.data).map((o) => [o.name, o.value]),
+  );
+  const fields = sourceOptions(source, sub)
+    .filter((o) => o.type === ApplicationCommandOptionType.String)
+    .slice(0, MAX_INPUTS);
+  await interaction.showModal({
+    custom_id: `${PREFIX}${source.name}:${sub ?? ''}`,
+    title: `${source.name} ${sub ?? ''}`.trim().slice(0, 45),
+    components: fields.map((o) => {
+      const value = typed.get(o.name);
+      return {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.TextInput,
+            custom_id: o.name,
+            label: label(o),
+            style: TextInputStyle.Short,
+            required: Boolean(o.required),
+            max_length: 200,
+            ...(typeof value === 'string' && !isSecretOption(o.name) ? { value } : {}),
+            ...(isSecretOption(o.name) ? { placeholder: 'stored encrypted; never shown again' } : {}),
+          },
+        ],
+      };
+    }),
+  });
+}
+
+export function isSecretsModal(customId: string): boolean {
+  return customId.startsWith(PREFIX);
+}
+
+export async function onSecretsModal(interaction: ModalSubmitInteraction, env: BotEnv): Promise<void> {
+  const [command = '', sub = ''] = interaction.customId.slice(PREFIX.length).split(':');
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const args: Record<string, string> = sub ? { [SUBCOMMAND_ARG]: sub } : {};
+  for (const [name, field] of interaction.fields.fields) {
+    if ('value' in field && typeof field.value === 'string' && field.value.trim())
+      args[name] = field.value.trim();
+  }
+  try {
+    const replies = await env.agent.handle(commandInboundFrom(interaction, command, args));
+    await deliver(interaction, renderReplies(replies), true);
+  } catch (err) {
+    const { message, error } = failureMessage(err);
+    // Only the code and command: the arguments are secrets.
+    env.logger.error({ code: error.code, command, sub }, 'discord: secrets modal failed');
+    errorsTotal.inc({ code: error.code, where: 'discord.modal' });
+    await deliver(interaction, [message], true);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A slash command: acknowledged at once (deferred: the agent, the LLM and charts may take longer than
+ * Discord's 3 seconds), then the core's replies are edited in. Commands with personal data answer only
+ * to the user; commands whose arguments are secrets open a modal instead (keys-modal.ts).
+ */
+import { type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
+import { errorsTotal } from '../../core/metrics.ts';
+import type { BotEnv } from './env.ts';
+import { commandInbound } from './inbound.ts';
+import { needsModal, showSecretsModal } from './keys-modal.ts';
+import { type DiscordMessage, renderReplies } from './render.ts';
+import { deliver, failureMessage } from './respond.ts';
+
+export async function onChatInput(interaction: ChatInputCommandInteraction, env: BotEnv): Promise<void> {
+  const source = env.sources.get(interaction.commandName);
+  const sub = interaction.options.getSubcommand(false);
+  if (source && needsModal(source, sub)) return showSecretsModal(interaction, source, sub);
+
+  // In a DM everything is private already; "ephemeral" only matters in guild channels.
+  const ephemeral = Boolean(source?.personal) && interaction.inGuild();
+  await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+
+  let messages: DiscordMessage[];
+  try {
+    messages = renderReplies(await env.agent.handle(commandInbound(interaction)));
+  } catch (err) {
+    const { message, error } = failureMessage(err);
+    env.logger.error({ err, code: error.code, command: interaction.commandName }, 'discord: command failed');
+    errorsTotal.inc({ code: error.code, where: 'discord.command' });
+    messages = [message];
+  }
+  const delivered = await deliver(interaction, messages, ephemeral);
+  for (const d of delivered) {
+    if (!d.message.proposal) continue;
+    await env.cards.track(d.message, d, async (edit) => {
+      await interaction.webhook.editMessage(d.messageId, messageEdit(edit));
+    });
+  }
+}
+
+function messageEdit(msg: DiscordMessage) {
+  return { embeds: [...msg.embeds], components: [...msg.components], allowedMentions: { parse: [] } };
+}

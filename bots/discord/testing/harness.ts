@@ -1,0 +1,73 @@
+/**
+ * A running bot against the fake Discord, over a test's own database and Redis prefix. The agent and
+ * command sources are the caller's: the real core once composed, or plain data where a test does not
+ * reach the agent at all.
+ */
+import { loadConfig } from '../../../core/config.ts';
+import { type AppContext, createAppContext } from '../../../core/context.ts';
+import { createLogger } from '../../../core/logger.ts';
+import {
+  type FakeDiscord,
+  type FakeGuildHandle,
+  startFakeDiscord,
+} from '../../../test/fakes/discord/server.ts';
+import { createTestContext, type TestContext } from '../../../test/support/context.ts';
+import { type DiscordBot, startDiscordBot } from '../bot.ts';
+import type { AgentEntry, DiscordDeps } from '../deps.ts';
+
+export interface BotHarness {
+  readonly fake: FakeDiscord;
+  readonly guild: FakeGuildHandle;
+  readonly test: TestContext;
+  readonly ctx: AppContext;
+  start(deps: DiscordDeps, env?: Record<string, string>): Promise<DiscordBot>;
+  close(): Promise<void>;
+}
+
+/** For tests that never reach the agent (registration, autocomplete): any call is a test failure. */
+export const agentNotReached: AgentEntry = {
+  handle: async () => {
+    throw new Error('this test does not expect the agent to be called');
+  },
+};
+
+export async function startHarness(label: string): Promise<BotHarness> {
+  const fake = await startFakeDiscord();
+  const guild = fake.addGuild('Traders', ['signals', 'general']);
+  const test = await createTestContext(label);
+  const bots: DiscordBot[] = [];
+  const contexts: AppContext[] = [];
+  const envOf = (extra: Record<string, string>) => ({
+    ...test.env,
+    LOG_LEVEL: 'silent',
+    DISCORD_TOKEN: fake.token,
+    DISCORD_APP_ID: fake.appId,
+    DISCORD_API_BASE: fake.apiBase,
+    DISCORD_DEV_GUILD_ID: guild.id,
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    ...extra,
+  });
+  const ctx = createAppContext(loadConfig(envOf({})), createLogger({ level: 'silent' }));
+  contexts.push(ctx);
+  return {
+    fake,
+    guild,
+    test,
+    ctx,
+    async start(deps, env = {}) {
+      const c = Object.keys(env).length
+        ? createAppContext(loadConfig(envOf(env)), createLogger({ level: 'silent' }))
+        : ctx;
+      if (c !== ctx) contexts.push(c);
+      const bot = await startDiscordBot(c, deps);
+      bots.push(bot);
+      return bot;
+    },
+    async close() {
+      await Promise.allSettled(bots.map((b) => b.stop()));
+      await Promise.allSettled(contexts.map((c) => c.close()));
+      await fake.close();
+      await test.close();
+    },
+  };
+}
