@@ -6,6 +6,7 @@
 import { type Api, GrammyError } from 'grammy';
 import type { Redis, RedisKeys } from '../../core/redis.ts';
 import { renderMarkdown, telegramLength } from './format.ts';
+import { oneAtATimePerKey } from './one-at-a-time.ts';
 import type { CardInfo } from './outgoing.ts';
 
 /** Cards stay editable this long; Telegram itself allows editing bot messages for 48 hours. */
@@ -36,17 +37,8 @@ export function createCardStore(api: Api, redis: Redis, keys: RedisKeys): CardSt
   const orderKey = (orderId: string) => keys.key('telegram', 'card-of-order', orderId);
 
   // A press and an order event may reach the same card together; each card's edits run one at a time.
-  const busy = new Map<string, Promise<unknown>>();
-  function progress(handle: string, line: string): Promise<boolean> {
-    const run = (busy.get(handle) ?? Promise.resolve()).catch(() => {}).then(() => edit(handle, line));
-    busy.set(handle, run);
-    void run
-      .catch(() => {})
-      .finally(() => {
-        if (busy.get(handle) === run) busy.delete(handle);
-      });
-    return run;
-  }
+  const inTurn = oneAtATimePerKey();
+  const progress = (handle: string, line: string) => inTurn(handle, () => edit(handle, line));
 
   async function edit(handle: string, line: string): Promise<boolean> {
     const raw = await redis.get(cardKey(handle));

@@ -8,6 +8,7 @@
 import { type Api, GrammyError, HttpError, InputFile, type Transformer } from 'grammy';
 import type { ReplyParameters } from 'grammy/types';
 import type { Reply } from '../../core/agent/reply.ts';
+import { oneAtATimePerKey } from './one-at-a-time.ts';
 import { type Outbox, OutboxClosedError } from './outbox.ts';
 import { type CardInfo, type Outgoing, toOutgoing } from './outgoing.ts';
 
@@ -103,27 +104,17 @@ export interface TelegramSender {
 
 export function createTelegramSender(api: Api): TelegramSender {
   // Per chat, each send starts after the previous one ended, so two replies never interleave.
-  const tails = new Map<string, Promise<unknown>>();
+  const inTurn = oneAtATimePerKey();
   return {
     send(chatId, replies, options = {}) {
       const messages = toOutgoing(replies);
-      const previous = tails.get(chatId) ?? Promise.resolve();
-      const run = previous
-        .catch(() => {})
-        .then(async () => {
-          const sent: SentMessage[] = [];
-          // Only the first part answers the question; the rest follow it.
-          for (const [i, m] of messages.entries())
-            sent.push(await postOutgoing(api, chatId, m, i === 0 ? options : {}));
-          return sent;
-        });
-      tails.set(chatId, run);
-      void run
-        .catch(() => {})
-        .finally(() => {
-          if (tails.get(chatId) === run) tails.delete(chatId);
-        });
-      return run;
+      return inTurn(chatId, async () => {
+        const sent: SentMessage[] = [];
+        // Only the first part answers the question; the rest follow it.
+        for (const [i, m] of messages.entries())
+          sent.push(await postOutgoing(api, chatId, m, i === 0 ? options : {}));
+        return sent;
+      });
     },
   };
 }

@@ -4,7 +4,6 @@
  * `startTelegramBot` in polling or webhook mode (the webhook route on a real Fastify server), and an
  * AppContext on this test's own Postgres database and Redis prefix.
  */
-import { createServer } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   createTradingTestContext,
@@ -12,7 +11,11 @@ import {
 } from '../../../core/trading/testing/app-context.ts';
 import { FakeBotApi } from '../../../test/fakes/telegram/server.ts';
 import type { SentMessage } from '../../../test/fakes/telegram/state.ts';
-import { startTelegramTestApi, type TelegramServer } from '../../../test/fakes/telegram/upstream.ts';
+import {
+  freePort,
+  startTelegramTestApi,
+  type TelegramServer,
+} from '../../../test/fakes/telegram/upstream.ts';
 import { startTelegramBot, type TelegramBotHandle } from '../bot.ts';
 import type { TelegramDeps } from '../deps.ts';
 
@@ -52,15 +55,6 @@ export interface TestUser {
   command(text: string): Promise<void>;
   press(data: string, messageId: number): Promise<void>;
   voice(fileId: string, options?: { replyToBot?: boolean }): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no free port');
-  return address.port;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

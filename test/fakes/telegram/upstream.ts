@@ -5,7 +5,7 @@ import type { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
 
 export type { TelegramServer };
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const address = probe.address();
