@@ -13,6 +13,7 @@ export function createMarketData(ctx: Pick<AppContext, 'config' | 'redis' | 'key
       : new CcxtMarketData(config.EXCHANGE, {
           apiBase: config.EXCHANGE_API_BASE,
           timeoutMs: config.EXCHANGE_TIMEOUT_MS,
+          throttle: config.EXCHANGE_THROTTLE,
         });
   return new CachedMarketData(inner, ctx.redis, ctx.keys, { ttlMs: config.TICKER_TTL_MS });
 }

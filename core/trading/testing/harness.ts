@@ -6,6 +6,7 @@
 
 import { createIdentityService, type IdentityService } from '../../identity/service.ts';
 import type { Actor, PlatformName } from '../../identity/types.ts';
+import type { MarketData } from '../../market/market-data.ts';
 import { SimMarketData } from '../../market/sim/sim-market.ts';
 import type { OrderQueuePort, TradingDeps } from '../deps.ts';
 import type { OrderId } from '../ids.ts';
@@ -16,7 +17,7 @@ export const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 
 export interface TradingHarness extends TradingTestContext {
   readonly clock: { now: number };
-  readonly market: SimMarketData;
+  readonly market: MarketData;
   readonly queued: OrderId[];
   readonly deps: TradingDeps;
   readonly service: TradingService;
@@ -24,13 +25,19 @@ export interface TradingHarness extends TradingTestContext {
   user(platformUserId: string, platform?: PlatformName): Promise<Actor>;
 }
 
+export interface HarnessOptions {
+  /** Defaults to the sim market on the harness clock. */
+  readonly market?: (clock: { now: number }) => MarketData;
+}
+
 export async function createTradingHarness(
   label: string,
   env: Record<string, string> = {},
+  harness: HarnessOptions = {},
 ): Promise<TradingHarness> {
   const t = await createTradingTestContext(label, env);
   const clock = { now: T0 };
-  const market = new SimMarketData({ seed: 1, clock: () => clock.now });
+  const market = harness.market?.(clock) ?? new SimMarketData({ seed: 1, clock: () => clock.now });
   const queued: OrderId[] = [];
   const queue: OrderQueuePort = {
     async enqueue(orderId) {

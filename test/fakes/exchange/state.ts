@@ -106,10 +106,23 @@ export class FakeExchangeState {
     return this.markets.find((m) => m.base === base && m.quote === quote);
   }
 
+  /** Moves the market; resting limit orders it crosses fill at their limit price. */
   setPrice(base: string, quote: string, price: string): void {
     const m = this.market(base, quote);
     if (!m) throw new Error(`fake exchange has no ${base}/${quote}`);
     m.price = price;
+    const p = new Decimal(price);
+    for (const o of this.orders) {
+      if (o.status !== 'open' || o.base !== base || o.quote !== quote) continue;
+      const limit = new Decimal(o.limitPrice!);
+      if (o.side === 'buy' ? p.gt(limit) : p.lt(limit)) continue;
+      o.status = 'closed';
+      o.filled = o.amount;
+      o.avgPrice = limit.toFixed();
+      o.fee = feeFor(o.side, o.amount, limit).toFixed();
+      o.closedAt = Date.now();
+      o.tradeId = `T${++sequence}`;
+    }
   }
 
   /** The next `times` requests to `endpoint` fail with `fault`. */
