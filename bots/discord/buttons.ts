@@ -11,11 +11,11 @@ import { errorsTotal } from '../../core/metrics.ts';
 import type { BotEnv } from './env.ts';
 import { buttonInbound } from './inbound.ts';
 import { expiredCard } from './proposals.ts';
-import { type ButtonRow, COLORS, type DiscordMessage, renderReplies } from './render.ts';
+import { type ButtonRow, COLORS, type DiscordMessage, disableRows, renderReplies } from './render.ts';
 import { errorMessage, messageOptions } from './respond.ts';
 
-/** The proposal can no longer be decided: its buttons are dead for everyone. */
-const STALE = new Set<ErrorCode>(['ERR_ORDER_EXPIRED', 'ERR_ORDER_STATE']);
+/** Presses that change nothing: the presser is told privately and the card stays as it is. */
+const REFUSED = new Set<ErrorCode>(['ERR_NOT_OWNER', 'ERR_BAD_HANDLE']);
 
 function currentCard(interaction: ButtonInteraction): DiscordMessage {
   return {
@@ -51,10 +51,14 @@ export async function onButton(interaction: ButtonInteraction, env: BotEnv): Pro
       await interaction.followUp({ ...messageOptions(msg), flags: MessageFlags.Ephemeral });
   } catch (err) {
     const error = toAppError(err);
-    if (STALE.has(error.code)) {
+    if (error.code === 'ERR_ORDER_EXPIRED') {
       env.cards.decided(press.handle);
       await interaction.editReply(messageOptions(expiredCard(currentCard(interaction))));
-    } else if (error.code !== 'ERR_NOT_OWNER' && error.code !== 'ERR_BAD_HANDLE') {
+    } else if (error.code === 'ERR_ORDER_STATE') {
+      // Decided already (a second press, another device): only the stale buttons go.
+      env.cards.decided(press.handle);
+      await interaction.editReply({ components: disableRows(currentCard(interaction).components) });
+    } else if (!REFUSED.has(error.code)) {
       env.logger.error({ err, code: error.code }, 'discord: button press failed');
       errorsTotal.inc({ code: error.code, where: 'discord.button' });
     }

@@ -11,7 +11,6 @@
 import { createHash } from 'node:crypto';
 import {
   type APIApplicationCommandOption,
-  type APIApplicationCommandOptionChoice,
   ApplicationCommandOptionType,
   ApplicationCommandType,
   ApplicationIntegrationType,
@@ -19,7 +18,7 @@ import {
   PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { SlashCommandSource } from './deps.ts';
+import type { CommandOptionSource, SlashCommandSource } from './deps.ts';
 
 export type SlashCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
@@ -36,28 +35,30 @@ export function autocompleteKind(name: string): 'symbol' | 'timeframe' | undefin
   return /^(timeframe|tf)/i.test(name) ? 'timeframe' : 'symbol';
 }
 
-type Option = APIApplicationCommandOption;
+type Option = CommandOptionSource;
 const isSubcommand = (o: Option) =>
   o.type === ApplicationCommandOptionType.Subcommand ||
   o.type === ApplicationCommandOptionType.SubcommandGroup;
 
-function translateOption(option: Option): Option {
+/** Registry option → Discord option: the one place the registry's plain numbers meet discord.js types. */
+function translateOption(option: Option): APIApplicationCommandOption {
   if (isSubcommand(option)) {
-    const children = (option as { options?: Option[] }).options ?? [];
+    const children = option.options ?? [];
     return {
       ...option,
       options: children.filter((o) => !isSecretOption(o.name)).map(translateOption),
-    } as Option;
+    } as APIApplicationCommandOption;
   }
   if (option.type === ApplicationCommandOptionType.String && autocompleteKind(option.name)) {
-    const { choices: _choices, ...rest } = option as Option & { choices?: unknown };
-    return { ...rest, autocomplete: true } as Option;
+    const { choices: _choices, ...rest } = option;
+    return { ...rest, autocomplete: true } as APIApplicationCommandOption;
   }
-  return option;
+  return option as APIApplicationCommandOption;
 }
 
-function contexts(scopes: SlashCommandSource['scopes']): InteractionContextType[] {
-  const set = new Set(scopes ?? ['dm', 'group', 'channel']);
+function contexts(source: SlashCommandSource): InteractionContextType[] {
+  if (source.contexts) return [...source.contexts] as InteractionContextType[];
+  const set = new Set(source.scopes ?? ['dm', 'group', 'channel']);
   const out: InteractionContextType[] = [];
   if (set.has('group') || set.has('channel')) out.push(InteractionContextType.Guild);
   if (set.has('dm')) out.push(InteractionContextType.BotDM);
@@ -70,7 +71,7 @@ export function toSlashCommands(sources: readonly SlashCommandSource[]): SlashCo
     name: s.name,
     description: s.description.slice(0, 100),
     options: (s.options ?? []).filter((o) => isSubcommand(o) || !isSecretOption(o.name)).map(translateOption),
-    contexts: contexts(s.scopes),
+    contexts: contexts(s),
     integration_types: [ApplicationIntegrationType.GuildInstall],
     ...(s.adminInGroups ? { default_member_permissions: String(PermissionFlagsBits.ManageChannels) } : {}),
   }));
@@ -80,8 +81,7 @@ export function toSlashCommands(sources: readonly SlashCommandSource[]): SlashCo
 export function sourceOptions(source: SlashCommandSource, sub: string | null): readonly Option[] {
   const top = source.options ?? [];
   if (!sub) return top;
-  const subOption = top.find((o) => isSubcommand(o) && o.name === sub) as { options?: Option[] } | undefined;
-  return subOption?.options ?? [];
+  return top.find((o) => isSubcommand(o) && o.name === sub)?.options ?? [];
 }
 
 /** The fixed choices a registry option had before it became autocomplete (e.g. timeframes). */
@@ -89,11 +89,8 @@ export function sourceChoices(
   source: SlashCommandSource,
   sub: string | null,
   option: string,
-): readonly APIApplicationCommandOptionChoice[] {
-  const def = sourceOptions(source, sub).find((o) => o.name === option) as
-    | { choices?: APIApplicationCommandOptionChoice[] }
-    | undefined;
-  return def?.choices ?? [];
+): readonly { readonly name: string; readonly value: string | number }[] {
+  return sourceOptions(source, sub).find((o) => o.name === option)?.choices ?? [];
 }
 
 function canonical(value: unknown): unknown {

@@ -3,7 +3,6 @@
  * core, the command registry, the trading core's event stream and identity; the adapter decides nothing
  * itself: who may confirm, what a command does and what the user reads all come from the core.
  */
-import type { APIApplicationCommandOption } from 'discord.js';
 import type { Inbound } from '../../core/agent/inbound.ts';
 import type { Reply } from '../../core/agent/reply.ts';
 
@@ -19,19 +18,39 @@ export interface AgentEntry {
 
 export type ChatScope = 'dm' | 'group' | 'channel';
 
-/** One registry command as Discord needs it (core/agent/commands CommandDef plus its derived options). */
+/** A Discord application-command option as the registry derives it (core/agent/commands/platforms.ts). */
+export interface CommandOptionSource {
+  /** Discord option type: 1 subcommand, 3 string, 4 integer, 5 boolean, 10 number... */
+  readonly type: number;
+  readonly name: string;
+  readonly description: string;
+  readonly required?: boolean;
+  readonly choices?: readonly { readonly name: string; readonly value: string | number }[];
+  readonly min_value?: number;
+  readonly max_value?: number;
+  readonly min_length?: number;
+  readonly max_length?: number;
+  /** Subcommands' own options. */
+  readonly options?: readonly CommandOptionSource[];
+}
+
+/**
+ * One registry command as Discord needs it: `discordCommand(def)` from the registry, plus the flags of
+ * its CommandDef (`{ ...discordCommand(c), scopes: c.scopes, adminInGroups: c.adminInGroups, ... }`).
+ */
 export interface SlashCommandSource {
   readonly name: string;
   /** At most 100 characters. */
   readonly description: string;
-  /** Typed options derived from the command's zod arguments; subcommands are options of type 1. */
-  readonly options?: readonly APIApplicationCommandOption[];
+  readonly options?: readonly CommandOptionSource[];
+  /** Interaction contexts (0 guild, 1 bot DM, 2 private channel); derived from `scopes` when absent. */
+  readonly contexts?: readonly number[];
   readonly scopes?: readonly ChatScope[];
   /** In guilds only members with Manage Channels may run it (/subscribe, /unsubscribe). */
   readonly adminInGroups?: boolean;
   /** Arguments carry secrets: collected through a modal, never as visible options. */
   readonly secretArgs?: boolean;
-  /** Replies carry personal data (portfolio, orders, keys): shown only to the user. */
+  /** Replies carry personal data: shown only to the user in guilds. Default: PERSONAL_COMMANDS. */
   readonly personal?: boolean;
 }
 

@@ -5,7 +5,6 @@
  * core as the same command. The answer is ephemeral and the values are never logged or echoed here.
  */
 import {
-  type APIApplicationCommandOption,
   ApplicationCommandOptionType,
   type ChatInputCommandInteraction,
   ComponentType,
@@ -15,7 +14,7 @@ import {
 } from 'discord.js';
 import { errorsTotal } from '../../core/metrics.ts';
 import { isSecretOption, sourceOptions } from './commands.ts';
-import type { SlashCommandSource } from './deps.ts';
+import type { CommandOptionSource, SlashCommandSource } from './deps.ts';
 import type { BotEnv } from './env.ts';
 import { commandInboundFrom, SUBCOMMAND_ARG } from './inbound.ts';
 import { renderReplies } from './render.ts';
@@ -25,11 +24,28 @@ const PREFIX = 'cp:modal:';
 /** Discord allows five inputs per modal. */
 const MAX_INPUTS = 5;
 
-export function needsModal(source: SlashCommandSource, sub: string | null): boolean {
-  return Boolean(source.secretArgs) && sourceOptions(source, sub).some((o) => isSecretOption(o.name));
+/** Actions that take secrets: `/keys link` as a subcommand, or `/keys action:link` as an option. */
+const SECRET_ACTIONS = /^(link|add|set|update)$/;
+
+/** The action chosen: the subcommand, or the value of the `action` option. */
+export function chosenAction(interaction: ChatInputCommandInteraction): string | null {
+  const sub = interaction.options.getSubcommand(false);
+  const option = interaction.options.get(SUBCOMMAND_ARG)?.value;
+  return sub ?? (typeof option === 'string' ? option : null);
 }
 
-function label(option: APIApplicationCommandOption): string {
+export function needsModal(source: SlashCommandSource, interaction: ChatInputCommandInteraction): boolean {
+  if (!source.secretArgs) return false;
+  const sub = interaction.options.getSubcommand(false);
+  const options = sourceOptions(source, sub);
+  if (!options.some((o) => isSecretOption(o.name))) return false;
+  // Without a choice of action every use takes the secrets; with one, only the actions that link.
+  const hasAction = sub !== null || options.some((o) => o.name === SUBCOMMAND_ARG);
+  const action = chosenAction(interaction);
+  return !hasAction || (action !== null && SECRET_ACTIONS.test(action));
+}
+
+function label(option: CommandOptionSource): string {
   const text = option.name.replace(/_/g, ' ');
   return (text.charAt(0).toUpperCase() + text.slice(1)).slice(0, 45);
 }
@@ -37,17 +53,21 @@ function label(option: APIApplicationCommandOption): string {
 export async function showSecretsModal(
   interaction: ChatInputCommandInteraction,
   source: SlashCommandSource,
-  sub: string | null,
 ): Promise<void> {
+  const sub = interaction.options.getSubcommand(false);
+  const action = chosenAction(interaction);
   const typed = new Map(
-    (interaction.options.data[0]?.options ?? interaction.options.data).map((o) => [o.name, o.value]),
+    (sub ? (interaction.options.data[0]?.options ?? []) : interaction.options.data).map((o) => [
+      o.name,
+      o.value,
+    ]),
   );
   const fields = sourceOptions(source, sub)
-    .filter((o) => o.type === ApplicationCommandOptionType.String)
+    .filter((o) => o.type === ApplicationCommandOptionType.String && o.name !== SUBCOMMAND_ARG)
     .slice(0, MAX_INPUTS);
   await interaction.showModal({
-    custom_id: `${PREFIX}${source.name}:${sub ?? ''}`,
-    title: `${source.name} ${sub ?? ''}`.trim().slice(0, 45),
+    custom_id: `${PREFIX}${source.name}:${action ?? ''}`,
+    title: `${source.name} ${action ?? ''}`.trim().slice(0, 45),
     components: fields.map((o) => {
       const value = typed.get(o.name);
       return {

@@ -11,13 +11,27 @@ import { needsModal, showSecretsModal } from './keys-modal.ts';
 import { type DiscordMessage, renderReplies } from './render.ts';
 import { deliver, failureMessage } from './respond.ts';
 
+/**
+ * Commands whose answers are the user's own business (holdings, orders, PnL, keys, settings, link codes).
+ * Discord-only presentation: Telegram has no ephemeral messages. A source's `personal` flag overrides.
+ */
+export const PERSONAL_COMMANDS: ReadonlySet<string> = new Set([
+  'portfolio',
+  'orders',
+  'pnl',
+  'keys',
+  'settings',
+  'mode',
+  'link',
+]);
+
 export async function onChatInput(interaction: ChatInputCommandInteraction, env: BotEnv): Promise<void> {
   const source = env.sources.get(interaction.commandName);
-  const sub = interaction.options.getSubcommand(false);
-  if (source && needsModal(source, sub)) return showSecretsModal(interaction, source, sub);
+  if (source && needsModal(source, interaction)) return showSecretsModal(interaction, source);
 
   // In a DM everything is private already; "ephemeral" only matters in guild channels.
-  const ephemeral = Boolean(source?.personal) && interaction.inGuild();
+  const personal = source?.personal ?? PERSONAL_COMMANDS.has(interaction.commandName);
+  const ephemeral = personal && interaction.inGuild();
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
 
   let messages: DiscordMessage[];
