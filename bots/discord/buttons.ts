@@ -1,8 +1,13 @@
 /**
- * A press on Confirm or Cancel. Acknowledged at once without changing anything (deferred update); the
- * core then decides whether the press counts. Its outcome is edited into the card everyone sees; a
- * refusal (not the owner, forged button) goes privately to the presser and leaves the card alone; a
- * stale proposal (expired, already decided) disables the card's buttons and tells the presser why.
+ * A press on Confirm or Cancel. Acknowledged at once without changing anything (deferred update); every
+ * press goes to the core, which alone decides whether it counts. What the adapter decides is only
+ * where the answer is shown:
+ * - the requester's press: the core's answer is edited into the card everyone sees, buttons gone;
+ * - anyone else's press: the answer (the core's refusal) goes privately to the presser, the card stays.
+ * The requester is the Discord user whose command or message produced the card (recorded when it was
+ * posted, Discord's interaction metadata otherwise). Both hold whether the core reports a refusal as
+ * a thrown AppError or as a reply: the card is never overwritten by someone else's refusal.
+ * A stale proposal (expired, already decided) disables the card's buttons.
  */
 import { type ButtonInteraction, MessageFlags } from 'discord.js';
 import { parseButtonData } from '../../core/agent/reply.ts';
@@ -31,6 +36,18 @@ function decidedCard(outcome: DiscordMessage | undefined): DiscordMessage {
   return { embeds, files: outcome?.files ?? [], components: [] };
 }
 
+async function isRequester(interaction: ButtonInteraction, env: BotEnv, handle: string): Promise<boolean> {
+  const recorded = await env.cards.requester(handle);
+  const requester = recorded ?? interaction.message.interactionMetadata?.user.id;
+  // A card nobody is on record for (posted before a restart wiped Redis) is treated as the presser's.
+  return requester === undefined || requester === interaction.user.id;
+}
+
+async function privately(interaction: ButtonInteraction, messages: readonly DiscordMessage[]): Promise<void> {
+  for (const msg of messages)
+    await interaction.followUp({ ...messageOptions(msg), flags: MessageFlags.Ephemeral });
+}
+
 export async function onButton(interaction: ButtonInteraction, env: BotEnv): Promise<void> {
   const press = parseButtonData(interaction.customId);
   if (!press) {
@@ -41,20 +58,22 @@ export async function onButton(interaction: ButtonInteraction, env: BotEnv): Pro
     return;
   }
   await interaction.deferUpdate();
+  const requester = await isRequester(interaction, env, press.handle);
   try {
-    const [outcome, ...more] = renderReplies(
+    const answer = renderReplies(
       await env.agent.handle(buttonInbound(interaction, press.action, press.handle)),
     );
+    if (!requester) return privately(interaction, answer);
     env.cards.decided(press.handle);
+    const [outcome, ...more] = answer;
     await interaction.editReply(messageOptions(decidedCard(outcome)));
-    for (const msg of more)
-      await interaction.followUp({ ...messageOptions(msg), flags: MessageFlags.Ephemeral });
+    await privately(interaction, more);
   } catch (err) {
     const error = toAppError(err);
-    if (error.code === 'ERR_ORDER_EXPIRED') {
+    if (requester && error.code === 'ERR_ORDER_EXPIRED') {
       env.cards.decided(press.handle);
       await interaction.editReply(messageOptions(expiredCard(currentCard(interaction))));
-    } else if (error.code === 'ERR_ORDER_STATE') {
+    } else if (requester && error.code === 'ERR_ORDER_STATE') {
       // Decided already (a second press, another device): only the stale buttons go.
       env.cards.decided(press.handle);
       await interaction.editReply({ components: disableRows(currentCard(interaction).components) });
@@ -62,6 +81,6 @@ export async function onButton(interaction: ButtonInteraction, env: BotEnv): Pro
       env.logger.error({ err, code: error.code }, 'discord: button press failed');
       errorsTotal.inc({ code: error.code, where: 'discord.button' });
     }
-    await interaction.followUp({ ...messageOptions(errorMessage(error)), flags: MessageFlags.Ephemeral });
+    await privately(interaction, [errorMessage(error)]);
   }
 }

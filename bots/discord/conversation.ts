@@ -30,6 +30,7 @@ export async function onMessage(message: Message, botId: string, env: BotEnv): P
   }
   for (const [i, msg] of messages.entries()) {
     const sent = await env.sender.send(message.channelId, msg, i === 0 ? { replyTo: message.id } : {});
-    if (msg.proposal) await env.cards.track(msg, sent, (edit) => env.sender.edit(sent, edit));
+    if (msg.proposal)
+      await env.cards.track(msg, sent, (edit) => env.sender.edit(sent, edit), message.author.id);
   }
 }

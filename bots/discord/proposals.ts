@@ -47,12 +47,22 @@ export class ProposalCards {
     return this.keys.key('discord', 'card', orderId);
   }
 
-  /** Starts watching a posted proposal card; `edit` changes that message in place. */
-  async track(card: DiscordMessage, where: CardRef, edit: CardEdit): Promise<void> {
+  private requesterKey(handle: string): string {
+    return this.keys.key('discord', 'requester', handle);
+  }
+
+  /**
+   * Starts watching a posted proposal card; `edit` changes that message in place. `requesterId` is the
+   * Discord user whose request produced the card: presses by anyone else get the core's answer privately.
+   */
+  async track(card: DiscordMessage, where: CardRef, edit: CardEdit, requesterId: string): Promise<void> {
     const proposal = card.proposal;
     if (!proposal) return;
     const orderId = this.safeOrderId(proposal.handle);
-    if (orderId) await this.redis.set(this.key(orderId), JSON.stringify(where), 'EX', CARD_TTL_SECONDS);
+    const pipeline = this.redis.multi();
+    if (orderId) pipeline.set(this.key(orderId), JSON.stringify(where), 'EX', CARD_TTL_SECONDS);
+    pipeline.set(this.requesterKey(proposal.handle), requesterId, 'EX', CARD_TTL_SECONDS);
+    await pipeline.exec();
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, proposal.expiresAt.getTime() - Date.now()));
     const timer = setTimeout(() => {
       this.timers.delete(proposal.handle);
@@ -68,6 +78,11 @@ export class ProposalCards {
   decided(handle: string): void {
     clearTimeout(this.timers.get(handle));
     this.timers.delete(handle);
+  }
+
+  /** Who asked for the card's proposal (Discord user id), when still on record. */
+  async requester(handle: string): Promise<string | undefined> {
+    return (await this.redis.get(this.requesterKey(handle))) ?? undefined;
   }
 
   async where(orderId: string): Promise<CardRef | undefined> {

@@ -46,9 +46,14 @@ export async function onChatInput(interaction: ChatInputCommandInteraction, env:
   const delivered = await deliver(interaction, messages, ephemeral);
   for (const d of delivered) {
     if (!d.message.proposal) continue;
-    await env.cards.track(d.message, d, async (edit) => {
-      await interaction.webhook.editMessage(d.messageId, messageEdit(edit));
-    });
+    await env.cards.track(
+      d.message,
+      d,
+      async (edit) => {
+        await interaction.webhook.editMessage(d.messageId, messageEdit(edit));
+      },
+      interaction.user.id,
+    );
   }
 }
 
