@@ -9,6 +9,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { type Api, Bot } from 'grammy';
 import type { AppContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
+import { toDbPlatform } from '../../core/identity/types.ts';
 import { createCardStore } from './cards.ts';
 import type { CommandInfo, TelegramDeps } from './deps.ts';
 import { createDispatcher } from './dispatcher.ts';
@@ -34,6 +35,17 @@ export interface TelegramBotHandle {
   readonly sender: TelegramSender;
   /** The bot's @username, for the startup banner. */
   readonly username: string;
+}
+
+/** The user's linked Telegram account: in Telegram a user's DM chat id is their user id. */
+function telegramAccountFromDb(ctx: AppContext): (userId: string) => Promise<string | undefined> {
+  return async (userId) => {
+    const account = await ctx.db.platformAccount.findFirst({
+      where: { userId, platform: toDbPlatform('telegram') },
+      select: { platformUserId: true },
+    });
+    return account?.platformUserId;
+  };
 }
 
 /** setMyCommands per scope: private chats and groups see the commands offered there. */
@@ -92,7 +104,7 @@ export async function startTelegramBot(ctx: AppContext, deps: TelegramDeps): Pro
   const notifier = deps.orderEvents
     ? startNotifier({
         read: deps.orderEvents,
-        accountOf: deps.telegramAccountOf,
+        accountOf: deps.telegramAccountOf ?? telegramAccountFromDb(ctx),
         sender,
         cards,
         redis: ctx.redis,

@@ -40,7 +40,7 @@ export interface TelegramDeps {
   ) => Promise<readonly StoredEvent[]>;
   /** The order id a confirmation handle names (core/trading readHandle), to find a card from order events. */
   readonly orderIdOf?: (handle: string) => string | undefined;
-  /** The Telegram user id of a CryptoPulse user, for notifications to their DM. */
+  /** The Telegram user id of a CryptoPulse user, for notifications to their DM (default: their linked account). */
   readonly telegramAccountOf?: (userId: string) => Promise<string | undefined>;
   /** Voice-note transcription; defaults to the OpenAI-compatible endpoint in the configuration. */
   readonly transcriber?: Transcriber | null;

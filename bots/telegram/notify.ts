@@ -14,6 +14,7 @@ import { errorsTotal } from '../../core/metrics.ts';
 import type { Redis, RedisKeys } from '../../core/redis.ts';
 import type { CardStore } from './cards.ts';
 import type { TelegramDeps } from './deps.ts';
+import { EXPIRED_LINE } from './features/buttons.ts';
 import type { TelegramSender } from './send.ts';
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
@@ -69,14 +70,14 @@ function num(value: string): string {
 const past = { buy: 'Bought', sell: 'Sold' } as const;
 
 /**
- * The progress line for the card and, for `dm`, the DM notification. Queued and submitted only update
- * the card; outcomes, triggers and alerts also notify (they are what the owner waits for).
+ * The progress line for the card and, for `dm`, the DM notification. Queued, submitted, cancelled and
+ * expired only update the card; fills, failures, triggers and alerts also notify (what the owner waits for).
  */
 export function describe(e: NotifiableEvent): { line: string; dm: boolean } {
   if (e.type === 'alert.triggered') {
     const note = e.note ? `\n${escapeMarkdown(e.note)}` : '';
     return {
-      line: `🔔 *Alert:* ${escapeMarkdown(e.symbol)} is ${e.direction} ${num(e.level)} (now ${num(e.price)})${note}`,
+      line: `🔔 **Alert:** ${escapeMarkdown(e.symbol)} is ${e.direction} ${num(e.level)} (now ${num(e.price)})${note}`,
       dm: true,
     };
   }
@@ -87,11 +88,11 @@ export function describe(e: NotifiableEvent): { line: string; dm: boolean } {
     case 'order.submitted':
       return { line: `📨 Sent to the exchange: ${what}`, dm: false };
     case 'order.triggered':
-      return { line: `🎯 *Triggered* at ${num(e.price)}: ${what}`, dm: true };
+      return { line: `🎯 **Triggered** at ${num(e.price)}: ${what}`, dm: true };
     case 'order.filled':
     case 'order.partially_filled': {
       const base = e.symbol.split('/')[0] ?? '';
-      const how = e.type === 'order.filled' ? '✅ *Filled:*' : '◐ *Partially filled:*';
+      const how = e.type === 'order.filled' ? '✅ **Filled:**' : '◐ **Partially filled:**';
       return {
         line:
           `${how} ${past[e.side]} ${num(e.filledAmount)} ${escapeMarkdown(base)} at ${num(e.avgPrice)}, ` +
@@ -101,11 +102,12 @@ export function describe(e: NotifiableEvent): { line: string; dm: boolean } {
     }
     case 'order.rejected':
     case 'order.failed':
-      return { line: `❌ *Not executed:* ${what}. ${escapeMarkdown(e.message)}`, dm: true };
+      return { line: `❌ **Not executed:** ${what}. ${escapeMarkdown(e.message)}`, dm: true };
+    // The owner cancelled it, or let it lapse: the card says so, a DM would only be noise.
     case 'order.cancelled':
-      return { line: `✖️ Cancelled: ${what}`, dm: true };
+      return { line: `✖️ Cancelled: ${what}`, dm: false };
     case 'order.expired':
-      return { line: `⌛ Expired: ${what}`, dm: true };
+      return { line: EXPIRED_LINE, dm: false };
   }
 }
 

@@ -7,7 +7,7 @@
 import { Composer, type Context } from 'grammy';
 import { parseInlines, plainText } from '../../../core/agent/markdown.ts';
 import { parseButtonData, type Reply } from '../../../core/agent/reply.ts';
-import { toAppError } from '../../../core/errors.ts';
+import { ERROR_KINDS, type ErrorCode, toAppError } from '../../../core/errors.ts';
 import { senderOf, toInbound } from '../inbound.ts';
 import { boundary, type FeatureEnv } from './env.ts';
 
@@ -16,7 +16,28 @@ const ANSWER_LIMIT = 200;
 const short = (s: string) => (s.length > ANSWER_LIMIT ? `${s.slice(0, ANSWER_LIMIT - 1)}…` : s);
 
 export const EXPIRED_ANSWER = 'Expired. Ask again for a fresh quote.';
-export const EXPIRED_LINE = '⌛ *Expired* — ask again for a fresh quote.';
+export const EXPIRED_LINE = '⌛ **Expired** — ask again for a fresh quote.';
+
+/** Codes by which the core refuses a press; the card stays as it is (except when expired). */
+const REFUSALS = ['ERR_NOT_OWNER', 'ERR_BAD_HANDLE', 'ERR_ORDER_STATE', 'ERR_ORDER_EXPIRED'] as const;
+
+/**
+ * The refusal behind an answer. The agent (core/agent/agent.ts) never throws: it answers a refused press
+ * with the core's own sentence for the code (core/errors.ts), so that sentence identifies the decision.
+ * A thrown AppError is read the same way.
+ */
+function refusalOf(
+  outcome: { replies: readonly Reply[] } | { error: unknown },
+): { code: ErrorCode; message: string } | undefined {
+  if ('error' in outcome) {
+    const e = toAppError(outcome.error);
+    return { code: e.code, message: e.userMessage };
+  }
+  const [only, ...more] = outcome.replies;
+  if (!only || more.length || only.kind !== 'text') return undefined;
+  const code = REFUSALS.find((c) => only.markdown.trim() === ERROR_KINDS[c].user);
+  return code ? { code, message: ERROR_KINDS[code].user } : undefined;
+}
 
 export function buttonsFeature(env: FeatureEnv): Composer<Context> {
   const composer = new Composer<Context>();
@@ -33,23 +54,29 @@ export function buttonsFeature(env: FeatureEnv): Composer<Context> {
       { kind: 'button', action: press.action, handle: press.handle },
     );
 
-    let replies: readonly Reply[];
+    let outcome: { replies: readonly Reply[] } | { error: unknown };
     try {
-      replies = await env.responder.ask(inbound);
-    } catch (err) {
-      const e = toAppError(err);
-      if (e.code === 'ERR_ORDER_EXPIRED') {
-        await ctx.answerCallbackQuery({ text: EXPIRED_ANSWER });
-        await env.cards.progressByHandle(press.handle, EXPIRED_LINE);
-        return;
-      }
-      // Someone else's card, a forged or stale button, a closed order: they are told, the card stays.
-      const known = ['ERR_NOT_OWNER', 'ERR_BAD_HANDLE', 'ERR_ORDER_STATE'].includes(e.code);
-      if (!known) env.logger.error({ err: e, handle: press.handle }, 'button press failed');
-      await ctx.answerCallbackQuery({ text: short(e.userMessage), show_alert: true });
+      outcome = { replies: await env.responder.ask(inbound) };
+    } catch (error) {
+      outcome = { error };
+    }
+    const refusal = refusalOf(outcome);
+    if (refusal?.code === 'ERR_ORDER_EXPIRED') {
+      await ctx.answerCallbackQuery({ text: EXPIRED_ANSWER });
+      await env.cards.progressByHandle(press.handle, EXPIRED_LINE);
       return;
     }
-
+    if (refusal || !('replies' in outcome)) {
+      // Someone else's card, a forged or stale button, a closed order: they are told, the card stays.
+      if (!refusal || !(REFUSALS as readonly string[]).includes(refusal.code))
+        env.logger.error({ code: refusal?.code, handle: press.handle }, 'button press failed');
+      await ctx.answerCallbackQuery({
+        text: short(refusal?.message ?? 'That did not work.'),
+        show_alert: true,
+      });
+      return;
+    }
+    const { replies } = outcome;
     const texts = replies.flatMap((r) => (r.kind === 'text' ? [r.markdown] : []));
     const summary = plainText(
       parseInlines(texts[0] ?? (press.action === 'confirm' ? 'Confirmed' : 'Cancelled')),

@@ -1,0 +1,105 @@
+/**
+ * Order and alert events published by the trading core's real publisher reach the owner's Telegram DM
+ * (found through their linked account), in polling mode. Progress-only events do not notify, and events
+ * of orders placed from another platform are left to that platform's adapter.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIdentityService } from '../../core/identity/service.ts';
+import {
+  type OrderEventMessage,
+  readOrderEvents,
+  redisEventPublisher,
+} from '../../core/trading/order-events.ts';
+import type { AgentEntry } from './deps.ts';
+import { type Stage, startStage } from './testing/harness.ts';
+
+const unreachableCore: AgentEntry = {
+  handle: async () => {
+    throw new Error('notifications must not reach the agent');
+  },
+};
+
+describe('Telegram notifications from order events (polling mode)', () => {
+  let stage: Stage;
+  let userId: string;
+  const telegramId = 7001;
+
+  beforeAll(async () => {
+    let eventsRedis: ReturnType<Stage['context']['app']['newRedis']> | undefined;
+    stage = await startStage('polling', {
+      agent: unreachableCore,
+      transcriber: null,
+      orderEvents: (after, options) => {
+        eventsRedis ??= stage.context.app.newRedis('telegram-events');
+        return readOrderEvents(eventsRedis, stage.context.app.keys, after, options);
+      },
+    });
+    const identity = createIdentityService(stage.context.app);
+    userId = (await identity.resolveUser('telegram', String(telegramId), 'alice')).userId;
+  });
+  afterAll(async () => stage?.stop());
+
+  const base = (over: Record<string, string> = {}) => ({
+    orderId: '00000000-0000-4000-8000-000000000001',
+    userId,
+    platform: 'telegram',
+    chatId: '-1001234',
+    mode: 'paper',
+    symbol: 'BTC/USDT',
+    side: 'buy',
+    amount: '0.0100',
+    at: new Date().toISOString(),
+    ...over,
+  });
+
+  it('tells the owner in their DM when the order fills, an alert fires or execution fails', async () => {
+    const publisher = redisEventPublisher(stage.context.app.redis, stage.context.app.keys);
+    const events = [
+      { ...base(), type: 'order.queued' },
+      { ...base(), type: 'order.submitted' },
+      {
+        ...base({ platform: 'discord' }),
+        type: 'order.filled',
+        filledAmount: '1',
+        avgPrice: '1',
+        fee: '0',
+        feeCurrency: 'USDT',
+      },
+      {
+        ...base(),
+        type: 'order.filled',
+        filledAmount: '0.0100',
+        avgPrice: '64000.50',
+        fee: '0.640005',
+        feeCurrency: 'USDT',
+      },
+      {
+        type: 'alert.triggered',
+        triggerId: 't1',
+        userId,
+        platform: 'telegram',
+        chatId: String(telegramId),
+        symbol: 'ETH/USDT',
+        direction: 'above',
+        level: '3000',
+        price: '3001.25',
+        note: 'take <profit> & run',
+        at: new Date().toISOString(),
+      },
+      {
+        ...base({ side: 'sell' }),
+        type: 'order.failed',
+        code: 'ERR_INSUFFICIENT_FUNDS',
+        message: 'Insufficient balance for that order.',
+      },
+    ];
+    await publisher.publish(events as OrderEventMessage[]);
+    const messages = await stage.waitFor(telegramId, (m) => m.length >= 3, 'three notifications');
+    expect(messages.map((m) => m.text)).toEqual([
+      '✅ Filled: Bought 0.01 BTC at 64,000.5, fee 0.640005 USDT (paper)',
+      '🔔 Alert: ETH/USDT is above 3,000 (now 3,001.25)\ntake <profit> & run',
+      '❌ Not executed: sell 0.01 BTC/USDT (paper). Insufficient balance for that order.',
+    ]);
+    expect(messages[0]?.entities.map((e) => e.type)).toEqual(['bold']);
+  });
+});
