@@ -1,0 +1,43 @@
+/**
+ * The `orders` job: execute one order by id, paper or live. Retryable failures are thrown back to BullMQ
+ * (exponential backoff with jitter) while attempts remain; a fatal failure, or the last attempt, dead-
+ * letters the order and ends the job with UnrecoverableError so BullMQ does not retry it.
+ */
+import { type Job, type Queue, UnrecoverableError } from 'bullmq';
+import { toAppError } from '../core/errors.ts';
+import type { LiveDeps } from '../core/trading/live-executor.ts';
+import { executeLiveOrder } from '../core/trading/live-executor.ts';
+import type { DeadLetterData, OrderJobData } from '../core/trading/order-queue.ts';
+import { executePaperOrder } from '../core/trading/paper-broker.ts';
+import { deadLetter } from './dead-letter.ts';
+
+export interface OrderJobResult {
+  readonly outcome: 'filled' | 'resting' | 'rejected' | 'skipped';
+  readonly status?: string;
+}
+
+export function orderProcessor(deps: LiveDeps, dlq: Queue<DeadLetterData>) {
+  return async (job: Job<OrderJobData>): Promise<OrderJobResult> => {
+    const { orderId } = job.data;
+    try {
+      const order = await deps.db.order.findUnique({ where: { id: orderId }, select: { mode: true } });
+      if (!order) return { outcome: 'skipped' };
+      const outcome =
+        order.mode === 'LIVE'
+          ? await executeLiveOrder(deps, orderId)
+          : await executePaperOrder(deps, orderId);
+      return { outcome: outcome.kind, status: outcome.kind === 'skipped' ? undefined : outcome.order.status };
+    } catch (err) {
+      const error = toAppError(err);
+      const attempt = job.attemptsMade + 1;
+      const last = attempt >= (job.opts.attempts ?? 1);
+      deps.logger.warn(
+        { orderId, attempt, code: error.code, retryable: error.retryable, err: error },
+        'order execution failed',
+      );
+      if (error.retryable && !last) throw error;
+      await deadLetter(deps, dlq, orderId, error, attempt);
+      throw new UnrecoverableError(`${error.code}: ${error.message}`);
+    }
+  };
+}

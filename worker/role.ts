@@ -1,0 +1,72 @@
+/**
+ * The `worker` role: a BullMQ worker on the `orders` queue (job id = order id) and the trigger watcher.
+ *
+ * Stalled jobs (a worker that died mid-order) come back after ORDER_LOCK_MS and are resumed by looking
+ * the order up first, so BullMQ may retry a stalled job as often as it likes (`maxStalledCount` is
+ * effectively unbounded: giving up would leave an order in limbo).
+ *
+ * `stop()` stops taking jobs, lets the in-flight ones finish (`worker.close()`), stops the watcher, then
+ * releases connections.
+ */
+import { Queue, Worker } from 'bullmq';
+import type { AppContext, RoleHandle } from '../core/context.ts';
+import { createMarketData } from '../core/market/create-market-data.ts';
+import { exchangeClients } from '../core/trading/exchange-clients.ts';
+import type { LiveDeps } from '../core/trading/live-executor.ts';
+import { pgOrderLocks } from '../core/trading/order-lock.ts';
+import {
+  createOrderQueue,
+  DEAD_LETTER_QUEUE,
+  type DeadLetterData,
+  ORDERS_QUEUE,
+  type OrderJobData,
+} from '../core/trading/order-queue.ts';
+import { tradingDeps } from '../core/trading/service.ts';
+import { type OrderJobResult, orderProcessor } from './order-processor.ts';
+import { startTriggerWatcher } from './trigger-watcher.ts';
+
+export async function startWorkerRole(ctx: AppContext): Promise<RoleHandle> {
+  const { config } = ctx;
+  const market = createMarketData(ctx);
+  const orders = createOrderQueue(ctx);
+  const locks = pgOrderLocks(config.DATABASE_URL, config.ORDER_CONCURRENCY + 1);
+  const clients = exchangeClients(ctx.db, config);
+  const deps: LiveDeps = { ...tradingDeps(ctx, { market, queue: orders }), locks, clients };
+  const dlq = new Queue<DeadLetterData>(DEAD_LETTER_QUEUE, {
+    connection: ctx.redis,
+    prefix: ctx.keys.bullPrefix,
+  });
+  const connection = ctx.newRedis('orders-worker');
+  const worker = new Worker<OrderJobData, OrderJobResult>(ORDERS_QUEUE, orderProcessor(deps, dlq), {
+    connection,
+    prefix: ctx.keys.bullPrefix,
+    concurrency: config.ORDER_CONCURRENCY,
+    lockDuration: config.ORDER_LOCK_MS,
+    stalledInterval: config.ORDER_LOCK_MS,
+    maxStalledCount: 1_000_000,
+  });
+  worker.on('error', (err) => ctx.logger.error({ err }, 'orders worker error'));
+  worker.on('failed', (job, err) =>
+    ctx.logger.warn(
+      { orderId: job?.data.orderId, attempts: job?.attemptsMade, err: err.message },
+      'order job failed',
+    ),
+  );
+  await worker.waitUntilReady();
+  const watcher = startTriggerWatcher(deps, {
+    intervalMs: config.TRIGGER_POLL_MS,
+    queue: orders.queue,
+    orphanAfterMs: Math.max(config.ORDER_LOCK_MS, 10_000),
+  });
+  const venue = config.EXCHANGE === 'sim' ? 'simulated market' : config.EXCHANGE;
+  return {
+    name: 'worker',
+    summary: `orders worker (${config.ORDER_CONCURRENCY} at a time, ${venue}, live ${config.LIVE_TRADING_ENABLED ? 'enabled' : 'off'}), trigger watcher every ${config.TRIGGER_POLL_MS} ms`,
+    async stop() {
+      await worker.close(); // waits for in-flight jobs
+      await watcher.stop();
+      await Promise.allSettled([dlq.close(), orders.close(), locks.close(), clients.close(), market.close()]);
+      if (connection.status !== 'end') await connection.quit().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * The trigger watcher: on every tick it expires stale proposals and triggers, prices every symbol with
+ * an active trigger or a resting order, fires crossed triggers (each at most once), fills resting paper
+ * limit orders the market crossed, refreshes open live orders, and re-queues orphaned orders.
+ */
+import type { Queue } from 'bullmq';
+import type { Decimal } from '../core/market/decimal.ts';
+import { dec } from '../core/market/decimal.ts';
+import type { OrderId } from '../core/trading/ids.ts';
+import { executeLiveOrder, type LiveDeps } from '../core/trading/live-executor.ts';
+import type { OrderJobData } from '../core/trading/order-queue.ts';
+import { fillRestingPaperOrder } from '../core/trading/paper-broker.ts';
+import { evaluateTriggers, expireStale } from '../core/trading/triggers.ts';
+import { requeueOrphans } from './recovery.ts';
+
+export interface WatcherOptions {
+  readonly intervalMs: number;
+  /** Live orders resting at the exchange are refreshed every this many ticks. */
+  readonly liveSyncEvery?: number;
+  readonly queue: Queue<OrderJobData>;
+  /** A QUEUED order without a job for this long is re-queued. */
+  readonly orphanAfterMs: number;
+}
+
+export interface Watcher {
+  /** One pass, for tests and for the loop. */
+  tick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startTriggerWatcher(deps: LiveDeps, options: WatcherOptions, autostart = true): Watcher {
+  let running = autostart;
+  let ticks = 0;
+  let wake: (() => void) | undefined;
+  const log = deps.logger.child({ component: 'trigger-watcher' });
+
+  async function prices(symbols: readonly string[]): Promise<Map<string, Decimal>> {
+    const out = new Map<string, Decimal>();
+    for (const symbol of symbols) {
+      try {
+        out.set(symbol, dec((await deps.market.ticker(symbol)).last));
+      } catch (err) {
+        log.warn({ err, symbol }, 'no price for triggers');
+      }
+    }
+    return out;
+  }
+
+  async function tick(): Promise<void> {
+    ticks++;
+    await expireStale(deps);
+    const exchange = deps.market.exchangeId;
+    const [triggered, resting] = await Promise.all([
+      deps.db.trigger.findMany({
+        where: { status: 'ACTIVE', exchange },
+        distinct: ['symbol'],
+        select: { symbol: true },
+      }),
+      deps.db.order.findMany({
+        where: { status: 'SUBMITTED', mode: 'PAPER', type: 'LIMIT', exchange },
+        select: { id: true, symbol: true },
+        take: 1_000,
+      }),
+    ]);
+    const priced = await prices([
+      ...new Set([...triggered.map((t) => t.symbol), ...resting.map((o) => o.symbol)]),
+    ]);
+    await evaluateTriggers(deps, priced);
+    for (const o of resting) {
+      const price = priced.get(o.symbol);
+      if (price) await fillRestingPaperOrder(deps, o.id, price);
+    }
+    if (ticks % (options.liveSyncEvery ?? 10) === 0) {
+      const open = await deps.db.order.findMany({
+        where: {
+          mode: 'LIVE',
+          status: { in: ['SUBMITTED', 'PARTIALLY_FILLED'] },
+          exchangeOrderId: { not: null },
+        },
+        select: { id: true },
+        take: 200,
+      });
+      for (const o of open)
+        await executeLiveOrder(deps, o.id).catch((err: unknown) =>
+          log.warn({ err, orderId: o.id }, 'live sync failed'),
+        );
+      await requeueOrphans(
+        deps.db,
+        options.queue,
+        (id: OrderId) => deps.queue.enqueue(id),
+        options.orphanAfterMs,
+      );
+    }
+  }
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        await tick();
+      } catch (err) {
+        log.error({ err }, 'trigger watcher tick failed');
+      }
+      if (!running) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
+
+  return {
+    tick,
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+  };
+}
