@@ -16,12 +16,16 @@ const TEXT_LIMIT = 4096;
 interface StoredCard {
   readonly chatId: string;
   readonly messageId: number;
+  /** The Telegram user whose message produced the card: only their presses change it. */
+  readonly requester?: string;
   readonly markdown: string;
   readonly lines: readonly string[];
 }
 
 export interface CardStore {
-  remember(card: CardInfo, at: { chatId: string; messageId: number }, orderId?: string): Promise<void>;
+  remember(card: CardInfo, at: { chatId: string; messageId: number; requester?: string }): Promise<void>;
+  /** Who asked for the card of `handle`, when it is on record. */
+  requesterOf(handle: string): Promise<string | undefined>;
   /** Adds a progress line to the card of `handle` and edits it; false when the card is unknown. */
   progressByHandle(handle: string, line: string): Promise<boolean>;
   /** Same, found by order id (order events carry no handle). */
@@ -64,16 +68,15 @@ export function createCardStore(api: Api, redis: Redis, keys: RedisKeys): CardSt
   }
 
   return {
-    async remember(card, at, orderId) {
-      const stored: StoredCard = {
-        chatId: at.chatId,
-        messageId: at.messageId,
-        markdown: card.markdown,
-        lines: [],
-      };
+    async remember(card, at) {
+      const stored: StoredCard = { ...at, markdown: card.markdown, lines: [] };
       const tx = redis.multi().set(cardKey(card.handle), JSON.stringify(stored), 'EX', CARD_TTL_SECONDS);
-      if (orderId) tx.set(orderKey(orderId), card.handle, 'EX', CARD_TTL_SECONDS);
+      if (card.orderId) tx.set(orderKey(card.orderId), card.handle, 'EX', CARD_TTL_SECONDS);
       await tx.exec();
+    },
+    async requesterOf(handle) {
+      const raw = await redis.get(cardKey(handle));
+      return raw ? (JSON.parse(raw) as StoredCard).requester : undefined;
     },
     progressByHandle: progress,
     async progressByOrder(orderId, line) {

@@ -13,6 +13,8 @@ import { renderMarkdown, telegramLength } from './format.ts';
 /** The proposal behind a card message, so the adapter can edit the card as the order progresses. */
 export interface CardInfo {
   readonly handle: string;
+  /** The proposed order, when the core names it: order events find the card by it. */
+  readonly orderId?: string;
   readonly ownerUserId: string;
   /** The card's own text (its last part), to which progress lines are added. */
   readonly markdown: string;
@@ -43,6 +45,11 @@ export function keyboardOf(reply: ActionsReply): InlineKeyboardMarkup {
       }),
     ],
   };
+}
+
+function orderIdOf(reply: ActionsReply): { orderId?: string } {
+  const orderId = (reply as { readonly orderId?: unknown }).orderId;
+  return typeof orderId === 'string' ? { orderId } : {};
 }
 
 /** Shown on a card whose own text renders empty: Telegram refuses a message without text. */
@@ -82,7 +89,13 @@ export function toOutgoing(replies: readonly Reply[]): Outgoing[] {
         kind: 'text',
         html,
         keyboard: keyboardOf(reply),
-        card: { handle: reply.handle, ownerUserId: reply.ownerUserId, markdown: reply.markdown },
+        card: {
+          handle: reply.handle,
+          ownerUserId: reply.ownerUserId,
+          markdown: reply.markdown,
+          // Read structurally: older cores send cards without the order id.
+          ...orderIdOf(reply),
+        },
       });
     } else {
       const { html, plain } = renderMarkdown(reply.markdown);

@@ -32,8 +32,15 @@ export interface Responder {
   respond(inbound: Inbound, options?: { replyTo?: number }): Promise<void>;
   /** Asks the core without sending anything (button presses render into the card instead). */
   ask(inbound: Inbound): Promise<readonly Reply[]>;
-  /** Sends replies the adapter itself composed (a notice that says how to enable voice notes). */
-  say(chatId: string, replies: readonly Reply[], options?: { replyTo?: number }): Promise<void>;
+  /**
+   * Sends replies (the core's, or a notice the adapter composed) and records any card with the Telegram
+   * user it answers (`requester`).
+   */
+  say(
+    chatId: string,
+    replies: readonly Reply[],
+    options?: { replyTo?: number; requester?: string },
+  ): Promise<void>;
 }
 
 export function createResponder(deps: {
@@ -55,15 +62,25 @@ export function createResponder(deps: {
     }
   }
 
-  async function say(chatId: string, replies: readonly Reply[], options: { replyTo?: number } = {}) {
-    const sent = await sender.send(chatId, replies, options);
-    for (const m of sent)
-      if (m.card)
-        await cards.remember(
-          m.card,
-          { chatId: m.chatId, messageId: m.messageId },
-          deps.orderIdOf?.(m.card.handle),
-        );
+  async function say(
+    chatId: string,
+    replies: readonly Reply[],
+    options: { replyTo?: number; requester?: string } = {},
+  ) {
+    const sent = await sender.send(
+      chatId,
+      replies,
+      options.replyTo === undefined ? {} : { replyTo: options.replyTo },
+    );
+    for (const m of sent) {
+      if (!m.card) continue;
+      const orderId = m.card.orderId ?? deps.orderIdOf?.(m.card.handle);
+      await cards.remember(orderId ? { ...m.card, orderId } : m.card, {
+        chatId: m.chatId,
+        messageId: m.messageId,
+        ...(options.requester ? { requester: options.requester } : {}),
+      });
+    }
   }
 
   return {
@@ -82,7 +99,7 @@ export function createResponder(deps: {
         );
         replies = [text(escapeMarkdown(appError.userMessage))];
       }
-      await say(inbound.chatId, replies, options);
+      await say(inbound.chatId, replies, { ...options, requester: inbound.platformUserId });
     },
   };
 }

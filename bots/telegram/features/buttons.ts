@@ -39,6 +39,12 @@ function refusalOf(
   return code ? { code, message: ERROR_KINDS[code].user } : undefined;
 }
 
+/** The first line of the first text reply, as plain text (callback answers show no formatting). */
+function firstLine(replies: readonly Reply[]): string {
+  const first = replies.find((r) => r.kind === 'text');
+  return first ? (plainText(parseInlines(first.markdown)).split('\n')[0] ?? '') : '';
+}
+
 export function buttonsFeature(env: FeatureEnv): Composer<Context> {
   const composer = new Composer<Context>();
   const safe = composer.errorBoundary(boundary(env, 'buttons'));
@@ -59,6 +65,14 @@ export function buttonsFeature(env: FeatureEnv): Composer<Context> {
       outcome = { replies: await env.responder.ask(inbound) };
     } catch (error) {
       outcome = { error };
+    }
+    // Only the requester's press may change the card everyone sees; anyone else sees the core's answer
+    // (its refusal) alone, as an alert. The core decided either way.
+    const requester = await env.cards.requesterOf(press.handle);
+    if (requester !== undefined && requester !== sender.platformUserId) {
+      const said = refusalOf(outcome)?.message ?? ('replies' in outcome ? firstLine(outcome.replies) : '');
+      await ctx.answerCallbackQuery({ text: short(said || 'This is not your proposal.'), show_alert: true });
+      return;
     }
     const refusal = refusalOf(outcome);
     if (refusal?.code === 'ERR_ORDER_EXPIRED') {
