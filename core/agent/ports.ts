@@ -7,12 +7,15 @@
  * Every method throws `AppError` with a code from core/errors.ts on failure; the agent maps codes to
  * user text once.
  */
+import type { Pane as LowerPane, Overlay } from '../../charts/types.ts';
 import type { Candle, Timeframe } from '../market/types.ts';
 
 export type ChatPlatform = 'discord' | 'telegram' | 'console';
 export type ChatKind = 'dm' | 'group' | 'channel';
 export type Side = 'buy' | 'sell';
 export type TradingMode = 'paper' | 'live';
+/** Exact money and quantities travel as decimal strings ("0.5", "30000.25"), as the trading core keeps them. */
+export type DecimalString = string;
 
 /** Who is acting and where: every per-user port call carries it (ownership, notifications, audit). */
 export interface Actor {
@@ -64,6 +67,11 @@ export interface OrderTrigger {
   readonly price: number;
 }
 
+export interface TriggerView {
+  readonly direction: TriggerDirection;
+  readonly price: DecimalString;
+}
+
 export interface OrderRequest {
   readonly symbol: string;
   readonly side: Side;
@@ -86,16 +94,20 @@ export interface Proposal {
   readonly side: Side;
   readonly type: 'market' | 'limit';
   /** Base-asset quantity. */
-  readonly amount: number;
-  readonly quotedPrice: number;
-  readonly notional: number;
-  readonly estimatedFee: number;
+  readonly amount: DecimalString;
+  readonly quotedPrice: DecimalString;
+  readonly notional: DecimalString;
+  readonly estimatedFee: DecimalString;
   readonly quoteCurrency: string;
-  readonly limitPrice?: number;
-  readonly trigger?: OrderTrigger;
+  readonly limitPrice?: DecimalString;
+  readonly trigger?: TriggerView;
   readonly expiresAt: Date;
   /** Risk numbers shown on the card, e.g. "Max per order: 1,000 USDT". */
   readonly riskNotes: readonly string[];
+  /** Paper: free balances after the fill, e.g. { USDT: "9500", BTC: "0.01" }. */
+  readonly balanceAfter?: Readonly<Record<string, DecimalString>>;
+  /** Percent of the account's value this order moves. */
+  readonly portfolioShare?: DecimalString;
 }
 
 export type OrderStatus =
@@ -117,28 +129,34 @@ export interface OrderView {
   readonly side: Side;
   readonly type: 'market' | 'limit';
   readonly status: OrderStatus;
-  readonly amount: number;
-  readonly filledAmount: number;
-  readonly avgFillPrice?: number;
-  readonly limitPrice?: number;
-  readonly trigger?: OrderTrigger;
+  readonly amount: DecimalString;
+  readonly filledAmount: DecimalString;
+  readonly avgFillPrice?: DecimalString;
+  readonly limitPrice?: DecimalString;
+  readonly trigger?: TriggerView;
   readonly createdAt: Date;
   readonly error?: string;
 }
 
+export interface ConfirmOutcome {
+  readonly order: OrderView;
+  /** The proposal had been confirmed before (a double press): nothing happened now. */
+  readonly alreadyConfirmed: boolean;
+}
+
 export interface Holding {
   readonly asset: string;
-  readonly quantity: number;
+  readonly quantity: DecimalString;
   /** Value in the portfolio's quote currency, when a price is known. */
-  readonly value?: number;
-  readonly avgEntry?: number;
-  readonly unrealizedPnl?: number;
+  readonly value?: DecimalString;
+  readonly avgEntry?: DecimalString;
+  readonly unrealizedPnl?: DecimalString;
 }
 
 export interface Portfolio {
   readonly mode: TradingMode;
   readonly quoteCurrency: string;
-  readonly totalValue: number;
+  readonly totalValue: DecimalString;
   readonly holdings: readonly Holding[];
 }
 
@@ -148,9 +166,9 @@ export interface PnlReport {
   readonly mode: TradingMode;
   readonly period: PnlPeriod;
   readonly quoteCurrency: string;
-  readonly realized: number;
-  readonly unrealized: number;
-  readonly fees: number;
+  readonly realized: DecimalString;
+  readonly unrealized: DecimalString;
+  readonly fees: DecimalString;
   readonly trades: number;
 }
 
@@ -165,7 +183,7 @@ export interface AlertView {
   readonly id: string;
   readonly symbol: string;
   readonly direction: TriggerDirection;
-  readonly price: number;
+  readonly price: DecimalString;
   readonly status: 'ACTIVE' | 'FIRED' | 'CANCELLED' | 'EXPIRED';
 }
 
@@ -173,7 +191,7 @@ export interface TradingPort {
   /** Risk-checked proposal in PROPOSED state; never queues anything. */
   propose(actor: Actor, request: OrderRequest): Promise<Proposal>;
   /** The owner's confirmation. MUST reject anyone else with ERR_NOT_OWNER and stale handles with ERR_ORDER_EXPIRED. */
-  confirm(handle: string, actor: Actor): Promise<OrderView>;
+  confirm(handle: string, actor: Actor): Promise<ConfirmOutcome>;
   /** The owner declines a proposal (Cancel button). */
   decline(handle: string, actor: Actor): Promise<OrderView>;
   /** Cancels an open order of `actor` by id or unique id prefix. */
@@ -199,20 +217,25 @@ export interface IdentityPort {
   }): Promise<{ readonly userId: string }>;
   /** A one-time code to enter on another platform. */
   createLinkCode(actor: Actor): Promise<{ readonly code: string; readonly expiresAt: Date }>;
-  /** Links the actor's platform account to the user who created `code`. */
-  redeemLinkCode(code: string, actor: Actor): Promise<{ readonly userId: string }>;
+  /** Links this platform account to the user who created `code`; ERR_LINK_CODE when invalid or expired. */
+  redeemLinkCode(
+    code: string,
+    account: { readonly platform: ChatPlatform; readonly platformUserId: string; readonly username?: string },
+  ): Promise<{ readonly userId: string }>;
+}
+
+export type SettingValue = string | number | boolean;
+
+export interface SettingsPort {
+  get(actor: Actor): Promise<Readonly<Record<string, SettingValue>>>;
+  /** ERR_VALIDATION for an unknown key or a bad value. */
+  update(actor: Actor, key: string, value: string): Promise<Readonly<Record<string, SettingValue>>>;
 }
 
 export interface AccountPort {
   getMode(actor: Actor): Promise<TradingMode>;
   /** Live needs the operator switch, the user's opt-in and linked keys; throws ERR_LIVE_DISABLED otherwise. */
   setMode(actor: Actor, mode: TradingMode): Promise<TradingMode>;
-  getSettings(actor: Actor): Promise<Readonly<Record<string, string | number | boolean>>>;
-  updateSetting(
-    actor: Actor,
-    key: string,
-    value: string,
-  ): Promise<Readonly<Record<string, string | number | boolean>>>;
 }
 
 export interface KeyInfo {
@@ -229,7 +252,8 @@ export interface KeysPort {
     input: { exchange: string; apiKey: string; secret: string; label?: string },
   ): Promise<KeyInfo>;
   list(actor: Actor): Promise<readonly KeyInfo[]>;
-  revoke(actor: Actor, idOrExchange: string): Promise<void>;
+  /** How many credentials were revoked. */
+  revoke(actor: Actor, idOrExchange: string): Promise<number>;
 }
 
 // ---------------------------------------------------------------- signals, charts
@@ -260,14 +284,8 @@ export interface SubscriptionsPort {
   unsubscribe(actor: Actor): Promise<{ readonly removed: boolean }>;
 }
 
-export type Overlay =
-  | { readonly kind: 'sma' | 'ema'; readonly period: number }
-  | { readonly kind: 'bollinger'; readonly period?: number; readonly stdDev?: number }
-  | { readonly kind: 'vwap' };
-
-export type LowerPane =
-  | { readonly kind: 'rsi'; readonly period?: number }
-  | { readonly kind: 'macd'; readonly fast?: number; readonly slow?: number; readonly signal?: number };
+/** Indicator overlays and lower panes, as the chart module draws them. */
+export type { Overlay, Pane as LowerPane } from '../../charts/types.ts';
 
 export interface CandleChartRequest {
   readonly symbol: string;
@@ -292,6 +310,7 @@ export interface AgentServices {
   readonly charts?: ChartPort;
   readonly signals?: SignalsPort;
   readonly accounts?: AccountPort;
+  readonly settings?: SettingsPort;
   readonly keys?: KeysPort;
   readonly subscriptions?: SubscriptionsPort;
 }

@@ -33,6 +33,8 @@ export interface ActionsReply {
   readonly kind: 'actions';
   readonly markdown: string;
   readonly handle: string;
+  /** The proposed order, so adapters can match later order events to this card. */
+  readonly orderId?: string;
   readonly ownerUserId: string;
   readonly expiresAt: Date;
   readonly buttons: readonly ActionButton[];
@@ -66,12 +68,13 @@ export function parseButtonData(data: string): { action: ButtonAction; handle: s
 
 export function actions(
   markdown: string,
-  proposal: { handle: string; ownerUserId: string; expiresAt: Date },
+  proposal: { handle: string; ownerUserId: string; expiresAt: Date; orderId?: string },
 ): ActionsReply {
   return {
     kind: 'actions',
     markdown,
     handle: proposal.handle,
+    ...(proposal.orderId ? { orderId: proposal.orderId } : {}),
     ownerUserId: proposal.ownerUserId,
     expiresAt: proposal.expiresAt,
     buttons: [

@@ -1,0 +1,182 @@
+/**
+ * The one entry every adapter calls: `agent.handle(inbound)` → replies. Discord, Telegram and the
+ * console go through exactly this path. Buttons confirm or decline proposals (the only way an order is
+ * confirmed); commands run from the registry; free text goes through the parser or the model.
+ */
+import type OpenAI from 'openai';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { toAppError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Redis, RedisKeys } from '../redis.ts';
+import { invokeCommand } from './commands/invoke.ts';
+import { findCommand } from './commands/registry.ts';
+import { converse, memoryText } from './converse.ts';
+import { type Inbound, type InboundButton, InboundSchema } from './inbound.ts';
+import { createLlmClient } from './llm/client.ts';
+import { llmSummarizer } from './llm/summarize.ts';
+import { type ConversationMemory, createMemory } from './memory.ts';
+import type { AgentServices } from './ports.ts';
+import { confirmedText, orderLine } from './present/trading.ts';
+import { type Reply, text } from './reply.ts';
+import { need } from './tools/need.ts';
+import { startTurn, type Turn } from './turn.ts';
+
+export interface AgentDeps {
+  readonly services: AgentServices;
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Db;
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+  /** Default: a client from OPENAI_API_KEY / OPENAI_BASE_URL, or none. `null` forces the offline parser. */
+  readonly llm?: OpenAI | null;
+  readonly now?: () => Date;
+}
+
+export interface HandleOptions {
+  /** Model text as it streams in, for adapters that show progress. */
+  readonly onText?: (delta: string) => void;
+}
+
+export interface Agent {
+  /**
+   * Every failure becomes a reply a person can read, with one exception: a refused or failed button
+   * press (ERR_NOT_OWNER, ERR_BAD_HANDLE, ERR_ORDER_EXPIRED, ERR_ORDER_STATE...) throws its AppError,
+   * so the adapter answers the presser privately instead of changing the card everyone sees.
+   */
+  handle(inbound: Inbound, options?: HandleOptions): Promise<Reply[]>;
+  readonly llmEnabled: boolean;
+  readonly memory: ConversationMemory;
+}
+
+async function pressButton(turn: Turn, press: InboundButton, services: AgentServices): Promise<Reply[]> {
+  const trading = need(services, 'trading');
+  try {
+    if (press.action === 'confirm') {
+      const { order, alreadyConfirmed } = await trading.confirm(press.handle, turn.actor);
+      await turn.audit({ action: 'agent.confirm', subjectType: 'order', subjectId: order.id });
+      return [text(alreadyConfirmed ? `Already confirmed: ${orderLine(order)}` : confirmedText(order))];
+    }
+    const order = await trading.decline(press.handle, turn.actor);
+    await turn.audit({ action: 'agent.decline', subjectType: 'order', subjectId: order.id });
+    return [text(`Cancelled, nothing was traded: ${orderLine(order)}`)];
+  } catch (err) {
+    await turn.audit({
+      action: `agent.${press.action}`,
+      outcome: 'rejected',
+      detail: { code: toAppError(err).code },
+    });
+    throw err;
+  }
+}
+
+async function runCommand(
+  turn: Turn,
+  command: string,
+  args: string | Readonly<Record<string, unknown>>,
+): Promise<Reply[]> {
+  const def = findCommand(command);
+  if (!def)
+    return [
+      text(`There is no /${command.replace(/[^\w-]/g, '').slice(0, 32)} command. Send /help for the list.`),
+    ];
+  await turn.audit({
+    action: `command.${def.name}`,
+    subjectType: 'command',
+    subjectId: def.name,
+    // Keys commands carry secrets: their arguments never reach a log, the audit or memory.
+    detail: def.secretArgs
+      ? { args: '[redacted]' }
+      : { args: typeof args === 'string' ? args.slice(0, 300) : args },
+  });
+  return invokeCommand(def, args, turn.commandContext('command'));
+}
+
+export function createAgent(deps: AgentDeps): Agent {
+  const now = deps.now ?? (() => new Date());
+  const llm = deps.llm === undefined ? createLlmClient(deps.config) : deps.llm;
+  const memory = createMemory({
+    redis: deps.redis,
+    keys: deps.keys,
+    ttlSeconds: deps.config.MEMORY_TTL_SECONDS,
+    tokenBudget: deps.config.MEMORY_TOKEN_BUDGET,
+    ...(llm ? { summarize: llmSummarizer(llm, deps.config.LLM_MODEL, deps.logger) } : {}),
+  });
+  const turnDeps = { services: deps.services, db: deps.db, logger: deps.logger, memory, now };
+  const converseDeps = { ...deps, memory, llm, now };
+
+  async function dispatch(inbound: Inbound, options: HandleOptions): Promise<Reply[]> {
+    const { userId } = await deps.services.identity.resolve({
+      platform: inbound.platform,
+      platformUserId: inbound.platformUserId,
+      ...(inbound.username ? { username: inbound.username } : {}),
+    });
+    const turn = startTurn(turnDeps, inbound, {
+      userId,
+      platform: inbound.platform,
+      chatId: inbound.chatId,
+      chatKind: inbound.chatKind,
+    });
+    try {
+      switch (inbound.kind) {
+        case 'button':
+          // A refused press is thrown to the adapter, which answers only the presser (see Agent.handle).
+          return await pressButton(turn, inbound, deps.services);
+        case 'command': {
+          const replies = turn.finish(await runCommand(turn, inbound.command, inbound.args));
+          if (!findCommand(inbound.command)?.secretArgs) {
+            const said =
+              typeof inbound.args === 'string'
+                ? `/${inbound.command} ${inbound.args}`.trim()
+                : `/${inbound.command}`;
+            await memory.append(turn.conversation, [
+              { role: 'user', content: said },
+              { role: 'assistant', content: memoryText(replies) || '(no answer)' },
+            ]);
+          }
+          return replies;
+        }
+        case 'text':
+          return turn.finish(await converse(converseDeps, turn, inbound.text, options.onText));
+      }
+    } catch (err) {
+      if (inbound.kind === 'button') throw err;
+      // Whatever was already produced (a chart, a first proposal) still reaches the user with the error.
+      return turn.finish([text(failureText(err, deps.logger, inbound))]);
+    }
+  }
+
+  return {
+    llmEnabled: llm !== null,
+    memory,
+    async handle(raw, options = {}) {
+      const parsed = InboundSchema.safeParse(raw);
+      if (!parsed.success) return [text('I could not read that message.')];
+      try {
+        return await dispatch(parsed.data, options);
+      } catch (err) {
+        if (parsed.data.kind === 'button') {
+          failureText(err, deps.logger, parsed.data);
+          throw toAppError(err);
+        }
+        return [text(failureText(err, deps.logger, parsed.data))];
+      }
+    },
+  };
+}
+
+function failureText(err: unknown, logger: Logger, inbound: Inbound): string {
+  const e = toAppError(err);
+  const context = {
+    err,
+    code: e.code,
+    platform: inbound.platform,
+    chatKind: inbound.chatKind,
+    kind: inbound.kind,
+  };
+  if (e.code === 'ERR_INTERNAL' || e.code === 'ERR_LLM_UNAVAILABLE')
+    logger.error(context, 'agent request failed');
+  else logger.info({ code: e.code, kind: inbound.kind }, 'agent request refused');
+  return e.userMessage;
+}

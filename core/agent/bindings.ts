@@ -1,0 +1,207 @@
+/**
+ * The agent's ports bound to the real modules: market data (core/market), the trading service
+ * (core/trading), identity and key vault (core/identity, core/vault) and the chart renderer (charts/).
+ * Signals and chat subscriptions have no service yet, so /signals, /subscribe and /unsubscribe answer
+ * "not available yet"; settings likewise.
+ */
+import { type ChartRenderer, createChartRenderer } from '../../charts/render.ts';
+import type { AppContext } from '../context.ts';
+import type { IdentityService } from '../identity/service.ts';
+import { createIdentityService } from '../identity/service.ts';
+import type { MarketData, Ticker as MarketTicker } from '../market/market-data.ts';
+import type { TradingService } from '../trading/service.ts';
+import { startTradingService } from '../trading/service.ts';
+import type { OrderView as TradingOrderView } from '../trading/views.ts';
+import type { KeysService } from '../vault/service.ts';
+import { createKeysService } from '../vault/service.ts';
+import type {
+  AccountPort,
+  AgentServices,
+  ChartPort,
+  IdentityPort,
+  KeysPort,
+  MarketPort,
+  OrderView,
+  TradingPort,
+} from './ports.ts';
+
+export function marketPort(market: MarketData): MarketPort {
+  const ticker = (t: MarketTicker) => ({
+    symbol: t.symbol,
+    last: t.last,
+    ...(t.bid === undefined ? {} : { bid: t.bid }),
+    ...(t.ask === undefined ? {} : { ask: t.ask }),
+    ...(t.high24h === undefined ? {} : { high24h: t.high24h }),
+    ...(t.low24h === undefined ? {} : { low24h: t.low24h }),
+    ...(t.open24h ? { change24hPct: ((t.last - t.open24h) / t.open24h) * 100 } : {}),
+    at: t.at,
+    exchange: market.exchangeId,
+  });
+  return {
+    exchange: market.exchangeId,
+    resolveSymbol: async (input) => (await market.resolveMarket(input)).symbol,
+    price: async (symbol) => ticker(await market.ticker(symbol)),
+    candles: (symbol, timeframe, limit) => market.candles(symbol, timeframe, { limit }),
+  };
+}
+
+function orderView(o: TradingOrderView): OrderView {
+  return {
+    id: o.id,
+    mode: o.mode,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    status: o.status,
+    amount: o.amount,
+    filledAmount: o.filledAmount,
+    ...(o.avgFillPrice ? { avgFillPrice: o.avgFillPrice } : {}),
+    ...(o.limitPrice ? { limitPrice: o.limitPrice } : {}),
+    ...(o.trigger ? { trigger: o.trigger } : {}),
+    createdAt: o.createdAt,
+    ...(o.error ? { error: o.error } : {}),
+  };
+}
+
+export function tradingPort(trading: TradingService): TradingPort {
+  return {
+    async propose(actor, r) {
+      const p = await trading.propose(actor, {
+        symbol: r.symbol,
+        side: r.side,
+        type: r.type,
+        amount: { unit: r.amount.unit, value: r.amount.value },
+        ...(r.limitPrice === undefined ? {} : { limitPrice: r.limitPrice }),
+        ...(r.trigger ? { trigger: r.trigger } : {}),
+      });
+      return {
+        orderId: p.orderId,
+        handle: p.handle,
+        ownerUserId: actor.userId,
+        mode: p.mode,
+        exchange: p.exchange,
+        symbol: p.symbol,
+        side: p.side,
+        type: p.type,
+        amount: p.amount,
+        quotedPrice: p.price,
+        notional: p.notional,
+        estimatedFee: p.estimatedFee,
+        quoteCurrency: p.quote,
+        ...(p.limitPrice ? { limitPrice: p.limitPrice } : {}),
+        ...(p.trigger ? { trigger: p.trigger } : {}),
+        expiresAt: p.expiresAt,
+        riskNotes: p.riskNotes,
+        ...(p.balanceAfter ? { balanceAfter: p.balanceAfter } : {}),
+        ...(p.portfolioShare ? { portfolioShare: p.portfolioShare } : {}),
+      };
+    },
+    async confirm(handle, actor) {
+      const r = await trading.confirm(handle, actor);
+      return { order: orderView(r.order), alreadyConfirmed: r.status === 'already_confirmed' };
+    },
+    decline: async (handle, actor) => orderView(await trading.decline(handle, actor)),
+    cancel: async (ref, actor) => orderView(await trading.cancel(ref, actor)),
+    order: async (ref, actor) => orderView(await trading.order(ref, actor)),
+    listOrders: async (actor, filter) => (await trading.listOrders(actor, filter)).map(orderView),
+    async portfolio(actor) {
+      const p = await trading.portfolio(actor);
+      return {
+        mode: p.mode,
+        quoteCurrency: p.quoteCurrency,
+        totalValue: p.totalValue,
+        holdings: p.holdings.map((h) => ({
+          asset: h.asset,
+          quantity: h.quantity,
+          ...(h.value ? { value: h.value } : {}),
+          ...(h.avgEntry ? { avgEntry: h.avgEntry } : {}),
+          ...(h.unrealizedPnl ? { unrealizedPnl: h.unrealizedPnl } : {}),
+        })),
+      };
+    },
+    pnl: (actor, period) => trading.pnl(actor, period),
+    async setAlert(actor, request) {
+      const a = await trading.setAlert(actor, request);
+      return { id: a.id, symbol: a.symbol, direction: a.direction, price: a.price, status: a.status };
+    },
+  };
+}
+
+export function accountPort(trading: TradingService): AccountPort {
+  return {
+    getMode: (actor) => trading.getMode(actor),
+    setMode: (actor, mode) => trading.setMode(actor, mode),
+  };
+}
+
+export function identityPort(identity: IdentityService): IdentityPort {
+  return {
+    resolve: ({ platform, platformUserId, username }) =>
+      identity.resolveUser(platform, platformUserId, username),
+    createLinkCode: (actor) => identity.createLinkCode(actor),
+    redeemLinkCode: (code, account) => identity.redeemLinkCode(code, account),
+  };
+}
+
+export function keysPort(keys: KeysService): KeysPort {
+  return {
+    link: (actor, input) => keys.link(actor, input),
+    list: (actor) => keys.list(actor),
+    revoke: (actor, idOrExchange) => keys.revoke(actor, idOrExchange),
+  };
+}
+
+export function chartPort(charts: ChartRenderer): ChartPort {
+  return {
+    async candlestick(r) {
+      const { png, alt } = await charts.render({
+        kind: 'candlestick',
+        title: { pair: r.symbol, timeframe: r.timeframe, exchange: r.exchange },
+        candles: r.candles,
+        overlays: r.overlays,
+        panes: r.panes,
+        volume: r.volume,
+        paper: r.paper,
+      });
+      return { png, alt };
+    },
+  };
+}
+
+export interface BoundServices {
+  readonly services: AgentServices;
+  /** The trading service the ports wrap, for adapters that read its order-event stream. */
+  readonly trading: TradingService;
+  readonly market: MarketData;
+  close(): Promise<void>;
+}
+
+export interface BindOptions {
+  /** Use these instead of starting new ones (a process shares one market and one trading service). */
+  readonly trading?: { readonly service: TradingService; readonly market: MarketData };
+  readonly charts?: ChartRenderer;
+}
+
+/** Every port bound to the real modules of this process. `close` releases only what it started. */
+export function bindServices(ctx: AppContext, options: BindOptions = {}): BoundServices {
+  const started = options.trading ? undefined : startTradingService(ctx);
+  const trading = options.trading?.service ?? started!.service;
+  const market = options.trading?.market ?? started!.market;
+  const charts = options.charts ?? createChartRenderer();
+  return {
+    services: {
+      identity: identityPort(createIdentityService(ctx)),
+      market: marketPort(market),
+      trading: tradingPort(trading),
+      accounts: accountPort(trading),
+      keys: keysPort(createKeysService(ctx)),
+      charts: chartPort(charts),
+    },
+    trading,
+    market,
+    async close() {
+      if (!options.charts) await charts.close();
+      await started?.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/** /price and /chart. */
+import { z } from 'zod';
+import { readIndicator } from '../../intent/chart.ts';
+import { tokenize } from '../../intent/normalize.ts';
+import type { LowerPane, Overlay } from '../../ports.ts';
+import { tickersText } from '../../present/trading.ts';
+import { text } from '../../reply.ts';
+import { symbolArg, timeframeArg } from '../../tools/args.ts';
+import { generateChart } from '../../tools/chart.ts';
+import { getPrice } from '../../tools/market.ts';
+import { defineCommand } from '../command.ts';
+import { viaIntent } from '../text-args.ts';
+
+export const priceCommand = defineCommand({
+  name: 'price',
+  description: 'Current price of one or more markets',
+  examples: ['btc', 'eth sol', 'eth/eur'],
+  args: z
+    .object({
+      symbol: z.string().trim().min(2).max(80).describe('One to five markets, e.g. "btc" or "btc eth sol"'),
+    })
+    .strict(),
+  parseText: viaIntent('price of', 'price', 'price', '/price btc'),
+  needs: ['market'],
+  async handler({ symbol }, ctx) {
+    const symbols = [...new Set(symbol.split(/[\s,]+/).filter(Boolean))].slice(0, 5);
+    const tickers = await Promise.all(symbols.map((s) => ctx.tool(getPrice, { symbol: s })));
+    return [text(tickersText(tickers))];
+  },
+});
+
+/** "ema20 rsi macd" → overlays and panes (the same words the free-text parser understands). */
+export function readIndicators(words: string): { overlays: Overlay[]; panes: LowerPane[] } {
+  const tokens = tokenize(words.toLowerCase().replace(/,/g, ' '));
+  const overlays: Overlay[] = [];
+  const panes: LowerPane[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const ind = readIndicator(tokens, i);
+    if (!ind) continue;
+    overlays.push(...ind.overlays);
+    panes.push(...ind.panes);
+    i += ind.used - 1;
+  }
+  return { overlays, panes };
+}
+
+export const chartCommand = defineCommand({
+  name: 'chart',
+  description: 'Candlestick chart of a market, with indicators',
+  examples: ['btc 1h', 'eth 4h ema 20/50 rsi', 'sol 1d bollinger macd'],
+  args: z
+    .object({
+      symbol: symbolArg,
+      timeframe: timeframeArg.default('1h'),
+      indicators: z.string().max(100).optional().describe('e.g. "ema20 ema50 rsi macd bollinger vwap"'),
+    })
+    .strict(),
+  parseText: viaIntent('chart', 'chart', 'chart', '/chart btc 1h ema 20'),
+  needs: ['market', 'charts'],
+  async handler({ symbol, timeframe, indicators }, ctx) {
+    const { overlays, panes } = readIndicators(indicators ?? '');
+    await ctx.tool(generateChart, {
+      symbol,
+      timeframe,
+      overlays: overlays.slice(0, 4),
+      panes: panes.slice(0, 2),
+    });
+    return [];
+  },
+});

@@ -1,0 +1,51 @@
+/** Every chat command, in menu order. Names may grow, not shrink (BRIEF 3). */
+import type { ChatScope, CommandDef } from './command.ts';
+import {
+  keysCommand,
+  linkCommand,
+  modeCommand,
+  pnlCommand,
+  portfolioCommand,
+  settingsCommand,
+} from './definitions/account.ts';
+import { helpCommand, memoryCommand } from './definitions/general.ts';
+import { chartCommand, priceCommand } from './definitions/market.ts';
+import { alertCommand, signalsCommand, subscribeCommand, unsubscribeCommand } from './definitions/signals.ts';
+import { buyCommand, cancelCommand, ordersCommand, sellCommand } from './definitions/trade.ts';
+
+export const COMMANDS: readonly CommandDef[] = [
+  helpCommand,
+  priceCommand,
+  chartCommand,
+  buyCommand,
+  sellCommand,
+  ordersCommand,
+  cancelCommand,
+  portfolioCommand,
+  pnlCommand,
+  signalsCommand,
+  alertCommand,
+  subscribeCommand,
+  unsubscribeCommand,
+  modeCommand,
+  keysCommand,
+  settingsCommand,
+  linkCommand,
+  memoryCommand,
+];
+
+const BY_NAME = new Map<string, CommandDef>();
+for (const c of COMMANDS) for (const n of [c.name, ...(c.aliases ?? [])]) BY_NAME.set(n, c);
+
+/** "/Price@CryptoPulseBot" → the price command. */
+export function findCommand(name: string): CommandDef | undefined {
+  return BY_NAME.get(name.trim().replace(/^\//, '').replace(/@\w+$/, '').toLowerCase());
+}
+
+export function offeredIn(command: CommandDef, scope: ChatScope): boolean {
+  return (command.scopes ?? ['dm', 'group', 'channel']).includes(scope);
+}
+
+export function commandsFor(scope: ChatScope): CommandDef[] {
+  return COMMANDS.filter((c) => offeredIn(c, scope));
+}

@@ -1,0 +1,135 @@
+/**
+ * Conversation memory per user and chat, in Redis with a TTL. Past a token budget the oldest half of
+ * the turns is folded into a running summary (by the model when one is configured, otherwise by keeping
+ * the most recent lines), so context stays bounded however long a chat runs.
+ *
+ * Memory is data, not instructions: the LLM loop presents it as quoted conversation history.
+ */
+import type { Redis, RedisKeys } from '../redis.ts';
+
+export interface MemoryTurn {
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+}
+
+export interface Conversation {
+  readonly summary?: string;
+  readonly turns: readonly MemoryTurn[];
+}
+
+export interface ConversationKey {
+  readonly userId: string;
+  readonly platform: string;
+  readonly chatId: string;
+}
+
+/** Folds earlier turns and the previous summary into a new, shorter summary. */
+export type Summarizer = (
+  previous: string | undefined,
+  turns: readonly MemoryTurn[],
+  maxTokens: number,
+) => Promise<string>;
+
+export interface MemoryOptions {
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+  readonly ttlSeconds: number;
+  /** Turns beyond this many estimated tokens are summarised. */
+  readonly tokenBudget: number;
+  readonly summarize?: Summarizer;
+}
+
+export interface ConversationMemory {
+  load(key: ConversationKey): Promise<Conversation>;
+  append(key: ConversationKey, turns: readonly MemoryTurn[]): Promise<void>;
+  clear(key: ConversationKey): Promise<void>;
+}
+
+/** Rough token count (≈ 4 characters per token for English); enough to bound a budget. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+const MAX_TURN_CHARS = 4_000;
+
+/** Without a model: keep the latest lines that fit, oldest dropped first. */
+export const keepRecentLines: Summarizer = async (previous, turns, maxTokens) => {
+  const lines = [
+    ...(previous ? previous.split('\n') : []),
+    ...turns.map((t) => `${t.role}: ${t.content.replace(/\s+/g, ' ').slice(0, 300)}`),
+  ];
+  const kept: string[] = [];
+  let used = 0;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const cost = estimateTokens(lines[i]!);
+    if (used + cost > maxTokens) break;
+    kept.unshift(lines[i]!);
+    used += cost;
+  }
+  return kept.join('\n');
+};
+
+export function createMemory(options: MemoryOptions): ConversationMemory {
+  const { redis, keys, ttlSeconds, tokenBudget } = options;
+  const summarize = options.summarize ?? keepRecentLines;
+  const names = (k: ConversationKey) => {
+    const base = keys.key('agent', 'memory', k.userId, k.platform, k.chatId);
+    return { turns: `${base}:turns`, summary: `${base}:summary`, lock: `${base}:lock` };
+  };
+
+  async function load(key: ConversationKey): Promise<Conversation> {
+    const n = names(key);
+    const [raw, summary] = await Promise.all([redis.lrange(n.turns, 0, -1), redis.get(n.summary)]);
+    const turns = raw.flatMap((r) => {
+      try {
+        const t = JSON.parse(r) as MemoryTurn;
+        return (t.role === 'user' || t.role === 'assistant') && typeof t.content === 'string' ? [t] : [];
+      } catch {
+        return [];
+      }
+    });
+    return summary ? { summary, turns } : { turns };
+  }
+
+  async function compress(key: ConversationKey): Promise<void> {
+    const n = names(key);
+    // One compressor per conversation at a time; a concurrent one simply skips.
+    if ((await redis.set(n.lock, '1', 'PX', 30_000, 'NX')) !== 'OK') return;
+    try {
+      const { summary, turns } = await load(key);
+      const total = turns.reduce((s, t) => s + estimateTokens(t.content), 0);
+      if (total <= tokenBudget || turns.length < 2) return;
+      const fold = Math.ceil(turns.length / 2);
+      const next = await summarize(summary, turns.slice(0, fold), Math.max(100, Math.floor(tokenBudget / 2)));
+      await redis
+        .multi()
+        .ltrim(n.turns, fold, -1)
+        .set(n.summary, next.slice(0, tokenBudget * 4), 'EX', ttlSeconds)
+        .exec();
+    } finally {
+      await redis.del(n.lock);
+    }
+  }
+
+  return {
+    load,
+    async append(key, turns) {
+      if (!turns.length) return;
+      const n = names(key);
+      await redis
+        .multi()
+        .rpush(
+          n.turns,
+          ...turns.map((t) => JSON.stringify({ role: t.role, content: t.content.slice(0, MAX_TURN_CHARS) })),
+        )
+        .expire(n.turns, ttlSeconds)
+        .expire(n.summary, ttlSeconds)
+        .exec();
+      await compress(key);
+    },
+    async clear(key) {
+      const n = names(key);
+      await redis.del(n.turns, n.summary);
+    },
+  };
+}

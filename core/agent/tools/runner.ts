@@ -1,0 +1,80 @@
+/**
+ * Runs one tool call: validates the arguments first (nothing runs on bad input), maps every failure to
+ * an AppError code and its user-safe sentence (fed back to the model as the tool result), and writes
+ * the call to the audit log whatever the outcome.
+ */
+import type { ZodType } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { type ErrorCode, toAppError } from '../../errors.ts';
+import { audit } from '../../identity/audit.ts';
+import type { Logger } from '../../logger.ts';
+import type { ToolContext, ToolDef } from './tool.ts';
+
+export type ToolOutcome<R = unknown> =
+  | { readonly ok: true; readonly result: R }
+  | { readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };
+
+export interface ToolRunnerDeps {
+  readonly db: Db;
+  readonly logger: Logger;
+}
+
+/** Hostile input can be long; the audit keeps enough to investigate, not a payload store. */
+function clip(value: unknown): unknown {
+  const json = JSON.stringify(value) ?? 'undefined';
+  return json.length <= 600 ? value : `${json.slice(0, 600)}…`;
+}
+
+function issuesText(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export async function runTool<R>(
+  tool: ToolDef<ZodType, R>,
+  rawArgs: unknown,
+  ctx: ToolContext,
+  deps: ToolRunnerDeps,
+): Promise<ToolOutcome<R>> {
+  const started = performance.now();
+  const parsed = tool.args.safeParse(rawArgs ?? {});
+  let outcome: ToolOutcome<R>;
+  if (!parsed.success) {
+    outcome = {
+      ok: false,
+      error: { code: 'ERR_VALIDATION', message: `Invalid arguments: ${issuesText(parsed.error.issues)}` },
+    };
+  } else {
+    try {
+      outcome = { ok: true, result: await tool.run(parsed.data, ctx) };
+    } catch (err) {
+      const e = toAppError(err);
+      if (e.code === 'ERR_INTERNAL')
+        deps.logger.error({ err, tool: tool.name, userId: ctx.actor.userId }, 'tool failed');
+      outcome = { ok: false, error: { code: e.code, message: e.userMessage } };
+    }
+  }
+  try {
+    await audit(deps.db, {
+      actorUserId: ctx.actor.userId,
+      platform: ctx.actor.platform,
+      action: `tool.${tool.name}`,
+      subjectType: 'tool',
+      subjectId: tool.name,
+      outcome: outcome.ok ? 'ok' : outcome.error.code === 'ERR_VALIDATION' ? 'rejected' : 'failed',
+      detail: {
+        source: ctx.source,
+        chatId: ctx.actor.chatId,
+        args: clip(parsed.success ? parsed.data : rawArgs),
+        ...(outcome.ok ? {} : { error: outcome.error.code }),
+        ms: Math.round(performance.now() - started),
+      },
+    });
+  } catch (err) {
+    // An audit failure must be visible to operators, but it does not undo what already happened.
+    deps.logger.error({ err, tool: tool.name }, 'audit write failed');
+  }
+  return outcome;
+}
