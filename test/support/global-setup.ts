@@ -16,9 +16,11 @@ export default async function setup(): Promise<void> {
     'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
     [TEMPLATE_DB],
   );
-  // Databases left behind by an interrupted earlier run.
+  // Databases left behind by an interrupted earlier run. Only old ones: several test runs may share this
+  // server (engineers and CI side by side), and a younger database may belong to a run in progress.
   const stale = await admin.query<{ datname: string }>(
-    "SELECT datname FROM pg_database WHERE datname LIKE 'cp_t\\_%'",
+    `SELECT datname FROM pg_database WHERE datname LIKE 'cp_t\\_%'
+       AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '2 hours'`,
   );
   for (const { datname } of stale.rows)
     await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
