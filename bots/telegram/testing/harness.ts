@@ -59,9 +59,14 @@ export interface TestUser {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The bot's dependencies, built over the stage's own AppContext (the real core, where a test uses it). */
+export type DepsFactory = (
+  app: TradingTestContext['app'],
+) => Promise<{ deps: TelegramDeps; close?: () => Promise<void> }>;
+
 export async function startStage(
   mode: Mode,
-  deps: TelegramDeps,
+  depsOrFactory: TelegramDeps | DepsFactory,
   options: { env?: Record<string, string>; label?: string } = {},
 ): Promise<Stage> {
   const upstream = await startTelegramTestApi();
@@ -81,7 +86,9 @@ export async function startStage(
     Object.assign(env, { TELEGRAM_WEBHOOK_URL: webhookUrl, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET });
   }
   const context = await createTradingTestContext(options.label ?? `tg_${mode}`, env);
-  const bot = await startTelegramBot(context.app, deps);
+  const built =
+    typeof depsOrFactory === 'function' ? await depsOrFactory(context.app) : { deps: depsOrFactory };
+  const bot = await startTelegramBot(context.app, built.deps);
   if (mode === 'webhook') {
     if (!bot.webhookPlugin) throw new Error('webhook mode without a webhook plugin');
     server = Fastify();
@@ -138,6 +145,7 @@ export async function startStage(
     },
     async stop() {
       await bot.stop();
+      await built.close?.();
       await server?.close();
       await fake.stop();
       await upstream.stop();
