@@ -61,7 +61,7 @@ export const keepRecentLines: Summarizer = async (previous, turns, maxTokens) =>
   const kept: string[] = [];
   let used = 0;
   for (let i = lines.length - 1; i >= 0; i--) {
-    const cost = estimateTokens(lines[i]!);
+    const cost = estimateTokens(`${lines[i]!}\n`);
     if (used + cost > maxTokens) break;
     kept.unshift(lines[i]!);
     used += cost;
