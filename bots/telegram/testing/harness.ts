@@ -57,6 +57,16 @@ export interface TestUser {
   voice(fileId: string, options?: { replyToBot?: boolean }): Promise<void>;
 }
 
+/** Telegram marks @usernames in a text as mention entities; telegram-test-api does not, so we do. */
+function mentionEntities(text: string): { entities?: { type: 'mention'; offset: number; length: number }[] } {
+  const entities = [...text.matchAll(/@[A-Za-z0-9_]{5,32}/g)].map((m) => ({
+    type: 'mention' as const,
+    offset: m.index,
+    length: m[0].length,
+  }));
+  return entities.length ? { entities } : {};
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The bot's dependencies, built over the stage's own AppContext (the real core, where a test uses it). */
@@ -108,7 +118,8 @@ export async function startStage(
       return {
         userId,
         chatId,
-        say: async (text) => void (await client.sendMessage(client.makeMessage(text))),
+        say: async (text) =>
+          void (await client.sendMessage(client.makeMessage(text, mentionEntities(text) as never))),
         command: async (text) => void (await client.sendCommand(client.makeCommand(text))),
         press: async (data, messageId) =>
           void (await client.sendCallback(
