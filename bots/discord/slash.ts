@@ -3,7 +3,7 @@
  * Discord's 3 seconds), then the core's replies are edited in. Commands with personal data answer only
  * to the user; commands whose arguments are secrets open a modal instead (keys-modal.ts).
  */
-import { type ChatInputCommandInteraction, MessageFlags } from 'discord.js';
+import { type ChatInputCommandInteraction, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { errorsTotal } from '../../core/metrics.ts';
 import type { BotEnv } from './env.ts';
 import { commandInbound } from './inbound.ts';
@@ -31,7 +31,12 @@ export async function onChatInput(interaction: ChatInputCommandInteraction, env:
 
   // In a DM everything is private already; "ephemeral" only matters in guild channels.
   const personal = source?.personal ?? PERSONAL_COMMANDS.has(interaction.commandName);
-  const ephemeral = personal && interaction.inGuild();
+  // An admin command run by a member without Manage Channels will most likely be refused by the core:
+  // that refusal is nobody else's business. (The core still decides; this only picks who sees it.)
+  const unprivileged =
+    Boolean(source?.adminInGroups) &&
+    !interaction.memberPermissions?.has(PermissionFlagsBits.ManageChannels, true);
+  const ephemeral = (personal || unprivileged) && interaction.inGuild();
   await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
 
   let messages: DiscordMessage[];

@@ -21,6 +21,8 @@ export interface BotHarness {
   readonly test: TestContext;
   readonly ctx: AppContext;
   start(deps: DiscordDeps, env?: Record<string, string>): Promise<DiscordBot>;
+  /** Closed after the bots stop and before the stores close (the core, a worker). */
+  use(resource: { close(): Promise<void> }): void;
   close(): Promise<void>;
 }
 
@@ -31,11 +33,12 @@ export const agentNotReached: AgentEntry = {
   },
 };
 
-export async function startHarness(label: string): Promise<BotHarness> {
+export async function startHarness(label: string, baseEnv: Record<string, string> = {}): Promise<BotHarness> {
   const fake = await startFakeDiscord();
   const guild = fake.addGuild('Traders', ['signals', 'general']);
   const test = await createTestContext(label);
   const bots: DiscordBot[] = [];
+  const resources: { close(): Promise<void> }[] = [];
   const contexts: AppContext[] = [];
   const envOf = (extra: Record<string, string>) => ({
     ...test.env,
@@ -45,9 +48,13 @@ export async function startHarness(label: string): Promise<BotHarness> {
     DISCORD_API_BASE: fake.apiBase,
     DISCORD_DEV_GUILD_ID: guild.id,
     SHUTDOWN_TIMEOUT_MS: '2000',
+    ...baseEnv,
     ...extra,
   });
-  const ctx = createAppContext(loadConfig(envOf({})), createLogger({ level: 'silent' }));
+  const ctx = createAppContext(
+    loadConfig(envOf({})),
+    createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  );
   contexts.push(ctx);
   return {
     fake,
@@ -56,15 +63,22 @@ export async function startHarness(label: string): Promise<BotHarness> {
     ctx,
     async start(deps, env = {}) {
       const c = Object.keys(env).length
-        ? createAppContext(loadConfig(envOf(env)), createLogger({ level: 'silent' }))
+        ? createAppContext(
+            loadConfig(envOf(env)),
+            createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+          )
         : ctx;
       if (c !== ctx) contexts.push(c);
       const bot = await startDiscordBot(c, deps);
       bots.push(bot);
       return bot;
     },
+    use(resource) {
+      resources.push(resource);
+    },
     async close() {
       await Promise.allSettled(bots.map((b) => b.stop()));
+      for (const r of resources.reverse()) await r.close().catch(() => undefined);
       await Promise.allSettled(contexts.map((c) => c.close()));
       await fake.close();
       await test.close();

@@ -15,7 +15,11 @@ describe('fake discord rate limits', () => {
       major: '123456789',
       exempt: false,
     });
-    expect(routeKey('POST', '/interactions/99999999/tok-en/callback').exempt).toBe(true);
+    expect(routeKey('POST', '/interactions/99999999/tok-en/callback')).toEqual({
+      template: 'POST /interactions/:id/:token/callback',
+      major: '99999999/tok-en',
+      exempt: true,
+    });
     const edit = routeKey('PATCH', '/webhooks/11111111/tok/messages/@original');
     expect(edit).toMatchObject({ template: 'PATCH /webhooks/:id/:token/messages/@original', exempt: true });
   });

@@ -48,20 +48,28 @@ export interface RouteKey {
 }
 
 const MAJOR = /^\/(channels|guilds|webhooks)\/(\d+)(\/[^/]+)?/;
+const INTERACTION = /^\/interactions\/(\d+)\/([^/]+)/;
 
 /** Route template with ids replaced, the major parameter kept apart, as Discord buckets requests. */
 export function routeKey(method: string, path: string): RouteKey {
   const major = MAJOR.exec(path);
+  const interaction = INTERACTION.exec(path);
   const isWebhookToken = major?.[1] === 'webhooks' && major[3] !== undefined;
   const template = path
     .replace(/\/interactions\/\d+\/[^/]+/, '/interactions/:id/:token')
     .replace(/\/webhooks\/(\d+)\/[^/]+/, '/webhooks/:id/:token')
     .replace(/\/\d{5,}/g, '/:id')
     .replace(/\/reactions\/[^/]+/, '/reactions/:emoji');
+  // An interaction's callback is bucketed per interaction, a webhook's per webhook and token.
+  const majorValue = interaction
+    ? `${interaction[1]}/${interaction[2]}`
+    : major
+      ? `${major[2]}${isWebhookToken ? major[3] : ''}`
+      : '';
   return {
     template: `${method} ${template}`,
-    major: major ? `${major[2]}${isWebhookToken ? major[3] : ''}` : '',
-    exempt: path.startsWith('/interactions/') || isWebhookToken,
+    major: majorValue,
+    exempt: interaction !== null || isWebhookToken,
   };
 }
 

@@ -74,7 +74,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
     if (!url.pathname.startsWith('/api/v10/')) return reply(res, 404, { code: 0, message: '404: Not Found' });
-    const path = url.pathname.slice('/api/v10'.length);
+    // discord.js sends @original percent-encoded.
+    const path = decodeURIComponent(url.pathname.slice('/api/v10'.length));
     const key = routeKey(method, path);
     const decision = limiter.check(key);
     const record = (status: number) => {
