@@ -5,3 +5,4 @@ export type { AgentEntry, DiscordDeps, SlashCommandSource, StoredEvent } from '.
 export { type GlobalGate, ResponseWindowGate } from './global-gate.ts';
 export { createRest } from './rest.ts';
 export { createSender, DeliveryError, type DiscordSender, type SentMessage } from './sender.ts';
+export { createDiscordSender } from './standalone-sender.ts';
