@@ -1,0 +1,66 @@
+/**
+ * The real core behind the Discord bot, as the `bots` and `worker` roles compose it: the agent (offline
+ * parser, no LLM) over the services bound to this test's stores, the command registry, the orders
+ * worker that fills paper orders on the simulated market, and the trading core's event stream read on
+ * its own Redis connection. Nothing of ours is replaced.
+ */
+import { randomBytes } from 'node:crypto';
+import { createAgent } from '../../../core/agent/agent.ts';
+import { bindServices } from '../../../core/agent/bindings.ts';
+import { discordCommand } from '../../../core/agent/commands/platforms.ts';
+import { COMMANDS } from '../../../core/agent/commands/registry.ts';
+import type { AppContext, RoleHandle } from '../../../core/context.ts';
+import { readHandle } from '../../../core/trading/confirm-handle.ts';
+import { readOrderEvents } from '../../../core/trading/order-events.ts';
+import { startWorkerRole } from '../../../worker/role.ts';
+import type { DiscordDeps, SlashCommandSource } from '../deps.ts';
+
+export const CORE_ENV = {
+  EXCHANGE: 'sim',
+  TRADING_MODE: 'paper',
+  CONFIRM_SECRET: randomBytes(32).toString('hex'),
+  VAULT_KEY: `v1:${randomBytes(32).toString('base64')}`,
+};
+
+/** The registry as the Discord adapter takes it: derived JSON plus each command's flags. */
+export function registrySources(): SlashCommandSource[] {
+  return COMMANDS.map((c) => ({
+    ...discordCommand(c),
+    ...(c.scopes ? { scopes: c.scopes } : {}),
+    ...(c.adminInGroups ? { adminInGroups: true } : {}),
+    ...(c.secretArgs ? { secretArgs: true } : {}),
+  }));
+}
+
+export interface Core {
+  readonly deps: DiscordDeps;
+  close(): Promise<void>;
+}
+
+export async function startCore(ctx: AppContext, options: { worker?: boolean } = {}): Promise<Core> {
+  const bound = bindServices(ctx);
+  const agent = createAgent({
+    services: bound.services,
+    config: ctx.config,
+    logger: ctx.logger,
+    db: ctx.db,
+    redis: ctx.redis,
+    keys: ctx.keys,
+    llm: null,
+  });
+  const worker: RoleHandle | undefined = options.worker === false ? undefined : await startWorkerRole(ctx);
+  // XREAD BLOCK holds its connection: never the shared one.
+  const events = ctx.newRedis('discord-events');
+  return {
+    deps: {
+      agent,
+      commands: registrySources(),
+      orderEvents: (after, o) => readOrderEvents(events, ctx.keys, after, o),
+      orderIdOfHandle: (handle) => readHandle(handle).orderId,
+    },
+    async close() {
+      await worker?.stop();
+      await bound.close();
+    },
+  };
+}
