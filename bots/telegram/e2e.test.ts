@@ -72,6 +72,7 @@ describe.each<Mode>(['webhook', 'polling'])('Telegram end to end with the real c
     const [price] = await stage.waitFor(bob.chatId, (m) => m.length > 0, 'the price');
     expect(price?.text).toContain('BTC/USDT');
     expect(price?.text).toMatch(/\d/);
+    expect(stage.fake.state.chatActions).toContainEqual({ chatId: String(bob.chatId), action: 'typing' });
   });
 
   it('/chart sends a photo, announced with upload_photo', async () => {
