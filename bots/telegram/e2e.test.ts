@@ -168,6 +168,15 @@ describe.each<Mode>(['webhook', 'polling'])('Telegram end to end with the real c
     ).toBe(true);
   });
 
+  it('/subscribe by a group administrator passes the admin check (the core then answers)', async () => {
+    const group = -100_3001;
+    const admin = stage.user({ userId: 1014, chatId: group, type: 'supergroup' });
+    stage.fake.setMember(group, 1014, 'administrator');
+    await admin.command('/subscribe BTC/USDT');
+    const [answer] = await stage.waitFor(group, (m) => m.length > 0, 'the answer');
+    expect(answer?.text).not.toMatch(/only admins/i);
+  });
+
   it('takes exchange keys in a DM and deletes the message that held them', async () => {
     const gina = stage.user({ userId: 1010 });
     await gina.command('/keys link kraken APIKEY-1234567890 SECRET-abcdefghijklmnop');
