@@ -41,12 +41,14 @@ const isSubcommand = (o: Option) =>
   o.type === ApplicationCommandOptionType.SubcommandGroup;
 
 /** Registry option → Discord option: the one place the registry's plain numbers meet discord.js types. */
-function translateOption(option: Option): APIApplicationCommandOption {
+function translateOption(option: Option, secrets: boolean): APIApplicationCommandOption {
   if (isSubcommand(option)) {
     const children = option.options ?? [];
     return {
       ...option,
-      options: children.filter((o) => !isSecretOption(o.name)).map(translateOption),
+      options: children
+        .filter((o) => !(secrets && isSecretOption(o.name)))
+        .map((o) => translateOption(o, secrets)),
     } as APIApplicationCommandOption;
   }
   if (option.type === ApplicationCommandOptionType.String && autocompleteKind(option.name)) {
@@ -70,7 +72,10 @@ export function toSlashCommands(sources: readonly SlashCommandSource[]): SlashCo
     type: ApplicationCommandType.ChatInput,
     name: s.name,
     description: s.description.slice(0, 100),
-    options: (s.options ?? []).filter((o) => isSubcommand(o) || !isSecretOption(o.name)).map(translateOption),
+    // Only commands that declare secret arguments lose their secret-looking options.
+    options: (s.options ?? [])
+      .filter((o) => !s.secretArgs || isSubcommand(o) || !isSecretOption(o.name))
+      .map((o) => translateOption(o, Boolean(s.secretArgs))),
     contexts: contexts(s),
     integration_types: [ApplicationIntegrationType.GuildInstall],
     ...(s.adminInGroups ? { default_member_permissions: String(PermissionFlagsBits.ManageChannels) } : {}),

@@ -3,6 +3,7 @@ export { type DiscordBot, startDiscordBot } from './bot.ts';
 export type { ChartImage } from './cards.ts';
 export type { AgentEntry, DiscordDeps, SlashCommandSource, StoredEvent } from './deps.ts';
 export { type GlobalGate, ResponseWindowGate } from './global-gate.ts';
+export { registrySources } from './registry.ts';
 export { createRest } from './rest.ts';
 export { createSender, DeliveryError, type DiscordSender, type SentMessage } from './sender.ts';
 export { createDiscordSender } from './standalone-sender.ts';

@@ -5,6 +5,7 @@
 import { ApplicationCommandOptionType as T } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SlashCommandSource } from './deps.ts';
+import { registrySources } from './registry.ts';
 import { agentNotReached, type BotHarness, startHarness } from './testing/harness.ts';
 
 /** Shaped like the registry's commands; plain data, so these tests need no agent. */
@@ -85,6 +86,32 @@ describe('Discord bot start and command registration', () => {
     const link = byName(byName(registered, 'keys').options as Json[], 'link');
     expect((link.options as Json[]).map((o) => o.name)).toEqual(['exchange']);
     expect(byName(registered, 'keys')).toMatchObject({ contexts: [1] });
+  });
+
+  it("registers the core registry's commands: no secret options, autocomplete, /subscribe gated", async () => {
+    h = await startHarness('dc_registry');
+    await h.start({ agent: agentNotReached, commands: registrySources() });
+    const registered = h.fake.state.commands.get(h.guild.id) ?? [];
+    const names = registered.map((c) => c.name);
+    for (const name of ['help', 'price', 'chart', 'buy', 'sell', 'orders', 'cancel', 'portfolio', 'pnl'])
+      expect(names).toContain(name);
+    for (const name of ['signals', 'alert', 'subscribe', 'unsubscribe', 'mode', 'keys', 'settings'])
+      expect(names).toContain(name);
+    const options = registered.flatMap((c) => (c.options ?? []) as Json[]);
+    expect(options.filter((o) => ['api_key', 'secret'].includes(String(o.name)))).toEqual([]);
+    expect(byName(registered, 'keys').options).toEqual([
+      expect.objectContaining({ name: 'action' }),
+      expect.objectContaining({ name: 'exchange' }),
+    ]);
+    // A setting's key is no secret: only commands that declare secret arguments lose options.
+    expect(byName(byName(registered, 'settings').options as Json[], 'key')).toBeDefined();
+    expect(byName(byName(registered, 'price').options as Json[], 'symbol')).toMatchObject({
+      autocomplete: true,
+    });
+    expect(byName(byName(registered, 'chart').options as Json[], 'timeframe')).toMatchObject({
+      autocomplete: true,
+    });
+    expect(byName(registered, 'subscribe')).toMatchObject({ default_member_permissions: '16' });
   });
 
   it('re-registers on start only when the definitions changed', async () => {

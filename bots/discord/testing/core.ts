@@ -7,13 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { createAgent } from '../../../core/agent/agent.ts';
 import { bindServices } from '../../../core/agent/bindings.ts';
-import { discordCommand } from '../../../core/agent/commands/platforms.ts';
-import { COMMANDS } from '../../../core/agent/commands/registry.ts';
 import type { AppContext, RoleHandle } from '../../../core/context.ts';
 import { readHandle } from '../../../core/trading/confirm-handle.ts';
 import { readOrderEvents } from '../../../core/trading/order-events.ts';
 import { startWorkerRole } from '../../../worker/role.ts';
-import type { DiscordDeps, SlashCommandSource } from '../deps.ts';
+import type { DiscordDeps } from '../deps.ts';
+import { registrySources } from '../registry.ts';
 
 export const CORE_ENV = {
   EXCHANGE: 'sim',
@@ -21,16 +20,6 @@ export const CORE_ENV = {
   CONFIRM_SECRET: randomBytes(32).toString('hex'),
   VAULT_KEY: `v1:${randomBytes(32).toString('base64')}`,
 };
-
-/** The registry as the Discord adapter takes it: derived JSON plus each command's flags. */
-export function registrySources(): SlashCommandSource[] {
-  return COMMANDS.map((c) => ({
-    ...discordCommand(c),
-    ...(c.scopes ? { scopes: c.scopes } : {}),
-    ...(c.adminInGroups ? { adminInGroups: true } : {}),
-    ...(c.secretArgs ? { secretArgs: true } : {}),
-  }));
-}
 
 export interface Core {
   readonly deps: DiscordDeps;
