@@ -149,9 +149,11 @@ export function startNotifier(o: NotifierOptions): { stop(): Promise<void> } {
   if (!read) return { stop: async () => {} };
   const cursorKey = o.keys.key('discord', 'events', 'cursor');
   let running = true;
+  // Stream ids start with their time in ms: a first start takes what happens from now on. Taken
+  // before returning, so nothing published after the bot started can slip past.
+  const startedAt = `${Date.now()}-0`;
   const loop = (async () => {
-    // Stream ids start with their time in ms: a first start takes what happens from now on.
-    let cursor = (await o.redis.get(cursorKey)) ?? `${Date.now()}-0`;
+    let cursor = (await o.redis.get(cursorKey)) ?? startedAt;
     while (running) {
       try {
         const batch = await read(cursor, { count: 50, blockMs: o.blockMs ?? 1_000 });

@@ -1,0 +1,90 @@
+/**
+ * Alerts and order events from the trading core's stream reach the owner's DM, and only for what was
+ * placed from Discord. Events are published with the trading core's own publisher; the user exists
+ * through the identity service, as after a first message.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createIdentityService } from '../../core/identity/service.ts';
+import { readOrderEvents, redisEventPublisher } from '../../core/trading/order-events.ts';
+import type { Json } from '../../test/fakes/discord/state.ts';
+import { agentNotReached, type BotHarness, startHarness } from './testing/harness.ts';
+
+describe('Discord notifications', () => {
+  let h: BotHarness;
+  afterEach(async () => h?.close());
+
+  it('DMs a triggered alert and a fill to their Discord owner; events from Telegram are not ours', async () => {
+    h = await startHarness('dc_notify');
+    const events = h.ctx.newRedis('test-events');
+    await h.start({
+      agent: agentNotReached,
+      commands: [],
+      orderEvents: (after, o) => readOrderEvents(events, h.ctx.keys, after, o),
+    });
+    const gina = h.fake.addUser('gina');
+    const { userId } = await createIdentityService(h.ctx).resolveUser('discord', gina.id, 'gina');
+    const publisher = redisEventPublisher(h.ctx.redis, h.ctx.keys);
+    const at = new Date().toISOString();
+    const order = {
+      orderId: '5f0c2a4e-1111-4c3b-9a55-0123456789ab',
+      userId,
+      chatId: null,
+      mode: 'paper' as const,
+      symbol: 'ETH/USDT',
+      side: 'sell' as const,
+      amount: '0.500000000000000000',
+      at,
+    };
+    await publisher.publish([
+      {
+        ...order,
+        platform: 'telegram',
+        type: 'order.filled',
+        filledAmount: '0.5',
+        avgPrice: '3000',
+        fee: '1.5',
+        feeCurrency: 'USDT',
+      },
+      {
+        type: 'alert.triggered',
+        triggerId: 'a1',
+        userId,
+        platform: 'discord',
+        chatId: null,
+        symbol: 'BTC/USDT',
+        direction: 'below',
+        level: '30000',
+        price: '29950.5',
+        note: 'buy the dip?',
+        at,
+      },
+      {
+        ...order,
+        platform: 'discord',
+        type: 'order.filled',
+        filledAmount: '0.5',
+        avgPrice: '3000',
+        fee: '1.5',
+        feeCurrency: 'USDT',
+      },
+    ]);
+    const dm = await h.fake.state.waitFor(
+      () => {
+        const channel = h.fake.state.dmChannelOf(gina.id);
+        const messages = channel ? h.fake.state.channelMessages(channel.id) : [];
+        return messages.length >= 2 ? messages : undefined;
+      },
+      10_000,
+      'two DMs',
+    );
+    const embeds = dm.map((m) => (m.body.embeds as Json[])[0]!);
+    expect(embeds[0]).toMatchObject({
+      title: '🔔 BTC/USDT is below 30000',
+      description: 'Price 29950.5\nbuy the dip?',
+    });
+    expect(embeds[1]).toMatchObject({ title: 'SELL 0.5 ETH/USDT · paper', color: 0xe74c3c });
+    expect(String(embeds[1]!.description)).toMatch(/Filled[\s\S]*0\.5 @ 3000[\s\S]*Fee 1\.5 USDT/);
+    // The Telegram fill was not delivered here: exactly the two Discord events.
+    expect(dm).toHaveLength(2);
+  });
+});
