@@ -81,60 +81,50 @@ function quoteOf(word: string | undefined, sign: string | undefined): string | u
   return q === 'USD' ? undefined : q;
 }
 
+/** Group numbers of a quote-amount pattern: where the number, the quote word and the market are. */
+interface QuoteGroups {
+  readonly number: number;
+  readonly quote: number;
+  readonly market: number;
+  /** "spend 50 on doge" is money even without "$" or "usdt"; "buy 100 of eth" is not. */
+  readonly moneyWithoutUnit?: boolean;
+}
+
+/** A reader of money amounts ("$100 of eth"): quote units, with the quote currency when one is named. */
+function quoteReader(pattern: string, g: QuoteGroups) {
+  return (text: string) =>
+    each(text, new RegExp(pattern), (m) => {
+      const n = num(m[g.number]!);
+      const market = slotMarket(m[g.market]!);
+      if (!market || (!g.moneyWithoutUnit && !n.currency && !m[g.quote])) return undefined;
+      return {
+        amount: { unit: 'quote', value: n.value },
+        market,
+        quote: quoteOf(m[g.quote], n.currency),
+        rest: blank(text, m),
+      };
+    });
+}
+
 const READERS: readonly ((text: string) => AmountMatch | undefined)[] = [
   // "$100 of eth", "100 usdt worth of eth", "€50 in btc", "100 dollars of sol"
-  (text) =>
-    each(
-      text,
-      new RegExp(
-        String.raw`(?:^|\s)(${NUM})\s*(?:${QUOTE}\s+)?(?:worth\s+)?(?:of\s+|in\s+|on\s+|into\s+)?(?:some\s+)?${MKT}(?=\s|$)`,
-      ),
-      (m) => {
-        const n = num(m[1]!);
-        const market = slotMarket(m[3]!);
-        if (!market || (!n.currency && !m[2])) return undefined;
-        return {
-          amount: { unit: 'quote', value: n.value },
-          market,
-          quote: quoteOf(m[2], n.currency),
-          rest: blank(text, m),
-        };
-      },
-    ),
+  quoteReader(
+    String.raw`(?:^|\s)(${NUM})\s*(?:${QUOTE}\s+)?(?:worth\s+)?(?:of\s+|in\s+|on\s+|into\s+)?(?:some\s+)?${MKT}(?=\s|$)`,
+    { number: 1, quote: 2, market: 3 },
+  ),
   // "eth for $100", "eth with 100 usdt", "eth worth $50"
-  (text) =>
-    each(
-      text,
-      new RegExp(String.raw`(?:^|\s)${MKT}\s+(?:for|with|worth|using)\s+(${NUM})\s*${QUOTE}?(?=\s|$)`),
-      (m) => {
-        const n = num(m[2]!);
-        const market = slotMarket(m[1]!);
-        if (!market || (!n.currency && !m[3])) return undefined;
-        return {
-          amount: { unit: 'quote', value: n.value },
-          market,
-          quote: quoteOf(m[3], n.currency),
-          rest: blank(text, m),
-        };
-      },
-    ),
+  quoteReader(String.raw`(?:^|\s)${MKT}\s+(?:for|with|worth|using)\s+(${NUM})\s*${QUOTE}?(?=\s|$)`, {
+    number: 2,
+    quote: 3,
+    market: 1,
+  }),
   // "spend $50 on doge", "invest 200 usdt in sol"
-  (text) =>
-    each(
-      text,
-      new RegExp(String.raw`\b(?:spend|invest|put)\s+(${NUM})\s*${QUOTE}?\s+(?:on|in|into)\s+${MKT}(?=\s|$)`),
-      (m) => {
-        const n = num(m[1]!);
-        const market = slotMarket(m[3]!);
-        if (!market) return undefined;
-        return {
-          amount: { unit: 'quote', value: n.value },
-          market,
-          quote: quoteOf(m[2], n.currency),
-          rest: blank(text, m),
-        };
-      },
-    ),
+  quoteReader(String.raw`\b(?:spend|invest|put)\s+(${NUM})\s*${QUOTE}?\s+(?:on|in|into)\s+${MKT}(?=\s|$)`, {
+    number: 1,
+    quote: 2,
+    market: 3,
+    moneyWithoutUnit: true,
+  }),
   // "25% of my sol", "50 % of eth"
   (text) =>
     each(

@@ -11,17 +11,12 @@ export const getPortfolio = defineTool({
   async run(_args, ctx) {
     return need(ctx.services, 'trading').portfolio(ctx.actor);
   },
+  // Port holdings already carry only the fields that are known.
   forModel: (p) => ({
     mode: p.mode,
     currency: p.quoteCurrency,
     totalValue: p.totalValue,
-    holdings: p.holdings.map((h) => ({
-      asset: h.asset,
-      quantity: h.quantity,
-      ...(h.value ? { value: h.value } : {}),
-      ...(h.avgEntry ? { avgEntry: h.avgEntry } : {}),
-      ...(h.unrealizedPnl ? { unrealizedPnl: h.unrealizedPnl } : {}),
-    })),
+    holdings: p.holdings,
   }),
 });
 
