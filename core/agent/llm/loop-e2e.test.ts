@@ -165,6 +165,24 @@ describe.each([
     );
   });
 
+  it('passes the model’s text to the adapter as it streams in (and only when streaming)', async () => {
+    fake.push(text('A fairly long answer that arrives in several pieces.'));
+    const deltas: string[] = [];
+    const replies = await t.agent.handle(
+      {
+        platform: 'telegram',
+        platformUserId: 'u4',
+        chatId: 'dm-u4',
+        chatKind: 'dm',
+        kind: 'text',
+        text: ASK,
+      },
+      { onText: (d) => deltas.push(d) },
+    );
+    expect(deltas.length > 3).toBe(stream);
+    if (stream) expect(deltas.join('')).toBe(textOf(replies));
+  });
+
   it('still answers from the offline parser without calling the model', async () => {
     expect(textOf(await t.say('u1', 'price of btc'))).toMatch(/\*\*BTC\/USDT\*\*/);
     expect(fake.requests).toHaveLength(0);
