@@ -3,10 +3,12 @@
  * line per offending variable; no stack trace.
  */
 import { parseArgs } from 'node:util';
+import { runConsoleChat } from '../bots/console/chat.ts';
 import { type Config, ConfigError, loadConfig, secretValues } from '../core/config.ts';
-import { ROLE_NAMES, type RoleName } from '../core/context.ts';
+import { createAppContext, ROLE_NAMES, type RoleName } from '../core/context.ts';
 import { migrate } from '../core/db/migrate.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
+import { startWorkerRole } from '../worker/role.ts';
 import { startRoles, untilSignal } from './process.ts';
 
 const USAGE = `Usage: cryptopulse <command> [options]
@@ -15,6 +17,7 @@ Commands:
   start [--roles api,worker,bots,signals]   run the given roles (default: all) until Ctrl-C
   demo                                      run every role with the simulated exchange and paper trading
   migrate                                   apply database migrations (safe to repeat)
+  chat                                      talk to the agent in this terminal (paper orders fill in-process)
   help                                      show this text
 
 Configuration comes from the environment (see .env.example).`;
@@ -49,6 +52,33 @@ async function runMigrate(env: NodeJS.ProcessEnv): Promise<number> {
   return 0;
 }
 
+/** The console adapter, with an in-process orders worker so confirmed paper orders fill here too. */
+async function runChat(env: NodeJS.ProcessEnv): Promise<number> {
+  const { config, logger } = configure({ LOG_LEVEL: 'warn', ...env });
+  const ctx = createAppContext(config, logger);
+  const worker = await startWorkerRole(ctx);
+  try {
+    await runConsoleChat(ctx, { input: process.stdin, output: process.stdout });
+  } finally {
+    await worker.stop();
+    await ctx.close();
+  }
+  return 0;
+}
+
+/** How to reach this process's stores from a second terminal; passwords are not printed. */
+function chatHint(env: NodeJS.ProcessEnv): string {
+  const hide = (raw: string | undefined) => {
+    if (!raw) return undefined;
+    const u = new URL(raw);
+    if (u.password) u.password = '***';
+    return u.toString();
+  };
+  const vars = [`REDIS_URL=${hide(env.REDIS_URL) ?? 'redis://127.0.0.1:6379'}`];
+  if (env.DATABASE_URL) vars.push(`DATABASE_URL=${hide(env.DATABASE_URL)}`);
+  return `Chat from another terminal: ${vars.join(' ')} npm run cli -- chat`;
+}
+
 async function runRoles(
   env: NodeJS.ProcessEnv,
   roles: RoleName[],
@@ -77,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'migrate':
       return runMigrate(process.env);
+    case 'chat':
+      return runChat(process.env);
     case 'start':
       return runRoles(process.env, parseRoles(values.roles), (lines) => {
         console.log(['CryptoPulse is running:', ...lines].join('\n'));
@@ -98,6 +130,7 @@ async function main(argv: string[]): Promise<number> {
             'CryptoPulse demo: simulated market, paper trading (no real money, not financial advice).',
             ...lines,
             '',
+            chatHint(env),
             'Press Ctrl-C to stop.',
           ].join('\n'),
         );

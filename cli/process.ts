@@ -4,7 +4,14 @@
  * overruns SHUTDOWN_TIMEOUT_MS exits 1 rather than hang.
  */
 import type { Config } from '../core/config.ts';
-import { type AppContext, createAppContext, type RoleHandle, type RoleName } from '../core/context.ts';
+import {
+  type AppContext,
+  createAppContext,
+  type RoleHandle,
+  type RoleName,
+  type RoleRuntime,
+  START_ORDER,
+} from '../core/context.ts';
 import type { Logger } from '../core/logger.ts';
 import { ROLE_STARTERS } from './roles.ts';
 
@@ -23,14 +30,15 @@ export async function startRoles(
   const ctx = createAppContext(config, logger);
   const handles: RoleHandle[] = [];
   const skipped: RoleName[] = [];
+  const runtime: RoleRuntime = { roles, httpPlugins: [] };
   try {
-    for (const role of roles) {
+    for (const role of START_ORDER.filter((r) => roles.includes(r))) {
       const start = ROLE_STARTERS[role];
       if (!start) {
         skipped.push(role);
         continue;
       }
-      handles.push(await start(ctx));
+      handles.push(await start(ctx, runtime));
       logger.info({ role }, 'role started');
     }
   } catch (err) {

@@ -1,11 +1,13 @@
 /** Which module starts each role. A role not listed here is not built yet. */
-import type { AppContext, RoleHandle, RoleName } from '../core/context.ts';
+import { startBotsRole } from '../bots/role.ts';
+import type { AppContext, RoleHandle, RoleName, RoleRuntime } from '../core/context.ts';
 import { startApiRole } from '../server/role.ts';
 import { startWorkerRole } from '../worker/role.ts';
 
-export type RoleStarter = (ctx: AppContext) => Promise<RoleHandle>;
+export type RoleStarter = (ctx: AppContext, runtime: RoleRuntime) => Promise<RoleHandle>;
 
 export const ROLE_STARTERS: Partial<Record<RoleName, RoleStarter>> = {
   api: startApiRole,
   worker: startWorkerRole,
+  bots: startBotsRole,
 };

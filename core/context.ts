@@ -18,6 +18,19 @@ export interface RoleHandle {
   stop(): Promise<void>;
 }
 
+/**
+ * What roles started in one process share: a role may contribute HTTP routes (the Telegram webhook) that
+ * the api role mounts. Roles start in START_ORDER so contributions exist before the API listens.
+ */
+export interface RoleRuntime {
+  readonly roles: readonly RoleName[];
+  /** Fastify plugins (typed loosely here so core stays free of server types); the api role registers them. */
+  readonly httpPlugins: unknown[];
+}
+
+/** Start order: workers before intake; the API last, so it can mount what other roles contribute. Stop is the reverse. */
+export const START_ORDER: readonly RoleName[] = ['worker', 'signals', 'bots', 'api'];
+
 export interface AppContext {
   readonly config: Config;
   readonly logger: Logger;

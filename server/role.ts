@@ -1,8 +1,10 @@
-import type { AppContext, RoleHandle } from '../core/context.ts';
+import type { FastifyPluginAsync } from 'fastify';
+import type { AppContext, RoleHandle, RoleRuntime } from '../core/context.ts';
 import { buildApp } from './app.ts';
 
-export async function startApiRole(ctx: AppContext): Promise<RoleHandle> {
+export async function startApiRole(ctx: AppContext, runtime?: RoleRuntime): Promise<RoleHandle> {
   const app = await buildApp(ctx);
+  for (const plugin of runtime?.httpPlugins ?? []) await app.register(plugin as FastifyPluginAsync);
   await app.listen({ port: ctx.config.API_PORT, host: ctx.config.API_HOST });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : ctx.config.API_PORT;

@@ -1,0 +1,83 @@
+/**
+ * The `bots` role: the Telegram and Discord adapters over one agent, so both platforms (and the console)
+ * run exactly the same core path. A platform starts when its token is configured.
+ */
+import { createAgent } from '../core/agent/agent.ts';
+import { bindServices } from '../core/agent/bindings.ts';
+import { COMMANDS } from '../core/agent/commands/registry.ts';
+import type { AppContext, RoleHandle, RoleRuntime } from '../core/context.ts';
+import { readHandle } from '../core/trading/confirm-handle.ts';
+import { readOrderEvents } from '../core/trading/order-events.ts';
+import { startDiscordBot } from './discord/bot.ts';
+import { registrySources } from './discord/registry.ts';
+import { startTelegramBot } from './telegram/bot.ts';
+
+interface Running {
+  readonly summary: string;
+  stop(): Promise<void>;
+}
+
+/** Order and alert events for one platform's notifier; XREAD BLOCK needs its own connection. */
+function eventReader(ctx: AppContext, name: string) {
+  const events = ctx.newRedis(name);
+  return (after: string, options: { readonly count?: number; readonly blockMs?: number }) =>
+    readOrderEvents(events, ctx.keys, after, options);
+}
+
+export async function startBotsRole(ctx: AppContext, runtime: RoleRuntime): Promise<RoleHandle> {
+  const { config } = ctx;
+  const bound = bindServices(ctx);
+  const agent = createAgent({
+    services: bound.services,
+    config,
+    logger: ctx.logger.child({ role: 'bots' }),
+    db: ctx.db,
+    redis: ctx.redis,
+    keys: ctx.keys,
+  });
+  const running: Running[] = [];
+  try {
+    if (config.TELEGRAM_BOT_TOKEN) {
+      const bot = await startTelegramBot(ctx, {
+        agent,
+        commands: COMMANDS,
+        orderEvents: eventReader(ctx, 'telegram-events'),
+      });
+      if (bot.webhookPlugin) {
+        if (!runtime.roles.includes('api')) {
+          await bot.stop();
+          throw new Error(
+            'Telegram webhook mode (TELEGRAM_WEBHOOK_URL) needs the api role in the same process',
+          );
+        }
+        runtime.httpPlugins.push(bot.webhookPlugin);
+      }
+      const mode = bot.webhookPlugin ? `webhook ${config.TELEGRAM_WEBHOOK_URL}` : 'long polling';
+      running.push({ summary: `Telegram @${bot.username} (${mode})`, stop: () => bot.stop() });
+    }
+    if (config.DISCORD_TOKEN && config.DISCORD_APP_ID) {
+      const bot = await startDiscordBot(ctx, {
+        agent,
+        commands: registrySources(),
+        orderEvents: eventReader(ctx, 'discord-events'),
+        orderIdOfHandle: (handle) => readHandle(handle).orderId,
+      });
+      running.push({ summary: bot.summary, stop: () => bot.stop() });
+    }
+  } catch (err) {
+    await Promise.allSettled(running.map((r) => r.stop()));
+    await bound.close();
+    throw err;
+  }
+  const summary = running.length
+    ? running.map((r) => r.summary).join('; ')
+    : 'no chat platform configured (set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN + DISCORD_APP_ID); chat locally with `npm run cli -- chat`';
+  return {
+    name: 'bots',
+    summary,
+    async stop() {
+      await Promise.allSettled(running.map((r) => r.stop()));
+      await bound.close();
+    },
+  };
+}
