@@ -137,6 +137,30 @@ describe('Discord bot end to end (issue 7 acceptance)', () => {
     expect(buttonsOf(card).map((b) => b.label)).toEqual(['Confirm', 'Cancel']);
   });
 
+  it('answers a mention in a channel as a reply, and ignores chatter that does not mention it', async () => {
+    const hank = h.fake.addUser('hank');
+    const general = h.guild.channels.general!;
+    h.fake.userMessage({ user: hank, channelId: general, content: 'price of eth anyone?' });
+    const asked = h.fake.userMessage({
+      user: hank,
+      channelId: general,
+      content: 'price of eth',
+      mentionBot: true,
+    });
+    const answer = await h.fake.state.waitFor(
+      () => h.fake.state.channelMessages(general)[0],
+      10_000,
+      'the answer',
+    );
+    expect(textOf(answer)).toMatch(/ETH/);
+    expect(answer.body.message_reference, JSON.stringify(answer.edits[0])).toMatchObject({
+      message_id: asked,
+    });
+    // Mentions in the answer never ping anyone.
+    expect(answer.edits[0]?.allowed_mentions).toEqual({ parse: [] });
+    expect(h.fake.state.channelMessages(general)).toHaveLength(1);
+  });
+
   it('links exchange keys through a modal, answers privately and never echoes them', async () => {
     const frank = h.fake.addUser('frank');
     const dm = h.fake.dmChannel(frank);

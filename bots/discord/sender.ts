@@ -82,11 +82,17 @@ export interface DiscordSender {
 export function createSender(rest: REST): DiscordSender {
   const dmChannels = new Map<string, string>();
   const sender: DiscordSender = {
-    async send(channelId, message) {
+    async send(channelId, message, options) {
+      const { body, files } = restMessage(message);
+      // A reply shows what it answers; `fail_if_not_exists: false` still sends if that was deleted.
+      const reference = options?.replyTo
+        ? { message_reference: { message_id: options.replyTo, fail_if_not_exists: false } }
+        : {};
       try {
-        const res = (await rest.post(Routes.channelMessages(channelId), restMessage(message))) as {
-          id: string;
-        };
+        const res = (await rest.post(Routes.channelMessages(channelId), {
+          body: { ...body, ...reference },
+          files,
+        })) as { id: string };
         return { channelId, messageId: res.id };
       } catch (err) {
         throw toDeliveryError(err, `send to channel ${channelId}`);
