@@ -5,7 +5,7 @@
  * owner's button press (the console's typed confirmation). Drivable through stdin for tests and scripts.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createChartRenderer } from '../../charts/render.ts';
@@ -22,7 +22,7 @@ import { renderMarkdown } from './render.ts';
 export interface ConsoleIO {
   readonly input: NodeJS.ReadableStream;
   readonly output: NodeJS.WritableStream;
-  /** Where chart PNGs are written. Default: ./cryptopulse-charts */
+  /** Where chart PNGs are written. Default: <system temp dir>/cryptopulse-charts (the path is printed). */
   readonly imageDir?: string;
   /** ANSI styling. Default: when the output is a terminal. */
   readonly color?: boolean;
@@ -56,7 +56,7 @@ export async function runConsoleChat(
 ): Promise<void> {
   const color = io.color ?? Boolean((io.output as { isTTY?: boolean }).isTTY);
   const print = (s = '') => io.output.write(`${s}\n`);
-  const imageDir = resolve(io.imageDir ?? 'cryptopulse-charts');
+  const imageDir = resolve(io.imageDir ?? join(tmpdir(), 'cryptopulse-charts'));
   const charts = options.services ? undefined : createChartRenderer({ workers: 0 });
   const bound = options.services ? undefined : bindServices(ctx, { charts: charts! });
   const services = options.services ?? bound!.services;
