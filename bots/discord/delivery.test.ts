@@ -70,6 +70,16 @@ describe('Discord delivery within rate limits', () => {
     for (const channelId of Object.values(guild.channels))
       expect(fake.state.channelMessages(channelId)).toHaveLength(PER_CHANNEL);
     expect(new Set(sent.map((s) => s.messageId)).size).toBe(CHANNELS * PER_CHANNEL);
+    // Signal cards: coloured by side, the numbers as fields.
+    const [first, second] = fake.state.channelMessages(Object.values(guild.channels)[0]!);
+    expect(first?.body.embeds).toMatchObject([{ title: '🔴 SHORT BTC/USDT', color: 0xe74c3c }]);
+    expect(second?.body.embeds).toMatchObject([
+      {
+        title: '🟢 LONG BTC/USDT',
+        color: 0x2ecc71,
+        fields: expect.arrayContaining([{ name: 'Entry', value: '30,001', inline: true }]),
+      },
+    ]);
     expect(fake.state.limited).toEqual([]);
     expect(peakPerSecond(fake.state.requests)).toBeLessThanOrEqual(50);
     // The first 50 may go at once, so the steady rate is what followed them over the span.
