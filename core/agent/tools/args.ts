@@ -28,6 +28,9 @@ export const paneArg = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('macd') }).strict(),
 ]);
 
+/** Any indicator, for tools that only compute values (one flat list for the model). */
+export const indicatorArg = z.discriminatedUnion('kind', [...overlayArg.options, ...paneArg.options]);
+
 /** An order id or a unique prefix of one (at least 4 hex characters), or "last". */
 export const orderRefArg = z
   .string()

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { bollinger, ema, lastValue, macd, rsi, sma, vwap } from '../../../charts/indicators.ts';
 import type { Candle } from '../../market/types.ts';
 import { compact } from '../present/numbers.ts';
-import { overlayArg, paneArg, symbolArg, timeframeArg } from './args.ts';
+import { indicatorArg, symbolArg, timeframeArg } from './args.ts';
 import { need } from './need.ts';
 import { defineTool } from './tool.ts';
 
@@ -28,7 +28,7 @@ export const getPrice = defineTool({
   }),
 });
 
-type Indicator = z.infer<typeof overlayArg> | z.infer<typeof paneArg>;
+type Indicator = z.infer<typeof indicatorArg>;
 
 /** Latest value of each requested indicator over the candles' closes. */
 export function indicatorValues(
@@ -77,10 +77,7 @@ export const getCandles = defineTool({
       symbol: symbolArg,
       timeframe: timeframeArg.default('1h'),
       limit: z.number().int().min(1).max(200).default(48).describe('How many candles (1-200)'),
-      indicators: z
-        .array(z.union([overlayArg, paneArg]))
-        .max(6)
-        .default([]),
+      indicators: z.array(indicatorArg).max(6).default([]),
     })
     .strict(),
   async run({ symbol, timeframe, limit, indicators }, ctx) {
