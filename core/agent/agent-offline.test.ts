@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from '../../charts/png-pixels.ts';
 import { isAppError } from '../errors.ts';
+import { metrics } from '../metrics.ts';
 import { COMMANDS } from './commands/registry.ts';
 import { type AgentHarness, actionsOf, createAgentHarness, kinds, textOf } from './testing/harness.ts';
 
@@ -147,6 +148,15 @@ describe('agent without a model (offline parser) over the real trading core', ()
     const text = textOf(await t.say('carol', 'price of zzzz'));
     expect(text).toMatch(/I do not know the market/);
     expect(text).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('counts messages and tool calls for /metrics', async () => {
+    const tools = await metrics.getSingleMetricAsString('cryptopulse_agent_tool_calls_total');
+    expect(tools).toMatch(/tool="get_price",source="intent",outcome="ok"} [1-9]/);
+    expect(tools).toMatch(/tool="propose_order",source="command",outcome="ok"} [1-9]/);
+    const messages = await metrics.getSingleMetricAsString('cryptopulse_agent_messages_total');
+    expect(messages).toMatch(/platform="telegram",kind="text",outcome="answered"} [1-9]/);
+    expect(messages).toMatch(/kind="button",outcome="ERR_NOT_OWNER"} 1/);
   });
 
   it('unknown commands point to /help, and /help lists every command', async () => {

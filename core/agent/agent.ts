@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { toAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { errorsTotal } from '../metrics.ts';
 import type { Redis, RedisKeys } from '../redis.ts';
 import { invokeCommand } from './commands/invoke.ts';
 import { findCommand } from './commands/registry.ts';
@@ -16,6 +17,7 @@ import { type Inbound, type InboundButton, InboundSchema } from './inbound.ts';
 import { createLlmClient } from './llm/client.ts';
 import { llmSummarizer } from './llm/summarize.ts';
 import { type ConversationMemory, createMemory } from './memory.ts';
+import { agentMessages } from './metrics.ts';
 import type { AgentServices } from './ports.ts';
 import { confirmedText, orderLine } from './present/trading.ts';
 import { type Reply, text } from './reply.ts';
@@ -118,11 +120,11 @@ export function createAgent(deps: AgentDeps): Agent {
       chatId: inbound.chatId,
       chatKind: inbound.chatKind,
     });
-    try {
+    async function answer(): Promise<Reply[]> {
       switch (inbound.kind) {
         case 'button':
           // A refused press is thrown to the adapter, which answers only the presser (see Agent.handle).
-          return await pressButton(turn, inbound, deps.services);
+          return pressButton(turn, inbound, deps.services);
         case 'command': {
           const replies = turn.finish(await runCommand(turn, inbound.command, inbound.args));
           if (!findCommand(inbound.command)?.secretArgs) {
@@ -140,6 +142,11 @@ export function createAgent(deps: AgentDeps): Agent {
         case 'text':
           return turn.finish(await converse(converseDeps, turn, inbound.text, options.onText));
       }
+    }
+    try {
+      const replies = await answer();
+      agentMessages.inc({ platform: inbound.platform, kind: inbound.kind, outcome: 'answered' });
+      return replies;
     } catch (err) {
       if (inbound.kind === 'button') throw err;
       // Whatever was already produced (a chart, a first proposal) still reaches the user with the error.
@@ -175,8 +182,10 @@ function failureText(err: unknown, logger: Logger, inbound: Inbound): string {
     chatKind: inbound.chatKind,
     kind: inbound.kind,
   };
-  if (e.code === 'ERR_INTERNAL' || e.code === 'ERR_LLM_UNAVAILABLE')
+  agentMessages.inc({ platform: inbound.platform, kind: inbound.kind, outcome: e.code });
+  if (e.code === 'ERR_INTERNAL' || e.code === 'ERR_LLM_UNAVAILABLE') {
     logger.error(context, 'agent request failed');
-  else logger.info({ code: e.code, kind: inbound.kind }, 'agent request refused');
+    errorsTotal.inc({ code: e.code, where: 'agent' });
+  } else logger.info({ code: e.code, kind: inbound.kind }, 'agent request refused');
   return e.userMessage;
 }

@@ -10,6 +10,7 @@ import type {
   ChatCompletionMessageFunctionToolCall,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
+import { llmRequests, llmTokens } from '../metrics.ts';
 import { openAiTools } from '../tools/index.ts';
 import type { ToolOutcome } from '../tools/runner.ts';
 import type { ToolDef } from '../tools/tool.ts';
@@ -155,9 +156,14 @@ export async function runToolLoop(options: LoopOptions): Promise<LoopResult> {
         ? await streamedStep(options, messages, signal)
         : await plainStep(options, messages, signal);
     } catch (err) {
-      throw llmFailure(err);
+      const failure = llmFailure(err);
+      llmRequests.inc({ outcome: failure.code });
+      throw failure;
     }
-    await options.budget.addTokens(out.tokens || estimate(messages, out));
+    const tokens = out.tokens || estimate(messages, out);
+    llmRequests.inc({ outcome: 'ok' });
+    llmTokens.inc(tokens);
+    await options.budget.addTokens(tokens);
     if (!out.toolCalls.length) return { text: out.content, steps: step, toolCalls };
     messages.push({ role: 'assistant', content: out.content || null, tool_calls: [...out.toolCalls] });
     toolCalls += out.toolCalls.length;

@@ -8,6 +8,7 @@ import type { Db } from '../../db/client.ts';
 import { type ErrorCode, toAppError } from '../../errors.ts';
 import { audit } from '../../identity/audit.ts';
 import type { Logger } from '../../logger.ts';
+import { agentToolCalls } from '../metrics.ts';
 import type { ToolContext, ToolDef } from './tool.ts';
 
 export type ToolOutcome<R = unknown> =
@@ -56,6 +57,8 @@ export async function runTool<R>(
       outcome = { ok: false, error: { code: e.code, message: e.userMessage } };
     }
   }
+  const result = outcome.ok ? 'ok' : outcome.error.code === 'ERR_VALIDATION' ? 'rejected' : 'failed';
+  agentToolCalls.inc({ tool: tool.name, source: ctx.source, outcome: result });
   try {
     await audit(deps.db, {
       actorUserId: ctx.actor.userId,
@@ -63,7 +66,7 @@ export async function runTool<R>(
       action: `tool.${tool.name}`,
       subjectType: 'tool',
       subjectId: tool.name,
-      outcome: outcome.ok ? 'ok' : outcome.error.code === 'ERR_VALIDATION' ? 'rejected' : 'failed',
+      outcome: result,
       detail: {
         source: ctx.source,
         chatId: ctx.actor.chatId,
