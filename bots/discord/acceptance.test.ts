@@ -208,6 +208,12 @@ describe('Discord bot end to end (issue 7 acceptance)', () => {
       JSON.stringify(limited),
     ).toEqual([['PATCH /webhooks/:id/:token/messages/@original', 'forced']]);
   });
+
+  it('acknowledged every interaction above within the 3 s Discord allows', () => {
+    const all = [...h.fake.state.interactions.values()];
+    expect(all.length).toBeGreaterThan(8);
+    expect(all.filter((i) => i.lateAck || i.callbacks.length === 0).map((i) => i.type)).toEqual([]);
+  });
 });
 
 describe('an expired proposal', () => {

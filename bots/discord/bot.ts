@@ -18,9 +18,9 @@ import { toSlashCommands } from './commands.ts';
 import { onMessage } from './conversation.ts';
 import type { DiscordDeps } from './deps.ts';
 import type { BotEnv } from './env.ts';
-import { ResponseWindowGate } from './global-gate.ts';
 import { startNotifier } from './notifications.ts';
 import { ProposalCards } from './proposals.ts';
+import { RedisResponseWindowGate } from './redis-gate.ts';
 import { registerCommands } from './register.ts';
 import { restOptions } from './rest.ts';
 import { routeInteraction } from './router.ts';
@@ -37,6 +37,14 @@ export interface DiscordBot {
 /** Discord's documented global limit: 50 requests per second per bot. */
 export const GLOBAL_LIMIT = { limit: 50, windowMs: 1_000 } as const;
 const READY_TIMEOUT_MS = 30_000;
+
+/**
+ * The global limit is per bot token, so every process sending for this application (this bot, a
+ * broadcaster elsewhere) takes its slots from one gate in Redis.
+ */
+export function sharedGate(ctx: Pick<AppContext, 'redis' | 'keys'>, appId: string): RedisResponseWindowGate {
+  return new RedisResponseWindowGate(ctx.redis, ctx.keys.key('discord', 'global', appId), GLOBAL_LIMIT);
+}
 
 function required(ctx: AppContext): { token: string; appId: string } {
   const { DISCORD_TOKEN: token, DISCORD_APP_ID: appId } = ctx.config;
@@ -60,7 +68,7 @@ export async function startDiscordBot(ctx: AppContext, deps: DiscordDeps): Promi
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
     // DM channels are not cached; without this partial their messages would be dropped.
     partials: [Partials.Channel],
-    rest: restOptions({ apiBase: ctx.config.DISCORD_API_BASE, gate: new ResponseWindowGate(GLOBAL_LIMIT) }),
+    rest: restOptions({ apiBase: ctx.config.DISCORD_API_BASE, gate: sharedGate(ctx, appId) }),
   });
   client.rest.setToken(token);
   const sender = createSender(client.rest);

@@ -6,7 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SignalView } from '../../core/agent/ports.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../test/fakes/discord/server.ts';
 import type { RequestRecord } from '../../test/fakes/discord/state.ts';
+import { createTestContext, type TestContext } from '../../test/support/context.ts';
 import { type GlobalGate, ResponseWindowGate } from './global-gate.ts';
+import { RedisResponseWindowGate } from './redis-gate.ts';
 import { createRest } from './rest.ts';
 import { createSender } from './sender.ts';
 
@@ -40,14 +42,19 @@ function peakPerSecond(log: readonly RequestRecord[]): number {
   return peak;
 }
 
-async function broadcast(fake: FakeDiscord, gate: GlobalGate) {
+/** 200 signals to 40 channels; with several gates, each is one process' REST client taking its share. */
+async function broadcast(fake: FakeDiscord, ...gates: GlobalGate[]) {
   const guild = fake.addGuild(
     'Signals Inc',
     Array.from({ length: CHANNELS }, (_, i) => `signals-${i}`),
   );
-  const sender = createSender(createRest({ token: fake.token, apiBase: fake.apiBase, gate }));
+  const senders = gates.map((gate) =>
+    createSender(createRest({ token: fake.token, apiBase: fake.apiBase, gate })),
+  );
   const sends = Object.values(guild.channels).flatMap((channelId, c) =>
-    Array.from({ length: PER_CHANNEL }, (_, k) => sender.sendSignal(channelId, signal(c * PER_CHANNEL + k))),
+    Array.from({ length: PER_CHANNEL }, (_, k) =>
+      senders[c % senders.length]!.sendSignal(channelId, signal(c * PER_CHANNEL + k)),
+    ),
   );
   const sent = await Promise.all(sends);
   const posts = fake.state.requests.filter((r) => r.template === 'POST /channels/:id/messages');
@@ -89,6 +96,31 @@ describe('Discord delivery within rate limits', () => {
         `peak ${peakPerSecond(fake.state.requests)} requests in any 1000 ms (allowed 50); ` +
         `steady ${steady.toFixed(1)} req/s of 50 allowed (${Math.round(steady * 2)}%); 0 × 429`,
     );
+  });
+
+  it('two processes sharing the token stay within the one global limit through the Redis gate', async () => {
+    fake = await startFakeDiscord();
+    const t: TestContext = await createTestContext('dc_gate');
+    const [a, b] = [t.redis.duplicate(), t.redis.duplicate()];
+    try {
+      const key = t.keys.key('discord', 'global', fake.appId);
+      const { sent, accepted, seconds } = await broadcast(
+        fake,
+        new RedisResponseWindowGate(a, key, { limit: 50, windowMs: 1000 }),
+        new RedisResponseWindowGate(b, key, { limit: 50, windowMs: 1000 }),
+      );
+      expect(sent).toHaveLength(CHANNELS * PER_CHANNEL);
+      expect(fake.state.limited).toEqual([]);
+      expect(peakPerSecond(fake.state.requests)).toBeLessThanOrEqual(50);
+      console.info(
+        `[discord delivery] 2 processes, Redis gate: ${accepted.length} messages, peak ` +
+          `${peakPerSecond(fake.state.requests)} in any 1000 ms, steady ${((accepted.length - 50) / seconds).toFixed(1)} req/s; 0 × 429`,
+      );
+    } finally {
+      a.disconnect();
+      b.disconnect();
+      await t.close();
+    }
   });
 
   it('measures discord.js alone (fixed-window global count): everything arrives, but only through 429s', async () => {
