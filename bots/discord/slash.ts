@@ -54,8 +54,12 @@ export async function onChatInput(interaction: ChatInputCommandInteraction, env:
     await env.cards.track(
       d.message,
       d,
+      // The interaction token edits any reply for 15 minutes; after that only a public card can be
+      // edited, through the channel.
       async (edit) => {
-        await interaction.webhook.editMessage(d.messageId, messageEdit(edit));
+        await interaction.webhook
+          .editMessage(d.messageId, messageEdit(edit))
+          .catch((err: unknown) => (ephemeral ? Promise.reject(err) : env.sender.edit(d, edit)));
       },
       interaction.user.id,
     );
