@@ -80,6 +80,29 @@ describe.each([
     ]);
   });
 
+  it('reads parallel tool calls from servers that leave out the delta index', async () => {
+    fake.push(
+      {
+        kind: 'tools',
+        omitIndex: true,
+        calls: [
+          { name: 'get_price', arguments: { symbol: 'SOL' }, id: 'call_sol' },
+          { name: 'get_price', arguments: { symbol: 'DOGE' }, id: 'call_doge' },
+        ],
+      },
+      text('Both read.'),
+    );
+    expect(textOf(await t.say('u1', ASK))).toBe('Both read.');
+    const results = toolMessages(fake.requests[1]).map((m) => [
+      m.tool_call_id,
+      JSON.parse(m.content!).result.symbol,
+    ]);
+    expect(results).toEqual([
+      ['call_sol', 'SOL/USDT'],
+      ['call_doge', 'DOGE/USDT'],
+    ]);
+  });
+
   it('hands tool errors back to the model as tool results', async () => {
     fake.push(
       calls(

@@ -74,10 +74,14 @@ async function streamedStep(
       options.onText?.(delta.content);
     }
     for (const tc of delta.tool_calls ?? []) {
-      let slot = calls[tc.index];
+      // The spec puts `index` on every delta; some compatible servers omit it, and then a delta with
+      // an id starts a new call and one without continues the last.
+      const index =
+        typeof tc.index === 'number' ? tc.index : tc.id ? calls.length : Math.max(0, calls.length - 1);
+      let slot = calls[index];
       if (!slot) {
         slot = { id: '', name: '', args: '' };
-        calls[tc.index] = slot;
+        calls[index] = slot;
       }
       if (tc.id) slot.id = tc.id;
       if (tc.function?.name) slot.name += tc.function.name;

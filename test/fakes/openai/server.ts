@@ -24,6 +24,8 @@ export type FakeStep =
       readonly calls: readonly ScriptedCall[];
       readonly text?: string;
       readonly delayMs?: number;
+      /** Streams like servers that leave `index` out of tool-call deltas (one call after another). */
+      readonly omitIndex?: boolean;
     }
   | {
       readonly kind: 'error';
@@ -262,19 +264,28 @@ export class FakeOpenAI {
     if (step.kind === 'tools') {
       finish = 'tool_calls';
       const toolCalls = this.toolCalls(step);
-      for (const [index, c] of toolCalls.entries())
-        delta({
-          tool_calls: [
-            { index, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } },
-          ],
-        });
-      // Fragments of parallel calls interleave, as OpenAI sends them; only `index` says which is which.
-      const fragments = toolCalls.map((c) => pieces(c.function.arguments, 5));
-      const rounds = Math.max(...fragments.map((f) => f.length));
-      for (let r = 0; r < rounds; r++)
-        fragments.forEach((f, index) => {
-          if (f[r] !== undefined) delta({ tool_calls: [{ index, function: { arguments: f[r] } }] });
-        });
+      if (step.omitIndex) {
+        for (const c of toolCalls) {
+          delta({
+            tool_calls: [{ id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } }],
+          });
+          for (const f of pieces(c.function.arguments, 5))
+            delta({ tool_calls: [{ function: { arguments: f } }] });
+        }
+      } else {
+        for (const [index, c] of toolCalls.entries())
+          delta({
+            tool_calls: [
+              { index, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } },
+            ],
+          });
+        // Fragments of parallel calls interleave, as OpenAI sends them; only `index` says which is which.
+        const fragments = toolCalls.map((c) => pieces(c.function.arguments, 5));
+        const rounds = Math.max(...fragments.map((f) => f.length));
+        for (let r = 0; r < rounds; r++)
+          for (const [index, f] of fragments.entries())
+            if (f[r] !== undefined) delta({ tool_calls: [{ index, function: { arguments: f[r] } }] });
+      }
     }
     delta({}, finish);
     const options = body.stream_options as { include_usage?: boolean } | undefined;
