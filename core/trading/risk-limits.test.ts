@@ -1,0 +1,156 @@
+/** Risk checks at proposal and again at execution: limits, the kill switch and the live-trading gate. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../identity/types.ts';
+import { createKeysService } from '../vault/service.ts';
+import { exchangeClients } from './exchange-clients.ts';
+import { executeLiveOrder } from './live-executor.ts';
+import { pgOrderLocks } from './order-lock.ts';
+import { executePaperOrder } from './paper-broker.ts';
+import { createTradingHarness, type TradingHarness } from './testing/harness.ts';
+
+describe('risk limits', () => {
+  let h: TradingHarness;
+  let alice: Actor;
+  let operator: Actor;
+  beforeAll(async () => {
+    h = await createTradingHarness('risk', { ADMIN_ACCOUNTS: 'telegram:op', ORDERS_PER_MINUTE: '5' });
+    alice = await h.user('alice');
+    operator = await h.user('op');
+  });
+  afterAll(() => h.close());
+
+  const limits = (
+    userId: string,
+    over: Partial<{
+      maxOrderNotional: string;
+      maxPositionNotional: string;
+      dailyLossLimit: string;
+      ordersPerMinute: number;
+    }>,
+  ) =>
+    h.app.db.riskLimit.upsert({
+      where: { userId },
+      create: {
+        userId,
+        maxOrderNotional: '100000',
+        maxPositionNotional: '100000',
+        dailyLossLimit: '100000',
+        ordersPerMinute: 100,
+        ...over,
+      },
+      update: over,
+    });
+
+  it('refuses an order above the per-order notional and says the limit', async () => {
+    await limits(alice.userId, { maxOrderNotional: '500' });
+    await expect(
+      h.service.propose(alice, { symbol: 'btc', side: 'buy', amount: '0.01' }),
+    ).rejects.toMatchObject({
+      code: 'ERR_RISK_LIMIT',
+      userMessage: expect.stringContaining('500 USDT'),
+    });
+    await limits(alice.userId, { maxOrderNotional: '100000' });
+  });
+
+  it('refuses a buy that would take the position above the per-asset limit', async () => {
+    await limits(alice.userId, { maxPositionNotional: '1000' });
+    await expect(
+      h.service.propose(alice, { symbol: 'eth', side: 'buy', amount: '0.5' }),
+    ).rejects.toMatchObject({
+      code: 'ERR_RISK_LIMIT',
+      details: { limit: 'maxPositionNotional' },
+    });
+    await limits(alice.userId, { maxPositionNotional: '100000' });
+  });
+
+  it('stops buying, not selling, once the daily realised loss reaches the limit', async () => {
+    const p = await h.service.propose(alice, { symbol: 'sol', side: 'buy', amount: '10' });
+    await h.service.confirm(p.handle, alice);
+    await executePaperOrder(h.deps, p.orderId);
+    await limits(alice.userId, { dailyLossLimit: '0.5' }); // the buy's fee alone is a realised loss > 0.5
+    await expect(h.service.propose(alice, { symbol: 'sol', side: 'buy', amount: '1' })).rejects.toMatchObject(
+      {
+        details: { limit: 'dailyLossLimit' },
+      },
+    );
+    expect((await h.service.propose(alice, { symbol: 'sol', side: 'sell', amount: '1' })).side).toBe('sell');
+    await limits(alice.userId, { dailyLossLimit: '100000' });
+  });
+
+  it('limits proposals per minute (default from ORDERS_PER_MINUTE)', async () => {
+    const bob = await h.user('bob');
+    for (let i = 0; i < 5; i++) await h.service.propose(bob, { symbol: 'xrp', side: 'buy', amount: '20' });
+    await expect(h.service.propose(bob, { symbol: 'xrp', side: 'buy', amount: '20' })).rejects.toMatchObject({
+      details: { limit: 'ordersPerMinute' },
+    });
+    h.clock.now += 61_000;
+    expect((await h.service.propose(bob, { symbol: 'xrp', side: 'buy', amount: '20' })).symbol).toBe(
+      'XRP/USDT',
+    );
+  });
+
+  it('re-checks at execution: a kill switch thrown after confirmation rejects the queued order', async () => {
+    const p = await h.service.propose(alice, { symbol: 'eth', side: 'buy', amount: '0.1' });
+    await h.service.confirm(p.handle, alice);
+    await expect(h.service.setKillSwitch(alice, true)).rejects.toMatchObject({ code: 'ERR_FORBIDDEN' });
+    await h.service.setKillSwitch(operator, true);
+    const outcome = await executePaperOrder(h.deps, p.orderId);
+    expect(outcome).toMatchObject({ kind: 'rejected', error: { code: 'ERR_KILL_SWITCH' } });
+    expect((await h.service.order(p.orderId, alice)).status).toBe('REJECTED');
+    await expect(
+      h.service.propose(alice, { symbol: 'eth', side: 'buy', amount: '0.1' }),
+    ).rejects.toMatchObject({
+      code: 'ERR_KILL_SWITCH',
+    });
+    await h.service.setKillSwitch(operator, false);
+    expect(await h.app.db.auditLog.count({ where: { action: { startsWith: 'risk.kill_switch' } } })).toBe(2);
+  });
+});
+
+describe('the live-trading gate', () => {
+  it('needs the operator switch, the user opt-in and linked keys, at proposal and at execution', async () => {
+    const off = await createTradingHarness('live-gate-off', { LIVE_TRADING_ENABLED: 'false' });
+    try {
+      const u = await off.user('u');
+      await expect(off.service.setMode(u, 'live')).rejects.toMatchObject({ code: 'ERR_LIVE_DISABLED' });
+      await expect(
+        off.service.propose(u, { symbol: 'btc', side: 'buy', amount: '0.001', mode: 'live' }),
+      ).rejects.toMatchObject({
+        code: 'ERR_LIVE_DISABLED',
+      });
+      expect(await off.service.getMode(u)).toBe('paper');
+    } finally {
+      await off.close();
+    }
+    const on = await createTradingHarness('live-gate-on', { LIVE_TRADING_ENABLED: 'true' });
+    try {
+      const u = await on.user('u');
+      // No keys: cannot opt in, cannot propose live.
+      await expect(on.service.setMode(u, 'live')).rejects.toMatchObject({ code: 'ERR_LIVE_DISABLED' });
+      await expect(
+        on.service.propose(u, { symbol: 'btc', side: 'buy', amount: '0.001', mode: 'live' }),
+      ).rejects.toMatchObject({
+        code: 'ERR_LIVE_DISABLED',
+      });
+      // Keys linked (the sim venue stands in): opt in, propose live, confirm...
+      await createKeysService(on.app).link(u, {
+        exchange: 'sim',
+        apiKey: 'sim-key-123456',
+        secret: 'sim-secret-123456',
+      });
+      expect(await on.service.setMode(u, 'live')).toBe('live');
+      const p = await on.service.propose(u, { symbol: 'btc', side: 'buy', amount: '0.001' });
+      expect(p.mode).toBe('live');
+      // ...then the user opts out before it runs: execution re-checks and refuses.
+      await on.service.setMode(u, 'paper');
+      await on.service.confirm(p.handle, u);
+      const locks = pgOrderLocks(on.test.databaseUrl, 1);
+      const clients = exchangeClients(on.app.db, on.app.config);
+      const outcome = await executeLiveOrder({ ...on.deps, locks, clients }, p.orderId);
+      await locks.close();
+      expect(outcome).toMatchObject({ kind: 'rejected', error: { code: 'ERR_LIVE_DISABLED' } });
+    } finally {
+      await on.close();
+    }
+  });
+});
