@@ -140,7 +140,8 @@ export const ENV = {
     schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(10),
     default: '2',
     example: '3',
-    description: 'Retries of a model request after 429, 5xx or a timeout, with backoff (honours Retry-After).',
+    description:
+      'Retries of a model request after 429, 5xx or a timeout, with backoff (honours Retry-After).',
   }),
   LLM_STREAM: v({
     schema: bool,
@@ -152,7 +153,8 @@ export const ENV = {
     schema: positiveInt,
     default: '200',
     example: '500',
-    description: 'Model requests per user per UTC day; commands and the offline parser keep working beyond it.',
+    description:
+      'Model requests per user per UTC day; commands and the offline parser keep working beyond it.',
   }),
   LLM_DAILY_TOKENS: v({
     schema: positiveInt,
