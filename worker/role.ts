@@ -10,6 +10,7 @@
  */
 import { Queue, Worker } from 'bullmq';
 import type { AppContext, RoleHandle } from '../core/context.ts';
+import { createDb } from '../core/db/client.ts';
 import { createMarketData } from '../core/market/create-market-data.ts';
 import { exchangeClients } from '../core/trading/exchange-clients.ts';
 import type { LiveDeps } from '../core/trading/live-executor.ts';
@@ -27,11 +28,13 @@ import { startTriggerWatcher } from './trigger-watcher.ts';
 
 export async function startWorkerRole(ctx: AppContext): Promise<RoleHandle> {
   const { config } = ctx;
+  // The money path gets its own connections, enough for every order in flight plus the watcher.
+  const db = createDb(config.DATABASE_URL, config.ORDER_CONCURRENCY + 4);
   const market = createMarketData(ctx);
   const orders = createOrderQueue(ctx);
   const locks = pgOrderLocks(config.DATABASE_URL, config.ORDER_CONCURRENCY + 1);
-  const clients = exchangeClients(ctx.db, config);
-  const deps: LiveDeps = { ...tradingDeps(ctx, { market, queue: orders }), locks, clients };
+  const clients = exchangeClients(db, config);
+  const deps: LiveDeps = { ...tradingDeps({ ...ctx, db }, { market, queue: orders }), locks, clients };
   const dlq = new Queue<DeadLetterData>(DEAD_LETTER_QUEUE, {
     connection: ctx.redis,
     prefix: ctx.keys.bullPrefix,
@@ -66,6 +69,7 @@ export async function startWorkerRole(ctx: AppContext): Promise<RoleHandle> {
       await worker.close(); // waits for in-flight jobs
       await watcher.stop();
       await Promise.allSettled([dlq.close(), orders.close(), locks.close(), clients.close(), market.close()]);
+      await db.$disconnect();
       if (connection.status !== 'end') await connection.quit().catch(() => undefined);
     },
   };

@@ -33,7 +33,7 @@ export async function freeBalance(db: Db | Tx, userId: string, asset: string): P
   return dec(row?.free ?? 0);
 }
 
-/** Takes `amount` from free (or locked) balance; false when there is not enough. */
+/** Takes `amount` from free (or locked) balance; false when there is not enough. One statement, no read. */
 export async function debit(
   tx: Tx,
   userId: string,
@@ -43,10 +43,12 @@ export async function debit(
 ): Promise<boolean> {
   if (amount.isZero()) return true;
   const value = dbString(amount);
-  const { count } = await tx.paperBalance.updateMany({
-    where: { userId, asset, [from]: { gte: value } },
-    data: { [from]: { decrement: value } },
-  });
+  const count =
+    from === 'free'
+      ? await tx.$executeRaw`UPDATE "PaperBalance" SET free = free - ${value}::numeric
+          WHERE "userId" = ${userId}::uuid AND asset = ${asset} AND free >= ${value}::numeric`
+      : await tx.$executeRaw`UPDATE "PaperBalance" SET locked = locked - ${value}::numeric
+          WHERE "userId" = ${userId}::uuid AND asset = ${asset} AND locked >= ${value}::numeric`;
   return count === 1;
 }
 
@@ -59,11 +61,12 @@ export async function credit(
 ): Promise<void> {
   if (amount.isZero()) return;
   const value = dbString(amount);
-  await tx.paperBalance.upsert({
-    where: { userId_asset: { userId, asset } },
-    create: { userId, asset, free: to === 'free' ? value : '0', locked: to === 'locked' ? value : '0' },
-    update: { [to]: { increment: value } },
-  });
+  const [free, locked] = to === 'free' ? [value, '0'] : ['0', value];
+  await tx.$executeRaw`
+    INSERT INTO "PaperBalance" ("userId", asset, free, locked)
+    VALUES (${userId}::uuid, ${asset}, ${free}::numeric, ${locked}::numeric)
+    ON CONFLICT ("userId", asset) DO UPDATE
+      SET free = "PaperBalance".free + EXCLUDED.free, locked = "PaperBalance".locked + EXCLUDED.locked`;
 }
 
 /** Moves `amount` between free and locked; false when the source is short. */

@@ -5,6 +5,7 @@
  * fill is one transaction over the locked order: balances, the fill, the position and the status change
  * commit together or not at all, so a crash or a second worker cannot fill an order twice.
  */
+import { randomUUID } from 'node:crypto';
 import { AppError, toAppError } from '../errors.ts';
 import { Decimal, dbString, dec } from '../market/decimal.ts';
 import type { MarketInfo } from '../market/market-data.ts';
@@ -75,17 +76,10 @@ async function book(
     quoteFee: fee,
     baseFee: new Decimal(0),
   });
-  await tx.fill.create({
-    data: {
-      orderId: order.id,
-      tradeId: 'paper-1',
-      price: dbString(price),
-      amount: dbString(amount),
-      fee: dbString(fee),
-      feeCurrency: quote,
-      realizedPnl: dbString(realized),
-    },
-  });
+  await tx.$executeRaw`
+    INSERT INTO "Fill" (id, "orderId", "tradeId", price, amount, fee, "feeCurrency", "realizedPnl")
+    VALUES (${randomUUID()}::uuid, ${order.id}::uuid, 'paper-1', ${dbString(price)}::numeric, ${dbString(amount)}::numeric,
+            ${dbString(fee)}::numeric, ${quote}, ${dbString(realized)}::numeric)`;
   return { fee };
 }
 
@@ -116,43 +110,41 @@ async function reject(tx: Tx, order: OrderRow, error: AppError): Promise<Executi
 /** Executes a QUEUED paper order. Safe to call again for the same order: it then does nothing. */
 export async function executePaperOrder(deps: TradingDeps, orderId: string): Promise<ExecutionOutcome> {
   if (deps.config.PAPER_LATENCY_MS > 0) await sleep(deps.config.PAPER_LATENCY_MS);
-  const pre = await deps.db.order.findUnique({ where: { id: orderId } });
-  if (pre?.mode !== 'PAPER') return { kind: 'skipped', reason: 'not a paper order' };
-  if (pre.status !== 'QUEUED') return { kind: 'skipped', reason: `order is ${pre.status}` };
-  const market = await marketOf(deps, pre.symbol);
-  const ticker = await deps.market.ticker(pre.symbol);
-  const side = pre.side;
-  const quoted = dec(side === 'BUY' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last));
-  const limit = pre.limitPrice ? dec(pre.limitPrice) : undefined;
-  const crosses = !limit || (side === 'BUY' ? quoted.lte(limit) : quoted.gte(limit));
-  const price = !limit
-    ? slipped(market, quoted, side, deps.config.PAPER_SLIPPAGE_BPS)
-    : side === 'BUY'
-      ? Decimal.min(quoted, limit)
-      : Decimal.max(quoted, limit);
-  let riskError: AppError | undefined;
-  try {
-    await checkRisk(deps.db, deps.config, {
-      userId: pre.userId,
-      mode: 'PAPER',
-      exchange: pre.exchange,
-      side,
-      base: market.base,
-      quote: market.quote,
-      amount: dec(pre.amount),
-      price,
-      stage: 'execution',
-      now: deps.now(),
-    });
-  } catch (err) {
-    riskError = toAppError(err);
-    if (riskError.retryable) throw riskError;
-  }
   const feeRate = dec(deps.config.PAPER_FEE_RATE);
+  // One transaction over the locked order: read, re-check risk, price, book, move on.
   const outcome = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome> => {
     const order = await lockOrder(tx, orderId);
-    if (order?.status !== 'QUEUED') return { kind: 'skipped', reason: `order is ${order?.status}` };
-    if (riskError) return reject(tx, order, riskError);
+    if (order?.mode !== 'PAPER') return { kind: 'skipped', reason: 'not a paper order' };
+    if (order.status !== 'QUEUED') return { kind: 'skipped', reason: `order is ${order.status}` };
+    const market = await marketOf(deps, order.symbol);
+    const ticker = await deps.market.ticker(order.symbol);
+    const side = order.side;
+    const quoted = dec(side === 'BUY' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last));
+    const limit = order.limitPrice ? dec(order.limitPrice) : undefined;
+    const crosses = !limit || (side === 'BUY' ? quoted.lte(limit) : quoted.gte(limit));
+    const price = !limit
+      ? slipped(market, quoted, side, deps.config.PAPER_SLIPPAGE_BPS)
+      : side === 'BUY'
+        ? Decimal.min(quoted, limit)
+        : Decimal.max(quoted, limit);
+    try {
+      await checkRisk(tx, deps.config, {
+        userId: order.userId,
+        mode: 'PAPER',
+        exchange: order.exchange,
+        side,
+        base: market.base,
+        quote: market.quote,
+        amount: dec(order.amount),
+        price,
+        stage: 'execution',
+        now: deps.now(),
+      });
+    } catch (err) {
+      const riskError = toAppError(err);
+      if (riskError.retryable) throw riskError;
+      return reject(tx, order, riskError);
+    }
     if (!crosses) {
       // Rest: hold the money (at the limit price, fee included) or the coins until the price crosses.
       const asset = side === 'BUY' ? market.quote : market.base;

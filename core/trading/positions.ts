@@ -21,8 +21,10 @@ export interface FillForPosition {
 
 /** Applies a fill to the position and returns the PnL it realised (negative for fees and losses). */
 export async function applyFillToPosition(tx: Tx, fill: FillForPosition): Promise<Decimal> {
-  const key = { userId_mode_asset: { userId: fill.userId, mode: fill.mode, asset: fill.asset } };
-  const current = await tx.position.findUnique({ where: key });
+  const [current] = await tx.$queryRaw<{ quantity: Decimal; avgEntry: Decimal; realizedPnl: Decimal }[]>`
+    SELECT quantity, "avgEntry", "realizedPnl" FROM "Position"
+    WHERE "userId" = ${fill.userId}::uuid AND mode = ${fill.mode}::"TradingMode" AND asset = ${fill.asset}
+    FOR UPDATE`;
   const qty = dec(current?.quantity ?? 0);
   const avg = dec(current?.avgEntry ?? 0);
   let newQty: Decimal;
@@ -41,15 +43,11 @@ export async function applyFillToPosition(tx: Tx, fill: FillForPosition): Promis
     realized = fill.price.sub(avg).mul(tracked).sub(fill.quoteFee);
   }
   const totalRealized = dec(current?.realizedPnl ?? 0).add(realized);
-  const data = {
-    quantity: dbString(newQty),
-    avgEntry: dbString(newAvg),
-    realizedPnl: dbString(totalRealized),
-  };
-  await tx.position.upsert({
-    where: key,
-    create: { userId: fill.userId, mode: fill.mode, asset: fill.asset, ...data },
-    update: data,
-  });
+  await tx.$executeRaw`
+    INSERT INTO "Position" ("userId", mode, asset, quantity, "avgEntry", "realizedPnl", "updatedAt")
+    VALUES (${fill.userId}::uuid, ${fill.mode}::"TradingMode", ${fill.asset}, ${dbString(newQty)}::numeric,
+            ${dbString(newAvg)}::numeric, ${dbString(totalRealized)}::numeric, now())
+    ON CONFLICT ("userId", mode, asset) DO UPDATE SET quantity = EXCLUDED.quantity, "avgEntry" = EXCLUDED."avgEntry",
+      "realizedPnl" = EXCLUDED."realizedPnl", "updatedAt" = now()`;
   return realized;
 }

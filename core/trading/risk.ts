@@ -12,6 +12,7 @@ import type { Actor } from '../identity/types.ts';
 import { requireAdmin } from '../identity/users.ts';
 import { type Decimal, dec } from '../market/decimal.ts';
 import { hasCredentials } from '../vault/credentials.ts';
+import type { Tx } from './transitions.ts';
 
 export interface RiskLimits {
   readonly maxOrderNotional: Decimal;
@@ -36,22 +37,6 @@ export interface RiskInput {
 
 const KILL_SWITCH_KEY = 'kill_switch';
 
-export async function limitsFor(db: Db, config: Config, userId: string): Promise<RiskLimits> {
-  const own = await db.riskLimit.findUnique({ where: { userId } });
-  return {
-    maxOrderNotional: dec(own?.maxOrderNotional ?? config.MAX_ORDER_NOTIONAL),
-    maxPositionNotional: dec(own?.maxPositionNotional ?? config.MAX_POSITION_NOTIONAL),
-    dailyLossLimit: dec(own?.dailyLossLimit ?? config.DAILY_LOSS_LIMIT),
-    ordersPerMinute: own?.ordersPerMinute ?? config.ORDERS_PER_MINUTE,
-  };
-}
-
-export async function killSwitchOn(db: Db, config: Config): Promise<boolean> {
-  if (config.KILL_SWITCH) return true;
-  const row = await db.systemSetting.findUnique({ where: { key: KILL_SWITCH_KEY } });
-  return (row?.value as { on?: boolean } | null)?.on === true;
-}
-
 /** Operators only. Takes effect for every process at the next check (it is read from the database). */
 export async function setKillSwitch(db: Db, actor: Actor, on: boolean): Promise<void> {
   await requireAdmin(db, actor.userId);
@@ -75,7 +60,7 @@ function limit(message: string, userMessage: string, details: Record<string, unk
 }
 
 export async function assertLiveAllowed(
-  db: Db,
+  db: Db | Tx,
   config: Config,
   userId: string,
   exchange: string,
@@ -96,13 +81,48 @@ export async function assertLiveAllowed(
   }
 }
 
+interface RiskSnapshot {
+  readonly kill: { on?: boolean } | null;
+  readonly maxOrderNotional: Decimal | null;
+  readonly maxPositionNotional: Decimal | null;
+  readonly dailyLossLimit: Decimal | null;
+  readonly ordersPerMinute: number | null;
+  readonly position: Decimal | null;
+  readonly realizedToday: Decimal;
+  readonly recent: bigint;
+}
+
+/** Everything the checks read, in one round trip (this runs for every proposal and every execution). */
+async function snapshot(db: Db | Tx, input: RiskInput): Promise<RiskSnapshot> {
+  const now = input.now;
+  const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const minuteAgo = new Date(now.getTime() - 60_000);
+  const rows = await db.$queryRaw<RiskSnapshot[]>`
+    SELECT
+      (SELECT value FROM "SystemSetting" WHERE key = ${KILL_SWITCH_KEY}) AS kill,
+      rl."maxOrderNotional", rl."maxPositionNotional", rl."dailyLossLimit", rl."ordersPerMinute",
+      (SELECT quantity FROM "Position"
+        WHERE "userId" = ${input.userId}::uuid AND mode = ${input.mode}::"TradingMode" AND asset = ${input.base}) AS position,
+      (SELECT COALESCE(SUM(f."realizedPnl"), 0) FROM "Fill" f JOIN "Order" o ON o.id = f."orderId"
+        WHERE o."userId" = ${input.userId}::uuid AND o.mode = ${input.mode}::"TradingMode" AND f.at >= ${startOfDay}) AS "realizedToday",
+      (SELECT COUNT(*) FROM "Order" WHERE "userId" = ${input.userId}::uuid AND "createdAt" >= ${minuteAgo}) AS recent
+    FROM (SELECT 1) AS one LEFT JOIN "RiskLimit" rl ON rl."userId" = ${input.userId}::uuid`;
+  return rows[0]!;
+}
+
 /** Throws the first limit the order breaks; returns the limits to show on the proposal card. */
-export async function checkRisk(db: Db, config: Config, input: RiskInput): Promise<readonly string[]> {
-  if (await killSwitchOn(db, config)) {
+export async function checkRisk(db: Db | Tx, config: Config, input: RiskInput): Promise<readonly string[]> {
+  const s = await snapshot(db, input);
+  if (config.KILL_SWITCH || s.kill?.on === true) {
     throw new AppError('ERR_KILL_SWITCH', 'the kill switch is on');
   }
   if (input.mode === 'LIVE') await assertLiveAllowed(db, config, input.userId, input.exchange);
-  const limits = await limitsFor(db, config, input.userId);
+  const limits: RiskLimits = {
+    maxOrderNotional: dec(s.maxOrderNotional ?? config.MAX_ORDER_NOTIONAL),
+    maxPositionNotional: dec(s.maxPositionNotional ?? config.MAX_POSITION_NOTIONAL),
+    dailyLossLimit: dec(s.dailyLossLimit ?? config.DAILY_LOSS_LIMIT),
+    ordersPerMinute: s.ordersPerMinute ?? config.ORDERS_PER_MINUTE,
+  };
   const notional = input.amount.mul(input.price);
   const q = input.quote;
   if (notional.gt(limits.maxOrderNotional)) {
@@ -113,10 +133,7 @@ export async function checkRisk(db: Db, config: Config, input: RiskInput): Promi
     );
   }
   if (input.side === 'BUY') {
-    const position = await db.position.findUnique({
-      where: { userId_mode_asset: { userId: input.userId, mode: input.mode, asset: input.base } },
-    });
-    const after = dec(position?.quantity ?? 0)
+    const after = dec(s.position ?? 0)
       .add(input.amount)
       .mul(input.price);
     if (after.gt(limits.maxPositionNotional)) {
@@ -127,14 +144,7 @@ export async function checkRisk(db: Db, config: Config, input: RiskInput): Promi
       );
     }
     // Selling only reduces exposure, so the daily loss limit stops buying, not getting out.
-    const startOfDay = new Date(
-      Date.UTC(input.now.getUTCFullYear(), input.now.getUTCMonth(), input.now.getUTCDate()),
-    );
-    const today = await db.fill.aggregate({
-      _sum: { realizedPnl: true },
-      where: { at: { gte: startOfDay }, order: { userId: input.userId, mode: input.mode } },
-    });
-    const loss = dec(today._sum.realizedPnl ?? 0).neg();
+    const loss = dec(s.realizedToday).neg();
     if (loss.gte(limits.dailyLossLimit)) {
       throw limit(
         `daily loss ${loss} reached ${limits.dailyLossLimit}`,
@@ -143,17 +153,12 @@ export async function checkRisk(db: Db, config: Config, input: RiskInput): Promi
       );
     }
   }
-  if (input.stage === 'proposal') {
-    const recent = await db.order.count({
-      where: { userId: input.userId, createdAt: { gte: new Date(input.now.getTime() - 60_000) } },
-    });
-    if (recent >= limits.ordersPerMinute) {
-      throw limit(
-        `${recent} orders in the last minute`,
-        `That is ${limits.ordersPerMinute} orders within a minute, your limit. Please wait a moment.`,
-        { limit: 'ordersPerMinute' },
-      );
-    }
+  if (input.stage === 'proposal' && Number(s.recent) >= limits.ordersPerMinute) {
+    throw limit(
+      `${s.recent} orders in the last minute`,
+      `That is ${limits.ordersPerMinute} orders within a minute, your limit. Please wait a moment.`,
+      { limit: 'ordersPerMinute' },
+    );
   }
   return [
     `Max per order: ${fmt(limits.maxOrderNotional, q)}`,

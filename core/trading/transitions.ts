@@ -26,11 +26,9 @@ export const SYSTEM = {
 
 /** Locks the order row for the rest of the transaction; undefined when there is no such order. */
 export async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow | undefined> {
-  const rows = await tx.$queryRaw<
-    { id: string }[]
-  >`SELECT id FROM "Order" WHERE id = ${orderId}::uuid FOR UPDATE`;
-  if (rows.length === 0) return undefined;
-  return (await tx.order.findUnique({ where: { id: orderId } })) ?? undefined;
+  // One round trip: the raw row has the model's shape (Decimal, Date, enum strings).
+  const rows = await tx.$queryRaw<OrderRow[]>`SELECT * FROM "Order" WHERE id = ${orderId}::uuid FOR UPDATE`;
+  return rows[0];
 }
 
 export interface AdvanceOptions {
@@ -61,29 +59,23 @@ export async function advance(
     where: { id: order.id },
     data: { ...options.patch, status: from },
   });
-  const user = actor.kind === 'user' ? actor : undefined;
   const who = actor.kind === 'user' ? actor.userId : actor.name;
-  const detail = (options.detail ?? undefined) as Prisma.InputJsonValue | undefined;
-  await tx.orderEvent.createMany({
-    data: edges.map(([fromStatus, toStatus]) => ({
-      orderId: order.id,
-      fromStatus,
-      toStatus,
-      actor: who,
-      platform: user ? toDbPlatform(user.platform) : null,
-      detail,
-    })),
-  });
-  await tx.auditLog.createMany({
-    data: edges.map(([fromStatus, toStatus]) => ({
-      actorUserId: user?.userId ?? null,
-      platform: user ? toDbPlatform(user.platform) : null,
-      action: `order.${toStatus.toLowerCase()}`,
-      subjectType: 'Order',
-      subjectId: order.id,
-      detail: { from: fromStatus, by: who, ...options.detail } as Prisma.InputJsonValue,
-    })),
-  });
+  const userId = actor.kind === 'user' ? actor.userId : null;
+  const platform = actor.kind === 'user' ? toDbPlatform(actor.platform) : null;
+  const detail = JSON.stringify(options.detail ?? {});
+  // Both histories in one round trip: an OrderEvent and an AuditLog row per edge.
+  await tx.$executeRaw`
+    WITH edges AS (
+      SELECT x.f::"OrderStatus" AS f, x.t::"OrderStatus" AS t, x.n
+      FROM unnest(${edges.map((e) => e[0])}::text[], ${edges.map((e) => e[1])}::text[]) WITH ORDINALITY AS x(f, t, n)
+    ), events AS (
+      INSERT INTO "OrderEvent" ("orderId", "fromStatus", "toStatus", actor, platform, detail)
+      SELECT ${order.id}::uuid, f, t, ${who}, ${platform}::"Platform", ${detail}::jsonb FROM edges ORDER BY n
+    )
+    INSERT INTO "AuditLog" ("actorUserId", platform, action, "subjectType", "subjectId", detail)
+    SELECT ${userId}::uuid, ${platform}::"Platform", 'order.' || lower(t::text), 'Order', ${order.id},
+           jsonb_build_object('from', f, 'by', ${who}::text) || ${detail}::jsonb
+    FROM edges ORDER BY n`;
   return updated;
 }
 

@@ -4,7 +4,7 @@
  * the order executor alone: no API, chat reply or LLM tool ever receives a key.
  */
 import { z } from 'zod';
-import type { Db } from '../db/client.ts';
+import type { Db, Prisma } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { audit } from '../identity/audit.ts';
 import type { Actor } from '../identity/types.ts';
@@ -107,7 +107,11 @@ export async function listCredentials(db: Db, userId: string): Promise<Credentia
   return rows.map(info);
 }
 
-export async function hasCredentials(db: Db, userId: string, exchange: string): Promise<boolean> {
+export async function hasCredentials(
+  db: Db | Prisma.TransactionClient,
+  userId: string,
+  exchange: string,
+): Promise<boolean> {
   return (await db.exchangeCredential.count({ where: { userId, exchange, revokedAt: null } })) > 0;
 }
 
