@@ -5,6 +5,7 @@
  */
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { toAppError } from '../core/errors.ts';
+import { errorsTotal } from '../core/metrics.ts';
 import type { LiveDeps } from '../core/trading/live-executor.ts';
 import { executeLiveOrder } from '../core/trading/live-executor.ts';
 import type { DeadLetterData, OrderJobData } from '../core/trading/order-queue.ts';
@@ -31,6 +32,7 @@ export function orderProcessor(deps: LiveDeps, dlq: Queue<DeadLetterData>) {
       const error = toAppError(err);
       const attempt = job.attemptsMade + 1;
       const last = attempt >= (job.opts.attempts ?? 1);
+      errorsTotal.inc({ code: error.code, where: 'orders' });
       deps.logger.warn(
         { orderId, attempt, code: error.code, retryable: error.retryable, err: error },
         'order execution failed',
