@@ -6,8 +6,11 @@ import { parseArgs } from 'node:util';
 import { runConsoleChat } from '../bots/console/chat.ts';
 import { type Config, ConfigError, loadConfig, secretValues } from '../core/config.ts';
 import { createAppContext, ROLE_NAMES, type RoleName } from '../core/context.ts';
+import { createDb } from '../core/db/client.ts';
 import { migrate } from '../core/db/migrate.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
+import { rotateVaultKeys } from '../core/vault/rotate.ts';
+import { vaultRing } from '../core/vault/service.ts';
 import { startWorkerRole } from '../worker/role.ts';
 import { startRoles, untilSignal } from './process.ts';
 
@@ -18,6 +21,7 @@ Commands:
   demo                                      run every role with the simulated exchange and paper trading
   migrate                                   apply database migrations (safe to repeat)
   chat                                      talk to the agent in this terminal (paper orders fill in-process)
+  keys rotate                               re-encrypt every exchange credential under the newest VAULT_KEY
   help                                      show this text
 
 Configuration comes from the environment (see .env.example).`;
@@ -66,6 +70,24 @@ async function runChat(env: NodeJS.ProcessEnv): Promise<number> {
   return 0;
 }
 
+/** `keys rotate`: safe while the system runs (see core/vault/rotate.ts for the procedure). */
+async function runKeysRotate(env: NodeJS.ProcessEnv): Promise<number> {
+  const { config } = configure(env);
+  if (!config.VAULT_KEY) throw new UsageError('keys rotate needs VAULT_KEY (v1:<key>,v2:<key>...)');
+  const db = createDb(config.DATABASE_URL, 2);
+  try {
+    const report = await rotateVaultKeys(db, vaultRing(config));
+    console.log(`re-encrypted ${report.rotated} credential(s) under key version ${report.toVersion}`);
+    if (report.unreadable.length) {
+      console.error(`${report.unreadable.length} credential(s) use a key version missing from VAULT_KEY`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** How to reach this process's stores from a second terminal; passwords are not printed. */
 function chatHint(env: NodeJS.ProcessEnv): string {
   const hide = (raw: string | undefined) => {
@@ -109,6 +131,9 @@ async function main(argv: string[]): Promise<number> {
       return runMigrate(process.env);
     case 'chat':
       return runChat(process.env);
+    case 'keys':
+      if (positionals[1] !== 'rotate') throw new UsageError('usage: cryptopulse keys rotate');
+      return runKeysRotate(process.env);
     case 'start':
       return runRoles(process.env, parseRoles(values.roles), (lines) => {
         console.log(['CryptoPulse is running:', ...lines].join('\n'));
