@@ -6,6 +6,7 @@
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { toAppError } from '../core/errors.ts';
 import { errorsTotal } from '../core/metrics.ts';
+import { asServiceError } from '../core/trading/deps.ts';
 import type { LiveDeps } from '../core/trading/live-executor.ts';
 import { executeLiveOrder } from '../core/trading/live-executor.ts';
 import type { DeadLetterData, OrderJobData } from '../core/trading/order-queue.ts';
@@ -29,7 +30,7 @@ export function orderProcessor(deps: LiveDeps, dlq: Queue<DeadLetterData>) {
           : await executePaperOrder(deps, orderId);
       return { outcome: outcome.kind, status: outcome.kind === 'skipped' ? undefined : outcome.order.status };
     } catch (err) {
-      const error = toAppError(err);
+      const error = toAppError(asServiceError(err));
       const attempt = job.attemptsMade + 1;
       const last = attempt >= (job.opts.attempts ?? 1);
       errorsTotal.inc({ code: error.code, where: 'orders' });

@@ -36,3 +36,15 @@ export function parseActor(actor: Actor): ValidActor {
 export function userRef(actor: ValidActor): ActorRef & { kind: 'user' } {
   return { kind: 'user', userId: actor.userId, platform: actor.platform };
 }
+
+/** Prisma codes for a database that is busy or unreachable: worth retrying, not a bug. */
+const TRANSIENT_DB_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
+
+/** Database trouble as a retryable ERR_UNAVAILABLE; everything else unchanged. */
+export function asServiceError(err: unknown): unknown {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string' && TRANSIENT_DB_CODES.has(code)) {
+    return new AppError('ERR_UNAVAILABLE', `database busy or unreachable (${code})`, { cause: err });
+  }
+  return err;
+}

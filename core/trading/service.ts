@@ -33,7 +33,7 @@ import { hasCredentials } from '../vault/credentials.ts';
 import { cancelOrder, findOwnOrder } from './cancel.ts';
 import { confirmSecret } from './confirm-handle.ts';
 import { type ConfirmResult, confirm, decline } from './confirmations.ts';
-import { type OrderQueuePort, parseActor, type TradingDeps } from './deps.ts';
+import { asServiceError, type OrderQueuePort, parseActor, type TradingDeps } from './deps.ts';
 import {
   type EventPublisher,
   readOrderEvents,
@@ -108,10 +108,26 @@ async function modeOf(deps: TradingDeps, userId: string): Promise<Mode> {
   return user.tradingMode === 'LIVE' ? 'live' : 'paper';
 }
 
+/** Every method with database trouble reported as a retryable ERR_UNAVAILABLE. */
+function guarded<T extends object>(service: T): T {
+  return new Proxy(service, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        Promise.resolve()
+          .then(() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args))
+          .catch((err: unknown) => {
+            throw asServiceError(err);
+          });
+    },
+  });
+}
+
 export function createTradingService(ctx: ServiceContext, options: TradingServiceOptions): TradingService {
   const deps = tradingDeps(ctx, options);
   const user = (actor: Actor) => parseActor(actor).userId;
-  return {
+  return guarded<TradingService>({
     propose: (actor, request) => propose(deps, actor, request),
     confirm: (handle, actor) => confirm(deps, handle, actor),
     decline: (handle, actor) => decline(deps, handle, actor),
@@ -159,7 +175,7 @@ export function createTradingService(ctx: ServiceContext, options: TradingServic
     },
     setKillSwitch: (actor, on) => setKillSwitch(deps.db, parseActor(actor), on),
     readEvents: (after, opts) => readOrderEvents(ctx.redis, ctx.keys, after, opts),
-  };
+  });
 }
 
 /** The service wired to this process' market data and the BullMQ `orders` queue; `close` releases both. */
