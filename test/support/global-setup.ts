@@ -20,7 +20,7 @@ export default async function setup(): Promise<void> {
   // server (engineers and CI side by side), and a younger database may belong to a run in progress.
   const stale = await admin.query<{ datname: string }>(
     `SELECT datname FROM pg_database WHERE datname LIKE 'cp_t\\_%'
-       AND (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < now() - interval '2 hours'`,
+       AND (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification < now() - interval '2 hours'`,
   );
   for (const { datname } of stale.rows)
     await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
