@@ -54,6 +54,25 @@ async function check(
   return { kind: 'ok', order };
 }
 
+/** An attempt that did not count, in the audit log with who pressed, where and why. */
+async function auditRefusal(
+  deps: TradingDeps,
+  actor: ValidActor,
+  action: string,
+  orderId: string | undefined,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await audit(deps.db, {
+    actorUserId: actor.userId,
+    platform: actor.platform,
+    action,
+    subjectType: 'Order',
+    subjectId: orderId,
+    outcome: 'rejected',
+    detail: { ...detail, ...(actor.chatId ? { chatId: actor.chatId } : {}) },
+  });
+}
+
 async function refuse(
   deps: TradingDeps,
   actor: ValidActor,
@@ -62,15 +81,7 @@ async function refuse(
   code: ErrorCode,
   reason: string,
 ): Promise<never> {
-  await audit(deps.db, {
-    actorUserId: actor.userId,
-    platform: actor.platform,
-    action,
-    subjectType: 'Order',
-    subjectId: orderId,
-    outcome: 'rejected',
-    detail: { reason, ...(actor.chatId ? { chatId: actor.chatId } : {}) },
-  });
+  await auditRefusal(deps, actor, action, orderId, { reason });
   throw new AppError(code, `${action} refused: ${reason}`, { details: { orderId, reason } });
 }
 
@@ -123,15 +134,7 @@ export async function confirm(deps: TradingDeps, handle: string, actorInput: Act
       return refuse(deps, actor, action, orderId, 'ERR_ORDER_EXPIRED', 'expired');
     case 'not_open':
       if (CONFIRMED_OR_LATER.has(outcome.order.status)) {
-        await audit(deps.db, {
-          actorUserId: actor.userId,
-          platform: actor.platform,
-          action,
-          subjectType: 'Order',
-          subjectId: orderId,
-          outcome: 'rejected',
-          detail: { reason: 'replay', status: outcome.order.status },
-        });
+        await auditRefusal(deps, actor, action, orderId, { reason: 'replay', status: outcome.order.status });
         return { status: 'already_confirmed', order: orderView(outcome.order) };
       }
       return refuse(
