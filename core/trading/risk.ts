@@ -5,7 +5,7 @@
  * override the operator defaults from the environment.
  */
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
+import { type Db, Prisma } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { audit } from '../identity/audit.ts';
 import type { Actor } from '../identity/types.ts';
@@ -97,6 +97,11 @@ async function snapshot(db: Db | Tx, input: RiskInput): Promise<RiskSnapshot> {
   const now = input.now;
   const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const minuteAgo = new Date(now.getTime() - 60_000);
+  // The rate limit counts proposals; executing an order does not need it.
+  const recent =
+    input.stage === 'proposal'
+      ? Prisma.sql`(SELECT COUNT(*) FROM "Order" WHERE "userId" = ${input.userId}::uuid AND "createdAt" >= ${minuteAgo})`
+      : Prisma.sql`0`;
   const rows = await db.$queryRaw<RiskSnapshot[]>`
     SELECT
       (SELECT value FROM "SystemSetting" WHERE key = ${KILL_SWITCH_KEY}) AS kill,
@@ -105,7 +110,7 @@ async function snapshot(db: Db | Tx, input: RiskInput): Promise<RiskSnapshot> {
         WHERE "userId" = ${input.userId}::uuid AND mode = ${input.mode}::"TradingMode" AND asset = ${input.base}) AS position,
       (SELECT COALESCE(SUM(f."realizedPnl"), 0) FROM "Fill" f JOIN "Order" o ON o.id = f."orderId"
         WHERE o."userId" = ${input.userId}::uuid AND o.mode = ${input.mode}::"TradingMode" AND f.at >= ${startOfDay}) AS "realizedToday",
-      (SELECT COUNT(*) FROM "Order" WHERE "userId" = ${input.userId}::uuid AND "createdAt" >= ${minuteAgo}) AS recent
+      ${recent} AS recent
     FROM (SELECT 1) AS one LEFT JOIN "RiskLimit" rl ON rl."userId" = ${input.userId}::uuid`;
   return rows[0]!;
 }
