@@ -22,7 +22,7 @@ import {
 } from './decorations.ts';
 import { formatNumber, formatPercent, formatPrice, formatUtcRange, stepDecimals } from './format.ts';
 import { lastValue, type Series } from './indicators.ts';
-import { axisStyle, type LinearOptions, paneArea, paneCaptionsPlugin } from './panes.ts';
+import { axisStyle, type LinearOptions, paneArea, paneCaptionsPlugin, timeAxisTicks } from './panes.ts';
 import { overlayStudies, type PaneStudy, paneStudies } from './studies.ts';
 import { type Theme, withAlpha } from './theme.ts';
 import { candleTicks, tickLabel } from './time-axis.ts';
@@ -184,21 +184,10 @@ export function candlestickSpec(req: CandlestickRequest, theme: Theme): ChartSpe
       offset: false,
       max: candles.length - 0.5 + RIGHT_MARGIN_SLOTS,
       grid: { color: theme.grid, drawTicks: false, offset: false },
-      border: { color: theme.axis },
-      afterBuildTicks: (scale: Scale) => {
-        scale.ticks = ticks.indices.map((value) => ({ value }));
-      },
-      ticks: {
-        color: theme.muted,
-        font: { size: 10 },
-        maxRotation: 0,
-        autoSkip: false,
-        padding: 6,
-        callback: (v) => {
-          const c = candles[Number(v)];
-          return c ? tickLabel(c.t, ticks.step) : '';
-        },
-      },
+      ...timeAxisTicks(theme, ticks.indices, (i) => {
+        const c = candles[i];
+        return c ? tickLabel(c.t, ticks.step) : '';
+      }),
     },
     y: {
       ...axisStyle(theme),

@@ -10,7 +10,7 @@ import {
   watermarkPlugin,
 } from './decorations.ts';
 import { formatNumber, formatPercent, formatUtcRange, niceFloor, stepDecimals } from './format.ts';
-import { axisStyle, paneArea, paneCaptionsPlugin } from './panes.ts';
+import { axisStyle, paneArea, paneCaptionsPlugin, timeAxisTicks } from './panes.ts';
 import { type Theme, withAlpha } from './theme.ts';
 import { tickLabel, timeTicks } from './time-axis.ts';
 import type { EquityPoint, EquityRequest } from './types.ts';
@@ -115,18 +115,7 @@ export function equitySpec(req: EquityRequest, theme: Theme): { config: ChartCon
           min: first.t,
           max: last.t,
           grid: { color: theme.grid, drawTicks: false },
-          border: { color: theme.axis },
-          afterBuildTicks: (scale: Scale) => {
-            scale.ticks = ticks.ticks.map((value) => ({ value }));
-          },
-          ticks: {
-            color: theme.muted,
-            font: { size: 10 },
-            maxRotation: 0,
-            autoSkip: false,
-            padding: 6,
-            callback: (v: number | string) => tickLabel(Number(v), ticks.step),
-          },
+          ...timeAxisTicks(theme, ticks.ticks, (t) => tickLabel(t, ticks.step)),
         },
         y: {
           ...base,

@@ -1,5 +1,5 @@
 /** Geometry and captions of stacked panes (several y axes sharing one x axis in one Chart.js chart). */
-import type { Chart, ChartArea, Plugin, ScaleOptions } from 'chart.js';
+import type { Chart, ChartArea, Plugin, Scale, ScaleOptions } from 'chart.js';
 import { context, drawRuns, type TextRun } from './decorations.ts';
 import { type Theme, withAlpha } from './theme.ts';
 
@@ -14,6 +14,27 @@ export function axisStyle(theme: Theme): LinearOptions {
     grid: { color: theme.grid, drawTicks: false },
     border: { color: theme.axis },
     ticks: { color: theme.muted, font: { size: 10 }, padding: 6, includeBounds: false },
+  };
+}
+
+/**
+ * The time axis under a chart: ticks exactly at `values` (chosen by time-axis.ts, not by Chart.js), each
+ * labelled by `label`. Shared by the candlestick and equity charts so their axes look the same.
+ */
+export function timeAxisTicks(theme: Theme, values: readonly number[], label: (value: number) => string) {
+  return {
+    border: { color: theme.axis },
+    afterBuildTicks: (scale: Scale) => {
+      scale.ticks = values.map((value) => ({ value }));
+    },
+    ticks: {
+      color: theme.muted,
+      font: { size: 10 },
+      maxRotation: 0,
+      autoSkip: false,
+      padding: 6,
+      callback: (v: number | string) => label(Number(v)),
+    },
   };
 }
 
