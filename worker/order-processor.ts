@@ -6,7 +6,7 @@
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import { toAppError } from '../core/errors.ts';
 import { errorsTotal } from '../core/metrics.ts';
-import { asServiceError } from '../core/trading/deps.ts';
+import { asServiceError, type TradingMode } from '../core/trading/deps.ts';
 import type { LiveDeps } from '../core/trading/live-executor.ts';
 import { executeLiveOrder } from '../core/trading/live-executor.ts';
 import type { DeadLetterData, OrderJobData } from '../core/trading/order-queue.ts';
@@ -18,16 +18,19 @@ export interface OrderJobResult {
   readonly status?: string;
 }
 
+async function modeOf(deps: LiveDeps, orderId: string): Promise<TradingMode | undefined> {
+  const order = await deps.db.order.findUnique({ where: { id: orderId }, select: { mode: true } });
+  return order?.mode;
+}
+
 export function orderProcessor(deps: LiveDeps, dlq: Queue<DeadLetterData>) {
   return async (job: Job<OrderJobData>): Promise<OrderJobResult> => {
     const { orderId } = job.data;
     try {
-      const order = await deps.db.order.findUnique({ where: { id: orderId }, select: { mode: true } });
-      if (!order) return { outcome: 'skipped' };
+      const mode = job.data.mode ?? (await modeOf(deps, orderId));
+      if (!mode) return { outcome: 'skipped' };
       const outcome =
-        order.mode === 'LIVE'
-          ? await executeLiveOrder(deps, orderId)
-          : await executePaperOrder(deps, orderId);
+        mode === 'LIVE' ? await executeLiveOrder(deps, orderId) : await executePaperOrder(deps, orderId);
       return { outcome: outcome.kind, status: outcome.kind === 'skipped' ? undefined : outcome.order.status };
     } catch (err) {
       const error = toAppError(asServiceError(err));

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import type { Actor } from '../identity/types.ts';
 import { dec } from '../market/decimal.ts';
 import { parseActor, type TradingDeps, userRef } from './deps.ts';
-import { move } from './paper-account.ts';
+import { settle } from './paper-account.ts';
 import { advance, lockOrder, type OrderRow } from './transitions.ts';
 import { type OrderView, orderEvent, orderView } from './views.ts';
 
@@ -59,7 +59,10 @@ export async function cancelOrder(
       });
     }
     if (resting && current.reservedAsset) {
-      await move(tx, current.userId, current.reservedAsset, dec(current.reservedAmount), 'free');
+      const reserved = dec(current.reservedAmount);
+      await settle(tx, current.userId, {
+        [current.reservedAsset]: { locked: reserved.neg(), free: reserved },
+      });
     }
     await tx.trigger.updateMany({
       where: { orderId: current.id, status: 'ACTIVE' },

@@ -9,7 +9,7 @@ import type { Actor, ValidActor } from '../identity/types.ts';
 import { readHandle, verifyHandle } from './confirm-handle.ts';
 import { parseActor, type TradingDeps, userRef } from './deps.ts';
 import type { OrderId } from './ids.ts';
-import { advance, lockOrder, type OrderRow, SYSTEM, type Tx } from './transitions.ts';
+import { advance, lockOrder, type OrderRow, SYSTEM, type Tx, transition } from './transitions.ts';
 import { TRIGGER_TTL_MS } from './triggers.ts';
 import { type OrderView, orderEvent, orderView } from './views.ts';
 
@@ -93,10 +93,40 @@ function claims(deps: TradingDeps, actor: ValidActor, action: string, handle: st
   }
 }
 
+/**
+ * The common press, in one statement: the owner's valid handle for an open market or limit order moves it
+ * to QUEUED if, and only if, it is still PROPOSED, unexpired and theirs. Anything else (a replay, an
+ * expired or conditional order, a forged handle) returns undefined and takes the locked path below, which
+ * tells the cases apart and audits them.
+ */
+async function confirmAtOnce(
+  deps: TradingDeps,
+  handle: string,
+  actor: ValidActor,
+  orderId: OrderId,
+  claimedExpiry: Date,
+): Promise<OrderRow | undefined> {
+  const now = deps.now();
+  // Signed for this user: the order is theirs (the handle names owner and expiry under our secret).
+  if (now >= claimedExpiry || !verifyHandle(await deps.secret(), handle, actor.userId)) return undefined;
+  return transition(deps.db, orderId, 'PROPOSED', ['CONFIRMED', 'QUEUED'], userRef(actor), {
+    patch: { confirmedAt: now },
+    guard: { userId: actor.userId, unexpiredAt: now, withoutTrigger: true },
+  });
+}
+
+async function queued(deps: TradingDeps, order: OrderRow): Promise<ConfirmResult> {
+  await deps.queue.enqueue(order.id as OrderId, order.mode);
+  await deps.events.publish([orderEvent(order, 'order.queued')]);
+  return { status: 'confirmed', order: orderView(order), waitingForTrigger: false };
+}
+
 export async function confirm(deps: TradingDeps, handle: string, actorInput: Actor): Promise<ConfirmResult> {
   const actor = parseActor(actorInput);
   const action = 'order.confirm';
   const { orderId, expiresAt } = await claims(deps, actor, action, handle);
+  const confirmed = await confirmAtOnce(deps, handle, actor, orderId, expiresAt);
+  if (confirmed) return queued(deps, confirmed);
   const outcome = await deps.db.$transaction(async (tx) => {
     const checked = await check(deps, tx, handle, actor, orderId, expiresAt);
     if (checked.kind !== 'ok') return checked;
@@ -146,11 +176,8 @@ export async function confirm(deps: TradingDeps, handle: string, actorInput: Act
         `order is ${outcome.order.status}`,
       );
     case 'confirmed':
-      if (outcome.queued) {
-        await deps.queue.enqueue(outcome.order.id as OrderId);
-        await deps.events.publish([orderEvent(outcome.order, 'order.queued')]);
-      }
-      return { status: 'confirmed', order: orderView(outcome.order), waitingForTrigger: !outcome.queued };
+      if (outcome.queued) return queued(deps, outcome.order);
+      return { status: 'confirmed', order: orderView(outcome.order), waitingForTrigger: true };
   }
 }
 

@@ -11,8 +11,11 @@ import type { ActorRef } from './transitions.ts';
 
 /** Where confirmed orders go: the BullMQ `orders` queue in production (job id = order id). */
 export interface OrderQueuePort {
-  enqueue(orderId: OrderId): Promise<void>;
+  /** `mode`, when the caller knows it, saves the worker a lookup; the executors re-check it under lock. */
+  enqueue(orderId: OrderId, mode?: TradingMode): Promise<void>;
 }
+
+export type TradingMode = 'PAPER' | 'LIVE';
 
 export interface TradingDeps {
   readonly db: Db;

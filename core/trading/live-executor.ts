@@ -18,7 +18,7 @@ import type { OrderEventMessage } from './order-events.ts';
 import type { OrderLocks } from './order-lock.ts';
 import type { OrderStatus } from './order-states.ts';
 import type { ExecutionOutcome } from './paper-broker.ts';
-import { applyFillToPosition } from './positions.ts';
+import { lockPosition, recordFill } from './positions.ts';
 import { completeOrder, feesOf, findByClientId, type RemoteOrder } from './remote-orders.ts';
 import { checkRisk } from './risk.ts';
 import { advance, lockOrder, type OrderRow, SYSTEM } from './transitions.ts';
@@ -159,27 +159,23 @@ export async function recordRemote(
       const cost = filled.mul(avg).sub(before.mul(dec(order.avgFillPrice ?? 0)));
       const price = cost.div(delta).toDecimalPlaces(18);
       const feeDelta = Decimal.max(feeTotal.sub(order.feeCurrency === feeCurrency ? dec(order.fee) : 0), 0);
-      const realized = await applyFillToPosition(tx, {
+      const fill = {
         userId: order.userId,
-        mode: 'LIVE',
+        mode: 'LIVE' as const,
         asset: base,
         side: order.side,
         amount: delta,
         price,
         quoteFee: feeCurrency === quote ? feeDelta : new Decimal(0),
         baseFee: feeCurrency === base ? feeDelta : new Decimal(0),
-      });
-      await tx.fill.create({
-        data: {
-          orderId: order.id,
-          tradeId: `${remote.id}:${filled.toFixed()}`,
-          price: dbString(price),
-          amount: dbString(delta),
-          fee: dbString(feeDelta),
-          feeCurrency,
-          realizedPnl: dbString(realized),
-        },
-      });
+      };
+      const record = {
+        orderId: order.id,
+        tradeId: `${remote.id}:${filled.toFixed()}`,
+        fee: feeDelta,
+        feeCurrency,
+      };
+      await recordFill(tx, fill, record, await lockPosition(tx, fill));
     }
     const status = statusFor(remote, amount, filled);
     const patch = {

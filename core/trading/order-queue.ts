@@ -6,7 +6,7 @@
  */
 import { Queue } from 'bullmq';
 import type { AppContext } from '../context.ts';
-import type { OrderQueuePort } from './deps.ts';
+import type { OrderQueuePort, TradingMode } from './deps.ts';
 import type { OrderId } from './ids.ts';
 
 export const ORDERS_QUEUE = 'orders';
@@ -14,6 +14,8 @@ export const DEAD_LETTER_QUEUE = 'orders-dead';
 
 export interface OrderJobData {
   readonly orderId: OrderId;
+  /** Absent in jobs added without it (the recovery sweep): the worker looks it up. */
+  readonly mode?: TradingMode;
 }
 
 export interface DeadLetterData {
@@ -43,8 +45,8 @@ export function createOrderQueue(ctx: Pick<AppContext, 'config' | 'redis' | 'key
   const options = orderJobOptions(ctx.config);
   return {
     queue,
-    async enqueue(orderId) {
-      await queue.add('execute', { orderId }, { ...options, jobId: orderId });
+    async enqueue(orderId, mode) {
+      await queue.add('execute', mode ? { orderId, mode } : { orderId }, { ...options, jobId: orderId });
     },
     close: () => queue.close(),
   };

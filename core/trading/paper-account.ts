@@ -1,7 +1,7 @@
 /**
- * Paper balances in Postgres. A user's paper account is opened once with PAPER_START_BALANCE USDT. A
- * debit is a guarded update (`free >= amount`), so no sequence of orders, however concurrent, can drive
- * a balance below zero.
+ * Paper balances in Postgres. A user's paper account is opened once with PAPER_START_BALANCE USDT. Every
+ * change goes through `settle`, which refuses a change set that would take any balance below zero, so no
+ * sequence of orders, however concurrent, can drive a balance negative.
  */
 import type { Db } from '../db/client.ts';
 import { type Decimal, dbString, dec } from '../market/decimal.ts';
@@ -33,52 +33,38 @@ export async function freeBalance(db: Db | Tx, userId: string, asset: string): P
   return dec(row?.free ?? 0);
 }
 
-/** Takes `amount` from free (or locked) balance; false when there is not enough. One statement, no read. */
-export async function debit(
-  tx: Tx,
-  userId: string,
-  asset: string,
-  amount: Decimal,
-  from: 'free' | 'locked' = 'free',
-): Promise<boolean> {
-  if (amount.isZero()) return true;
-  const value = dbString(amount);
-  const count =
-    from === 'free'
-      ? await tx.$executeRaw`UPDATE "PaperBalance" SET free = free - ${value}::numeric
-          WHERE "userId" = ${userId}::uuid AND asset = ${asset} AND free >= ${value}::numeric`
-      : await tx.$executeRaw`UPDATE "PaperBalance" SET locked = locked - ${value}::numeric
-          WHERE "userId" = ${userId}::uuid AND asset = ${asset} AND locked >= ${value}::numeric`;
-  return count === 1;
+/** Per asset, how much free and locked balance changes (negative: taken). */
+export type BalanceChanges = Readonly<Record<string, { readonly free?: Decimal; readonly locked?: Decimal }>>;
+
+/**
+ * Applies all `changes` to a user's balances in one statement, or none of them when any balance would go
+ * below zero (then false). The balances touched are locked until the transaction ends, so concurrent
+ * settlements of the same user queue behind each other instead of both spending the same money.
+ */
+export async function settle(tx: Db | Tx, userId: string, changes: BalanceChanges): Promise<boolean> {
+  const rows = Object.entries(changes)
+    .map(([asset, c]) => ({ asset, free: c.free ?? ZERO, locked: c.locked ?? ZERO }))
+    .filter((c) => !c.free.isZero() || !c.locked.isZero());
+  if (rows.length === 0) return true;
+  const [result] = await tx.$queryRaw<{ ok: boolean }[]>`
+    WITH change AS (
+      SELECT * FROM unnest(${rows.map((r) => r.asset)}::text[], ${rows.map((r) => dbString(r.free))}::numeric[],
+                           ${rows.map((r) => dbString(r.locked))}::numeric[]) AS c(asset, free, locked)
+    ), current AS (
+      SELECT b.asset, b.free, b.locked FROM "PaperBalance" b
+      WHERE b."userId" = ${userId}::uuid AND b.asset IN (SELECT asset FROM change)
+      FOR UPDATE
+    ), verdict AS (
+      SELECT bool_and(COALESCE(cur.free, 0) + c.free >= 0 AND COALESCE(cur.locked, 0) + c.locked >= 0) AS ok
+      FROM change c LEFT JOIN current cur USING (asset)
+    ), applied AS (
+      INSERT INTO "PaperBalance" ("userId", asset, free, locked)
+      SELECT ${userId}::uuid, asset, free, locked FROM change WHERE (SELECT ok FROM verdict)
+      ON CONFLICT ("userId", asset) DO UPDATE
+        SET free = "PaperBalance".free + EXCLUDED.free, locked = "PaperBalance".locked + EXCLUDED.locked
+    )
+    SELECT ok FROM verdict`;
+  return result?.ok === true;
 }
 
-export async function credit(
-  tx: Tx,
-  userId: string,
-  asset: string,
-  amount: Decimal,
-  to: 'free' | 'locked' = 'free',
-): Promise<void> {
-  if (amount.isZero()) return;
-  const value = dbString(amount);
-  const [free, locked] = to === 'free' ? [value, '0'] : ['0', value];
-  await tx.$executeRaw`
-    INSERT INTO "PaperBalance" ("userId", asset, free, locked)
-    VALUES (${userId}::uuid, ${asset}, ${free}::numeric, ${locked}::numeric)
-    ON CONFLICT ("userId", asset) DO UPDATE
-      SET free = "PaperBalance".free + EXCLUDED.free, locked = "PaperBalance".locked + EXCLUDED.locked`;
-}
-
-/** Moves `amount` between free and locked; false when the source is short. */
-export async function move(
-  tx: Tx,
-  userId: string,
-  asset: string,
-  amount: Decimal,
-  to: 'free' | 'locked',
-): Promise<boolean> {
-  const from = to === 'locked' ? 'free' : 'locked';
-  if (!(await debit(tx, userId, asset, amount, from))) return false;
-  await credit(tx, userId, asset, amount, to);
-  return true;
-}
+const ZERO = dec(0);

@@ -5,17 +5,16 @@
  * fill is one transaction over the locked order: balances, the fill, the position and the status change
  * commit together or not at all, so a crash or a second worker cannot fill an order twice.
  */
-import { randomUUID } from 'node:crypto';
 import { AppError, toAppError } from '../errors.ts';
 import { Decimal, dbString, dec } from '../market/decimal.ts';
 import type { MarketInfo } from '../market/market-data.ts';
 import type { TradingDeps } from './deps.ts';
 import type { OrderEventMessage } from './order-events.ts';
-import { credit, debit } from './paper-account.ts';
-import { applyFillToPosition } from './positions.ts';
+import { type BalanceChanges, settle } from './paper-account.ts';
+import { lockPosition, type PositionState, recordFill } from './positions.ts';
 import { slipped } from './proposals.ts';
-import { checkRisk } from './risk.ts';
-import { advance, lockOrder, type OrderRow, SYSTEM, type Tx } from './transitions.ts';
+import { checkRisk, type RiskCheck } from './risk.ts';
+import { advance, lockOrder, type OrderPatch, type OrderRow, SYSTEM, type Tx } from './transitions.ts';
 import { orderEvent } from './views.ts';
 
 export type ExecutionOutcome =
@@ -38,54 +37,55 @@ function split(symbol: string): { base: string; quote: string } {
   return { base, quote };
 }
 
-/** Applies a fill at `price` to balances, position and the Fill table; false when funds are short. */
+/** The balance changes a fill at `price` makes: what is paid (the reservation first) and what arrives. */
+function fillSettlement(order: OrderRow, price: Decimal, fee: Decimal): BalanceChanges {
+  const { base, quote } = split(order.symbol);
+  const amount = dec(order.amount);
+  const notional = amount.mul(price);
+  const reserved = dec(order.reservedAmount);
+  if (order.side === 'BUY') {
+    // A resting limit buy reserved the cost at the limit price, fee included; the rest comes from free.
+    const cost = notional.add(fee);
+    return order.reservedAsset
+      ? { [quote]: { locked: reserved.neg(), free: reserved.sub(cost) }, [base]: { free: amount } }
+      : { [quote]: { free: cost.neg() }, [base]: { free: amount } };
+  }
+  const from = order.reservedAsset ? 'locked' : 'free';
+  return { [base]: { [from]: amount.neg() }, [quote]: { free: notional.sub(fee) } };
+}
+
+/**
+ * Books a fill at `price`: balances, the position (locked by the caller as `position`) and the Fill row.
+ * Undefined, with nothing changed, when the paper balance does not cover it.
+ */
 async function book(
   tx: Tx,
   order: OrderRow,
   price: Decimal,
   feeRate: Decimal,
+  position: PositionState,
 ): Promise<{ fee: Decimal } | undefined> {
   const { base, quote } = split(order.symbol);
   const amount = dec(order.amount);
-  const notional = amount.mul(price);
-  const fee = notional.mul(feeRate);
-  const reserved = dec(order.reservedAmount);
-  if (order.side === 'BUY') {
-    const cost = notional.add(fee);
-    if (order.reservedAsset) {
-      // The reservation was made at the limit price, fee included: normally exactly the cost.
-      if (!(await debit(tx, order.userId, quote, reserved, 'locked'))) return undefined;
-      const refund = reserved.sub(cost);
-      if (refund.isNegative()) {
-        if (!(await debit(tx, order.userId, quote, refund.neg()))) return undefined;
-      } else await credit(tx, order.userId, quote, refund);
-    } else if (!(await debit(tx, order.userId, quote, cost))) return undefined;
-    await credit(tx, order.userId, base, amount);
-  } else {
-    if (!(await debit(tx, order.userId, base, amount, order.reservedAsset ? 'locked' : 'free')))
-      return undefined;
-    await credit(tx, order.userId, quote, notional.sub(fee));
-  }
-  const realized = await applyFillToPosition(tx, {
+  const fee = amount.mul(price).mul(feeRate);
+  if (!(await settle(tx, order.userId, fillSettlement(order, price, fee)))) return undefined;
+  const fill = {
     userId: order.userId,
-    mode: 'PAPER',
+    mode: 'PAPER' as const,
     asset: base,
     side: order.side,
     amount,
     price,
     quoteFee: fee,
     baseFee: new Decimal(0),
-  });
-  await tx.$executeRaw`
-    INSERT INTO "Fill" (id, "orderId", "tradeId", price, amount, fee, "feeCurrency", "realizedPnl")
-    VALUES (${randomUUID()}::uuid, ${order.id}::uuid, 'paper-1', ${dbString(price)}::numeric, ${dbString(amount)}::numeric,
-            ${dbString(fee)}::numeric, ${quote}, ${dbString(realized)}::numeric)`;
+  };
+  await recordFill(tx, fill, { orderId: order.id, tradeId: 'paper-1', fee, feeCurrency: quote }, position);
   return { fee };
 }
 
-function fillPatch(order: OrderRow, price: Decimal, fee: Decimal) {
+function fillPatch(order: OrderRow, price: Decimal, fee: Decimal): OrderPatch {
   return {
-    filledAmount: order.amount,
+    filledAmount: dbString(dec(order.amount)),
     avgFillPrice: dbString(price),
     fee: dbString(fee),
     feeCurrency: split(order.symbol).quote,
@@ -127,8 +127,9 @@ export async function executePaperOrder(deps: TradingDeps, orderId: string): Pro
       : side === 'BUY'
         ? Decimal.min(quoted, limit)
         : Decimal.max(quoted, limit);
+    let risk: RiskCheck;
     try {
-      await checkRisk(tx, deps.config, {
+      risk = await checkRisk(tx, deps.config, {
         userId: order.userId,
         mode: 'PAPER',
         exchange: order.exchange,
@@ -149,15 +150,15 @@ export async function executePaperOrder(deps: TradingDeps, orderId: string): Pro
       // Rest: hold the money (at the limit price, fee included) or the coins until the price crosses.
       const asset = side === 'BUY' ? market.quote : market.base;
       const amount = side === 'BUY' ? dec(order.amount).mul(limit!).mul(feeRate.add(1)) : dec(order.amount);
-      if (!(await debit(tx, order.userId, asset, amount))) return reject(tx, order, insufficient(order));
-      await credit(tx, order.userId, asset, amount, 'locked');
+      const reserve = { [asset]: { free: amount.neg(), locked: amount } };
+      if (!(await settle(tx, order.userId, reserve))) return reject(tx, order, insufficient(order));
       const resting = await advance(tx, order, ['SUBMITTED'], SYSTEM.worker, {
         detail: { resting: true, limit: limit!.toFixed() },
         patch: { reservedAsset: asset, reservedAmount: dbString(amount) },
       });
       return { kind: 'resting', order: resting };
     }
-    const booked = await book(tx, order, price, feeRate);
+    const booked = await book(tx, order, price, feeRate, risk.position);
     if (!booked) return reject(tx, order, insufficient(order));
     const filled = await advance(tx, order, ['SUBMITTED', 'FILLED'], SYSTEM.worker, {
       detail: { price: price.toFixed() },
@@ -184,7 +185,12 @@ export async function fillRestingPaperOrder(
     const limit = dec(order.limitPrice);
     const crossed = order.side === 'BUY' ? lastPrice.lte(limit) : lastPrice.gte(limit);
     if (!crossed) return { kind: 'skipped', reason: 'price has not crossed' };
-    const booked = await book(tx, order, limit, feeRate);
+    const position = await lockPosition(tx, {
+      userId: order.userId,
+      mode: 'PAPER',
+      asset: split(order.symbol).base,
+    });
+    const booked = await book(tx, order, limit, feeRate, position);
     if (!booked) return reject(tx, order, insufficient(order));
     const filled = await advance(tx, order, ['FILLED'], SYSTEM.watcher, {
       detail: { price: limit.toFixed(), market: lastPrice.toFixed() },

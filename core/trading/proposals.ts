@@ -207,7 +207,7 @@ export async function propose(
     const equity = await paperEquity(deps, actor.userId, market.quote);
     if (equity.gt(0)) portfolioShare = notional.div(equity).mul(100).toDecimalPlaces(2).toFixed();
   }
-  const riskNotes = await checkRisk(db, config, {
+  const { notes: riskNotes } = await checkRisk(db, config, {
     userId: actor.userId,
     mode,
     exchange: deps.market.exchangeId,

@@ -12,6 +12,7 @@ import type { Actor } from '../identity/types.ts';
 import { requireAdmin } from '../identity/users.ts';
 import { type Decimal, dec } from '../market/decimal.ts';
 import { hasCredentials } from '../vault/credentials.ts';
+import { lockedPositionSql, type PositionState, positionState } from './positions.ts';
 import type { Tx } from './transitions.ts';
 
 export interface RiskLimits {
@@ -87,36 +88,57 @@ interface RiskSnapshot {
   readonly maxPositionNotional: Decimal | null;
   readonly dailyLossLimit: Decimal | null;
   readonly ordersPerMinute: number | null;
-  readonly position: Decimal | null;
+  readonly quantity: Decimal | null;
+  readonly avgEntry: Decimal | null;
+  readonly realizedPnl: Decimal | null;
   readonly realizedToday: Decimal;
   readonly recent: bigint;
 }
 
-/** Everything the checks read, in one round trip (this runs for every proposal and every execution). */
+/**
+ * Everything the checks read, in one round trip (this runs for every proposal and every execution). At
+ * execution the position row is also locked for the fill that follows (see positions.ts), so the limit is
+ * checked against the position the fill will change, not one a concurrent fill is about to change.
+ */
 async function snapshot(db: Db | Tx, input: RiskInput): Promise<RiskSnapshot> {
   const now = input.now;
   const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const minuteAgo = new Date(now.getTime() - 60_000);
+  const key = { userId: input.userId, mode: input.mode, asset: input.base };
   // The rate limit counts proposals; executing an order does not need it.
   const recent =
     input.stage === 'proposal'
       ? Prisma.sql`(SELECT COUNT(*) FROM "Order" WHERE "userId" = ${input.userId}::uuid AND "createdAt" >= ${minuteAgo})`
       : Prisma.sql`0`;
+  const position =
+    input.stage === 'execution'
+      ? lockedPositionSql(key)
+      : Prisma.sql`SELECT quantity, "avgEntry", "realizedPnl" FROM "Position"
+          WHERE "userId" = ${key.userId}::uuid AND mode = ${key.mode}::"TradingMode" AND asset = ${key.asset}`;
   const rows = await db.$queryRaw<RiskSnapshot[]>`
+    WITH position AS (${position})
     SELECT
       (SELECT value FROM "SystemSetting" WHERE key = ${KILL_SWITCH_KEY}) AS kill,
       rl."maxOrderNotional", rl."maxPositionNotional", rl."dailyLossLimit", rl."ordersPerMinute",
-      (SELECT quantity FROM "Position"
-        WHERE "userId" = ${input.userId}::uuid AND mode = ${input.mode}::"TradingMode" AND asset = ${input.base}) AS position,
+      p.quantity, p."avgEntry", p."realizedPnl",
       (SELECT COALESCE(SUM(f."realizedPnl"), 0) FROM "Fill" f JOIN "Order" o ON o.id = f."orderId"
         WHERE o."userId" = ${input.userId}::uuid AND o.mode = ${input.mode}::"TradingMode" AND f.at >= ${startOfDay}) AS "realizedToday",
       ${recent} AS recent
-    FROM (SELECT 1) AS one LEFT JOIN "RiskLimit" rl ON rl."userId" = ${input.userId}::uuid`;
+    FROM (SELECT 1) AS one
+      LEFT JOIN "RiskLimit" rl ON rl."userId" = ${input.userId}::uuid
+      LEFT JOIN position p ON true`;
   return rows[0]!;
 }
 
-/** Throws the first limit the order breaks; returns the limits to show on the proposal card. */
-export async function checkRisk(db: Db | Tx, config: Config, input: RiskInput): Promise<readonly string[]> {
+export interface RiskCheck {
+  /** The limits to show on the proposal card. */
+  readonly notes: readonly string[];
+  /** The position in the order's base asset (locked for the rest of the transaction at execution). */
+  readonly position: PositionState;
+}
+
+/** Throws the first limit the order breaks; returns the limits for the proposal card and the position. */
+export async function checkRisk(db: Db | Tx, config: Config, input: RiskInput): Promise<RiskCheck> {
   const s = await snapshot(db, input);
   if (config.KILL_SWITCH || s.kill?.on === true) {
     throw new AppError('ERR_KILL_SWITCH', 'the kill switch is on');
@@ -138,7 +160,7 @@ export async function checkRisk(db: Db | Tx, config: Config, input: RiskInput): 
     );
   }
   if (input.side === 'BUY') {
-    const after = dec(s.position ?? 0)
+    const after = dec(s.quantity ?? 0)
       .add(input.amount)
       .mul(input.price);
     if (after.gt(limits.maxPositionNotional)) {
@@ -165,9 +187,10 @@ export async function checkRisk(db: Db | Tx, config: Config, input: RiskInput): 
       { limit: 'ordersPerMinute' },
     );
   }
-  return [
+  const notes = [
     `Max per order: ${fmt(limits.maxOrderNotional, q)}`,
     `Max per asset: ${fmt(limits.maxPositionNotional, q)}`,
     `Daily loss limit: ${fmt(limits.dailyLossLimit, q)}`,
   ];
+  return { notes, position: positionState(s) };
 }

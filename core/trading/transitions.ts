@@ -1,10 +1,13 @@
 /**
  * The only writer of `Order.status`. A caller locks the order row (`lockOrder`), decides, then
- * `advance`s it along one or more edges of the state machine; each edge becomes an OrderEvent and an
- * AuditLog row (who, what, when, from which platform) in the same transaction.
+ * `advance`s it along one or more edges of the state machine; or, on the hot path, `transition`s it
+ * without a lock when it is still in the expected status (compare-and-set). Either way each edge becomes
+ * an OrderEvent and an AuditLog row (who, what, when, from which platform) in the same statement as the
+ * status change: one round trip per transition.
  */
 import type { Order } from '../../generated/prisma/client.ts';
-import type { Prisma } from '../db/client.ts';
+import { type Db, Prisma } from '../db/client.ts';
+import { utcTimestamp } from '../db/sql.ts';
 import { AppError } from '../errors.ts';
 import { type PlatformName, toDbPlatform } from '../identity/types.ts';
 import { canTransition, type OrderStatus } from './order-states.ts';
@@ -31,9 +34,134 @@ export async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow | und
   return rows[0];
 }
 
+/** The order columns a transition may set besides the status; decimals as strings at database scale. */
+export interface OrderPatch {
+  readonly confirmedAt?: Date;
+  readonly error?: string | null;
+  readonly exchangeOrderId?: string | null;
+  readonly filledAmount?: string;
+  readonly avgFillPrice?: string | null;
+  readonly fee?: string;
+  readonly feeCurrency?: string | null;
+  readonly reservedAsset?: string | null;
+  readonly reservedAmount?: string;
+}
+
+const PATCH_COLUMNS: { readonly [K in keyof Required<OrderPatch>]: 'text' | 'numeric' | 'timestamp' } = {
+  confirmedAt: 'timestamp',
+  error: 'text',
+  exchangeOrderId: 'text',
+  filledAmount: 'numeric',
+  avgFillPrice: 'numeric',
+  fee: 'numeric',
+  feeCurrency: 'text',
+  reservedAsset: 'text',
+  reservedAmount: 'numeric',
+};
+
+function assignment(column: keyof OrderPatch, value: OrderPatch[keyof OrderPatch]): Prisma.Sql {
+  const name = Prisma.raw(`"${column}"`);
+  if (value === null || value === undefined) return Prisma.sql`${name} = NULL`;
+  if (value instanceof Date) return Prisma.sql`${name} = ${utcTimestamp(value)}`;
+  return PATCH_COLUMNS[column] === 'numeric'
+    ? Prisma.sql`${name} = ${value}::numeric`
+    : Prisma.sql`${name} = ${value}`;
+}
+
+function setClause(status: OrderStatus, patch: OrderPatch, at: Date): Prisma.Sql {
+  const columns = (Object.keys(patch) as (keyof OrderPatch)[]).filter(
+    (c) => c in PATCH_COLUMNS && patch[c] !== undefined,
+  );
+  return Prisma.join(
+    [
+      Prisma.sql`status = ${status}::"OrderStatus"`,
+      Prisma.sql`"updatedAt" = ${utcTimestamp(at)}`,
+      ...columns.map((c) => assignment(c, patch[c])),
+    ],
+    ', ',
+  );
+}
+
+/** Extra conditions for a transition on an order nobody locked (compare-and-set). */
+export interface TransitionGuard {
+  /** Only an order of this user. */
+  readonly userId?: string;
+  /** Only an order whose proposal is still open at this time. */
+  readonly unexpiredAt?: Date;
+  /** Only an order without a trigger price (conditional orders take the locked path). */
+  readonly withoutTrigger?: boolean;
+}
+
+function guardClause(guard: TransitionGuard): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (guard.userId) parts.push(Prisma.sql`AND "userId" = ${guard.userId}::uuid`);
+  if (guard.unexpiredAt) parts.push(Prisma.sql`AND "expiresAt" > ${utcTimestamp(guard.unexpiredAt)}`);
+  if (guard.withoutTrigger) parts.push(Prisma.sql`AND "triggerPrice" IS NULL`);
+  return parts.length ? Prisma.join(parts, ' ') : Prisma.empty;
+}
+
 export interface AdvanceOptions {
   readonly detail?: Record<string, unknown>;
-  readonly patch?: Prisma.OrderUpdateInput;
+  readonly patch?: OrderPatch;
+}
+
+function edgesOf(
+  orderId: string,
+  from: OrderStatus,
+  path: readonly OrderStatus[],
+): [OrderStatus, OrderStatus][] {
+  const edges: [OrderStatus, OrderStatus][] = [];
+  for (const to of path) {
+    if (!canTransition(from, to)) {
+      throw new AppError('ERR_ORDER_STATE', `order ${orderId} cannot go from ${from} to ${to}`, {
+        details: { orderId, from, to },
+      });
+    }
+    edges.push([from, to]);
+    from = to;
+  }
+  return edges;
+}
+
+/**
+ * Moves order `orderId` from `from` along `path` if it is still in `from` (and passes `guard`): the
+ * status, the patch, an OrderEvent and an AuditLog row per edge, all in one statement. Undefined when
+ * the order was not in `from` (or failed the guard): somebody else moved it first, nothing changed.
+ */
+export async function transition(
+  db: Db | Tx,
+  orderId: string,
+  from: OrderStatus,
+  path: readonly OrderStatus[],
+  actor: ActorRef,
+  options: AdvanceOptions & { readonly guard?: TransitionGuard; readonly at?: Date } = {},
+): Promise<OrderRow | undefined> {
+  const edges = edgesOf(orderId, from, path);
+  const to = edges.at(-1)![1];
+  const who = actor.kind === 'user' ? actor.userId : actor.name;
+  const userId = actor.kind === 'user' ? actor.userId : null;
+  const platform = actor.kind === 'user' ? toDbPlatform(actor.platform) : null;
+  const detail = JSON.stringify(options.detail ?? {});
+  const rows = await db.$queryRaw<OrderRow[]>`
+    WITH moved AS (
+      UPDATE "Order" SET ${setClause(to, options.patch ?? {}, options.at ?? new Date())}
+      WHERE id = ${orderId}::uuid AND status = ${from}::"OrderStatus" ${guardClause(options.guard ?? {})}
+      RETURNING *
+    ), edges AS (
+      SELECT x.f::"OrderStatus" AS f, x.t::"OrderStatus" AS t, x.n
+      FROM unnest(${edges.map((e) => e[0])}::text[], ${edges.map((e) => e[1])}::text[]) WITH ORDINALITY AS x(f, t, n)
+      WHERE EXISTS (SELECT 1 FROM moved)
+    ), events AS (
+      INSERT INTO "OrderEvent" ("orderId", "fromStatus", "toStatus", actor, platform, detail)
+      SELECT ${orderId}::uuid, f, t, ${who}, ${platform}::"Platform", ${detail}::jsonb FROM edges ORDER BY n
+    ), audit AS (
+      INSERT INTO "AuditLog" ("actorUserId", platform, action, "subjectType", "subjectId", detail)
+      SELECT ${userId}::uuid, ${platform}::"Platform", 'order.' || lower(t::text), 'Order', ${orderId},
+             jsonb_build_object('from', f, 'by', ${who}::text) || ${detail}::jsonb
+      FROM edges ORDER BY n
+    )
+    SELECT * FROM moved`;
+  return rows[0];
 }
 
 /** Moves a locked order along `path` (e.g. ['SUBMITTED', 'FILLED']); throws ERR_ORDER_STATE on a bad edge. */
@@ -44,39 +172,14 @@ export async function advance(
   actor: ActorRef,
   options: AdvanceOptions = {},
 ): Promise<OrderRow> {
-  let from = order.status;
-  const edges: [OrderStatus, OrderStatus][] = [];
-  for (const to of path) {
-    if (!canTransition(from, to)) {
-      throw new AppError('ERR_ORDER_STATE', `order ${order.id} cannot go from ${from} to ${to}`, {
-        details: { orderId: order.id, from, to },
-      });
-    }
-    edges.push([from, to]);
-    from = to;
+  const moved = await transition(tx, order.id, order.status, path, actor, options);
+  if (!moved) {
+    // The caller holds the row lock, so the status cannot have changed: a caller bug, not a race.
+    throw new AppError('ERR_ORDER_STATE', `order ${order.id} is no longer ${order.status}`, {
+      details: { orderId: order.id, from: order.status },
+    });
   }
-  const updated = await tx.order.update({
-    where: { id: order.id },
-    data: { ...options.patch, status: from },
-  });
-  const who = actor.kind === 'user' ? actor.userId : actor.name;
-  const userId = actor.kind === 'user' ? actor.userId : null;
-  const platform = actor.kind === 'user' ? toDbPlatform(actor.platform) : null;
-  const detail = JSON.stringify(options.detail ?? {});
-  // Both histories in one round trip: an OrderEvent and an AuditLog row per edge.
-  await tx.$executeRaw`
-    WITH edges AS (
-      SELECT x.f::"OrderStatus" AS f, x.t::"OrderStatus" AS t, x.n
-      FROM unnest(${edges.map((e) => e[0])}::text[], ${edges.map((e) => e[1])}::text[]) WITH ORDINALITY AS x(f, t, n)
-    ), events AS (
-      INSERT INTO "OrderEvent" ("orderId", "fromStatus", "toStatus", actor, platform, detail)
-      SELECT ${order.id}::uuid, f, t, ${who}, ${platform}::"Platform", ${detail}::jsonb FROM edges ORDER BY n
-    )
-    INSERT INTO "AuditLog" ("actorUserId", platform, action, "subjectType", "subjectId", detail)
-    SELECT ${userId}::uuid, ${platform}::"Platform", 'order.' || lower(t::text), 'Order', ${order.id},
-           jsonb_build_object('from', f, 'by', ${who}::text) || ${detail}::jsonb
-    FROM edges ORDER BY n`;
-  return updated;
+  return moved;
 }
 
 /** The initial event of a new order (no previous status). */

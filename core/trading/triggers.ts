@@ -165,7 +165,7 @@ export async function fireTrigger(deps: TradingDeps, triggerId: string, price: D
   const { trigger, order } = outcome;
   const events: OrderEventMessage[] = [];
   if (order) {
-    await deps.queue.enqueue(order.id as OrderId);
+    await deps.queue.enqueue(order.id as OrderId, order.mode);
     events.push(
       orderEvent(order, 'order.triggered', { price: price.toFixed() }),
       orderEvent(order, 'order.queued'),
