@@ -22,6 +22,7 @@ import { createTradingService } from '../core/trading/service.ts';
 import { createTradingTestContext } from '../core/trading/testing/app-context.ts';
 import { startFakeExchange } from '../test/fakes/exchange/server.ts';
 import setupTestDatabases from '../test/support/global-setup.ts';
+import { cpuPerOperation, cpuSnapshot } from './cpu.ts';
 import type { BenchRow } from './run.ts';
 import { ms, percentile } from './stats.ts';
 
@@ -76,7 +77,13 @@ async function confirmBench(RATE: number, SECONDS: number): Promise<BenchRow[]> 
   };
   const t = await createTradingTestContext('bench-confirm', env);
   // Like the API process: a pool sized for the load (the test context's is small).
-  const app = { ...t.app, db: createDb(t.test.databaseUrl, 20) };
+  const app = {
+    ...t.app,
+    db: createDb(t.test.databaseUrl, {
+      poolSize: 20,
+      preparedStatements: process.env.DATABASE_PREPARED_STATEMENTS !== 'false',
+    }),
+  };
   const queue = createOrderQueue(app);
   const market = createMarketData(app);
   const service = createTradingService(app, { market, queue });
@@ -144,6 +151,7 @@ async function confirmBench(RATE: number, SECONDS: number): Promise<BenchRow[]> 
       }
     })();
 
+    const cpuBefore = cpuSnapshot({ 'API side (this process)': process.pid, worker: worker.pid });
     const start = performance.now();
     const inFlight: Promise<unknown>[] = [];
     let confirmErrors = 0;
@@ -163,6 +171,11 @@ async function confirmBench(RATE: number, SECONDS: number): Promise<BenchRow[]> 
     const sent = performance.now();
     const drainDeadline = Date.now() + 60_000;
     while (filledAt.size < total && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 100));
+    const cpu = cpuPerOperation(
+      cpuBefore,
+      cpuSnapshot({ 'API side (this process)': process.pid, worker: worker.pid }),
+      total,
+    );
     reading = false;
     await readLoop;
 
@@ -195,6 +208,11 @@ async function confirmBench(RATE: number, SECONDS: number): Promise<BenchRow[]> 
         note: `${confirmErrors} confirm errors`,
       },
       { metric: 'duplicated (fills or events)', value: String(duplicated) },
+      ...[...(cpu ?? new Map([['all', Number.NaN]]))].map(([group, perOrder]) => ({
+        metric: `CPU per order: ${group}`,
+        value: Number.isNaN(perOrder) ? 'n/a' : ms(perOrder),
+        note: group === 'API side (this process)' ? 'confirmations and the event reader' : '',
+      })),
     ];
   } finally {
     if (worker && worker.exitCode === null) {

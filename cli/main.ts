@@ -74,7 +74,10 @@ async function runChat(env: NodeJS.ProcessEnv): Promise<number> {
 async function runKeysRotate(env: NodeJS.ProcessEnv): Promise<number> {
   const { config } = configure(env);
   if (!config.VAULT_KEY) throw new UsageError('keys rotate needs VAULT_KEY (v1:<key>,v2:<key>...)');
-  const db = createDb(config.DATABASE_URL, 2);
+  const db = createDb(config.DATABASE_URL, {
+    poolSize: 2,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+  });
   try {
     const report = await rotateVaultKeys(db, vaultRing(config));
     console.log(`re-encrypted ${report.rotated} credential(s) under key version ${report.toVersion}`);

@@ -88,6 +88,13 @@ export const ENV = {
     description: 'PostgreSQL connection URL.',
     secret: true,
   }),
+  DATABASE_PREPARED_STATEMENTS: v({
+    schema: bool,
+    default: 'true',
+    example: 'true',
+    description:
+      'Prepare each statement once per connection (much less work for Postgres). Turn off behind a connection pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).',
+  }),
   REDIS_URL: v({
     schema: url(['redis:', 'rediss:']),
     default: 'redis://127.0.0.1:6379',

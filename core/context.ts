@@ -44,7 +44,7 @@ export interface AppContext {
 }
 
 export function createAppContext(config: Config, logger: Logger): AppContext {
-  const db = createDb(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
   const redis = createRedis({ url: config.REDIS_URL, name: 'shared' });
   const owned: Redis[] = [redis];
   return {

@@ -29,7 +29,10 @@ import { startTriggerWatcher } from './trigger-watcher.ts';
 export async function startWorkerRole(ctx: AppContext): Promise<RoleHandle> {
   const { config } = ctx;
   // The money path gets its own connections, enough for every order in flight plus the watcher.
-  const db = createDb(config.DATABASE_URL, config.ORDER_CONCURRENCY + 4);
+  const db = createDb(config.DATABASE_URL, {
+    poolSize: config.ORDER_CONCURRENCY + 4,
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
+  });
   const market = createMarketData(ctx);
   const orders = createOrderQueue(ctx);
   const locks = pgOrderLocks(config.DATABASE_URL, config.ORDER_CONCURRENCY + 1);

@@ -43,7 +43,7 @@ describe('cryptopulse migrate on a fresh database', () => {
   });
 
   it('yields a schema the generated client can use', async () => {
-    const db = createDb(url, 2);
+    const db = createDb(url, { poolSize: 2 });
     const user = await db.user.create({
       data: { accounts: { create: { platform: 'TELEGRAM', platformUserId: '42', username: 'alice' } } },
       include: { accounts: true },

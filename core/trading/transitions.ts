@@ -27,10 +27,21 @@ export const SYSTEM = {
   recovery: { kind: 'system', name: 'recovery' },
 } as const satisfies Record<string, ActorRef>;
 
+/**
+ * The columns of OrderRow, named rather than `*`: statements are prepared once per connection, and a
+ * prepared `SELECT *` fails in running processes once a migration adds a column.
+ */
+const ORDER_COLUMNS = Prisma.raw(
+  Object.values(Prisma.OrderScalarFieldEnum)
+    .map((column) => `"${column}"`)
+    .join(', '),
+);
+
 /** Locks the order row for the rest of the transaction; undefined when there is no such order. */
 export async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow | undefined> {
   // One round trip: the raw row has the model's shape (Decimal, Date, enum strings).
-  const rows = await tx.$queryRaw<OrderRow[]>`SELECT * FROM "Order" WHERE id = ${orderId}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<OrderRow[]>`
+    SELECT ${ORDER_COLUMNS} FROM "Order" WHERE id = ${orderId}::uuid FOR UPDATE`;
   return rows[0];
 }
 
@@ -146,7 +157,7 @@ export async function transition(
     WITH moved AS (
       UPDATE "Order" SET ${setClause(to, options.patch ?? {}, options.at ?? new Date())}
       WHERE id = ${orderId}::uuid AND status = ${from}::"OrderStatus" ${guardClause(options.guard ?? {})}
-      RETURNING *
+      RETURNING ${ORDER_COLUMNS}
     ), edges AS (
       SELECT x.f::"OrderStatus" AS f, x.t::"OrderStatus" AS t, x.n
       FROM unnest(${edges.map((e) => e[0])}::text[], ${edges.map((e) => e[1])}::text[]) WITH ORDINALITY AS x(f, t, n)
@@ -160,7 +171,7 @@ export async function transition(
              jsonb_build_object('from', f, 'by', ${who}::text) || ${detail}::jsonb
       FROM edges ORDER BY n
     )
-    SELECT * FROM moved`;
+    SELECT ${ORDER_COLUMNS} FROM moved`;
   return rows[0];
 }
 

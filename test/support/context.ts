@@ -37,7 +37,7 @@ export async function createTestContext(label = 'test'): Promise<TestContext> {
   await adminQuery(`CREATE DATABASE "${dbName}" TEMPLATE "${TEMPLATE_DB}"`);
   const databaseUrl = withDatabase(TEST_DATABASE_URL, dbName);
   const prefix = `t_${id}`;
-  const db = createDb(databaseUrl, 5);
+  const db = createDb(databaseUrl, { poolSize: 5 });
   const redis = createRedis({ url: TEST_REDIS_URL, name: `test-${id}` });
   return {
     databaseUrl,
