@@ -24,6 +24,9 @@ export interface DbOptions {
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
   const { poolSize = 10, preparedStatements = true } = options;
   return new PrismaClient({
+    // The default formats capture a stack trace on every query to point at the caller when one fails;
+    // our errors are mapped to typed AppErrors and logged with their own stacks, so skip that cost.
+    errorFormat: 'minimal',
     adapter: new PrismaPg(
       // Connections are recycled hourly, which also bounds how many prepared statements each one keeps.
       { connectionString: databaseUrl, max: poolSize, maxLifetimeSeconds: 3600 },

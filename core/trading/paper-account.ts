@@ -3,9 +3,11 @@
  * change goes through `settle`, which refuses a change set that would take any balance below zero, so no
  * sequence of orders, however concurrent, can drive a balance negative.
  */
-import type { Db } from '../db/client.ts';
+import { type Db, Prisma } from '../db/client.ts';
 import { type Decimal, dbString, dec } from '../market/decimal.ts';
 import type { Tx } from './transitions.ts';
+
+const ZERO = dec(0);
 
 export const PAPER_START_ASSET = 'USDT';
 
@@ -37,17 +39,16 @@ export async function freeBalance(db: Db | Tx, userId: string, asset: string): P
 export type BalanceChanges = Readonly<Record<string, { readonly free?: Decimal; readonly locked?: Decimal }>>;
 
 /**
- * Applies all `changes` to a user's balances in one statement, or none of them when any balance would go
- * below zero (then false). The balances touched are locked until the transaction ends, so concurrent
- * settlements of the same user queue behind each other instead of both spending the same money.
+ * The CTEs of a settlement, to start a WITH clause: `change` (the rows), `current` (the touched balances,
+ * locked), `verdict` (one row: `ok`, true when no balance would go below zero) and `applied` (the
+ * changes, written only when `ok`). A statement may add writes of its own gated on `verdict`.
  */
-export async function settle(tx: Db | Tx, userId: string, changes: BalanceChanges): Promise<boolean> {
+export function settlementSql(userId: string, changes: BalanceChanges): Prisma.Sql {
   const rows = Object.entries(changes)
     .map(([asset, c]) => ({ asset, free: c.free ?? ZERO, locked: c.locked ?? ZERO }))
     .filter((c) => !c.free.isZero() || !c.locked.isZero());
-  if (rows.length === 0) return true;
-  const [result] = await tx.$queryRaw<{ ok: boolean }[]>`
-    WITH change AS (
+  return Prisma.sql`
+    change AS (
       SELECT * FROM unnest(${rows.map((r) => r.asset)}::text[], ${rows.map((r) => dbString(r.free))}::numeric[],
                            ${rows.map((r) => dbString(r.locked))}::numeric[]) AS c(asset, free, locked)
     ), current AS (
@@ -55,16 +56,24 @@ export async function settle(tx: Db | Tx, userId: string, changes: BalanceChange
       WHERE b."userId" = ${userId}::uuid AND b.asset IN (SELECT asset FROM change)
       FOR UPDATE
     ), verdict AS (
-      SELECT bool_and(COALESCE(cur.free, 0) + c.free >= 0 AND COALESCE(cur.locked, 0) + c.locked >= 0) AS ok
+      SELECT COALESCE(bool_and(COALESCE(cur.free, 0) + c.free >= 0 AND COALESCE(cur.locked, 0) + c.locked >= 0), true) AS ok
       FROM change c LEFT JOIN current cur USING (asset)
     ), applied AS (
       INSERT INTO "PaperBalance" ("userId", asset, free, locked)
       SELECT ${userId}::uuid, asset, free, locked FROM change WHERE (SELECT ok FROM verdict)
       ON CONFLICT ("userId", asset) DO UPDATE
         SET free = "PaperBalance".free + EXCLUDED.free, locked = "PaperBalance".locked + EXCLUDED.locked
-    )
+    )`;
+}
+
+/**
+ * Applies all `changes` to a user's balances in one statement, or none of them when any balance would go
+ * below zero (then false). The balances touched are locked until the transaction ends, so concurrent
+ * settlements of the same user queue behind each other instead of both spending the same money.
+ */
+export async function settle(tx: Db | Tx, userId: string, changes: BalanceChanges): Promise<boolean> {
+  const [result] = await tx.$queryRaw<{ ok: boolean }[]>`
+    WITH ${settlementSql(userId, changes)}
     SELECT ok FROM verdict`;
   return result?.ok === true;
 }
-
-const ZERO = dec(0);

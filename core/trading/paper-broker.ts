@@ -5,15 +5,17 @@
  * fill is one transaction over the locked order: balances, the fill, the position and the status change
  * commit together or not at all, so a crash or a second worker cannot fill an order twice.
  */
+
+import { Prisma } from '../db/client.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { Decimal, dbString, dec } from '../market/decimal.ts';
 import type { MarketInfo } from '../market/market-data.ts';
 import type { TradingDeps } from './deps.ts';
 import type { OrderEventMessage } from './order-events.ts';
-import { type BalanceChanges, settle } from './paper-account.ts';
-import { lockPosition, type PositionState, recordFill } from './positions.ts';
+import { type BalanceChanges, settle, settlementSql } from './paper-account.ts';
+import { fillSql, lockPosition, type PositionState } from './positions.ts';
 import { slipped } from './proposals.ts';
-import { checkRisk, type RiskCheck } from './risk.ts';
+import { evaluateRisk, lockOrderForExecution, type RiskCheck } from './risk.ts';
 import { advance, lockOrder, type OrderPatch, type OrderRow, SYSTEM, type Tx } from './transitions.ts';
 import { orderEvent } from './views.ts';
 
@@ -55,8 +57,8 @@ function fillSettlement(order: OrderRow, price: Decimal, fee: Decimal): BalanceC
 }
 
 /**
- * Books a fill at `price`: balances, the position (locked by the caller as `position`) and the Fill row.
- * Undefined, with nothing changed, when the paper balance does not cover it.
+ * Books a fill at `price` in one statement: balances, the position (locked by the caller as `position`)
+ * and the Fill row. Undefined, with nothing changed, when the paper balance does not cover it.
  */
 async function book(
   tx: Tx,
@@ -68,7 +70,6 @@ async function book(
   const { base, quote } = split(order.symbol);
   const amount = dec(order.amount);
   const fee = amount.mul(price).mul(feeRate);
-  if (!(await settle(tx, order.userId, fillSettlement(order, price, fee)))) return undefined;
   const fill = {
     userId: order.userId,
     mode: 'PAPER' as const,
@@ -79,8 +80,12 @@ async function book(
     quoteFee: fee,
     baseFee: new Decimal(0),
   };
-  await recordFill(tx, fill, { orderId: order.id, tradeId: 'paper-1', fee, feeCurrency: quote }, position);
-  return { fee };
+  const record = { orderId: order.id, tradeId: 'paper-1', fee, feeCurrency: quote };
+  const { ctes } = fillSql(fill, record, position, Prisma.sql`(SELECT ok FROM verdict)`);
+  const [result] = await tx.$queryRaw<{ ok: boolean }[]>`
+    WITH ${settlementSql(order.userId, fillSettlement(order, price, fee))}, ${ctes}
+    SELECT ok FROM verdict`;
+  return result?.ok ? { fee } : undefined;
 }
 
 function fillPatch(order: OrderRow, price: Decimal, fee: Decimal): OrderPatch {
@@ -113,8 +118,9 @@ export async function executePaperOrder(deps: TradingDeps, orderId: string): Pro
   const feeRate = dec(deps.config.PAPER_FEE_RATE);
   // One transaction over the locked order: read, re-check risk, price, book, move on.
   const outcome = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome> => {
-    const order = await lockOrder(tx, orderId);
-    if (order?.mode !== 'PAPER') return { kind: 'skipped', reason: 'not a paper order' };
+    const locked = await lockOrderForExecution(tx, orderId, deps.now());
+    if (locked?.order.mode !== 'PAPER') return { kind: 'skipped', reason: 'not a paper order' };
+    const { order, snapshot } = locked;
     if (order.status !== 'QUEUED') return { kind: 'skipped', reason: `order is ${order.status}` };
     const market = await marketOf(deps, order.symbol);
     const ticker = await deps.market.ticker(order.symbol);
@@ -127,20 +133,21 @@ export async function executePaperOrder(deps: TradingDeps, orderId: string): Pro
       : side === 'BUY'
         ? Decimal.min(quoted, limit)
         : Decimal.max(quoted, limit);
+    const riskInput = {
+      userId: order.userId,
+      mode: 'PAPER' as const,
+      exchange: order.exchange,
+      side,
+      base: market.base,
+      quote: market.quote,
+      amount: dec(order.amount),
+      price,
+      stage: 'execution' as const,
+      now: deps.now(),
+    };
     let risk: RiskCheck;
     try {
-      risk = await checkRisk(tx, deps.config, {
-        userId: order.userId,
-        mode: 'PAPER',
-        exchange: order.exchange,
-        side,
-        base: market.base,
-        quote: market.quote,
-        amount: dec(order.amount),
-        price,
-        stage: 'execution',
-        now: deps.now(),
-      });
+      risk = await evaluateRisk(tx, deps.config, riskInput, snapshot);
     } catch (err) {
       const riskError = toAppError(err);
       if (riskError.retryable) throw riskError;

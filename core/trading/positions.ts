@@ -43,15 +43,32 @@ export interface FillRecord {
   readonly feeCurrency: string;
 }
 
+/** A position's key as SQL expressions: parameters, or the columns of a row the statement reads. */
+export interface PositionKeySql {
+  readonly userId: Prisma.Sql;
+  readonly mode: Prisma.Sql;
+  readonly asset: Prisma.Sql;
+  /** The FROM the expressions read from (e.g. a locked order); nothing is locked when it has no row. */
+  readonly from?: Prisma.Sql;
+}
+
+export function positionKeySql(key: PositionKey): PositionKeySql {
+  return {
+    userId: Prisma.sql`${key.userId}::uuid`,
+    mode: Prisma.sql`${key.mode}::"TradingMode"`,
+    asset: Prisma.sql`${key.asset}`,
+  };
+}
+
 /**
  * A statement fragment (a CTE body) that locks the position row, creating an empty one when there is
  * none, and returns its current quantity, avgEntry and realizedPnl. The no-op update is what takes the
  * lock on an existing row and returns its latest committed version.
  */
-export function lockedPositionSql(key: PositionKey): Prisma.Sql {
+export function lockedPositionSql(key: PositionKeySql): Prisma.Sql {
   return Prisma.sql`
     INSERT INTO "Position" ("userId", mode, asset, quantity, "avgEntry", "realizedPnl", "updatedAt")
-    VALUES (${key.userId}::uuid, ${key.mode}::"TradingMode", ${key.asset}, 0, 0, 0, now() AT TIME ZONE 'UTC')
+    SELECT ${key.userId}, ${key.mode}, ${key.asset}, 0, 0, 0, now() AT TIME ZONE 'UTC' ${key.from ? Prisma.sql`FROM ${key.from}` : Prisma.empty}
     ON CONFLICT ("userId", mode, asset) DO UPDATE SET quantity = "Position".quantity
     RETURNING quantity, "avgEntry", "realizedPnl"`;
 }
@@ -59,7 +76,7 @@ export function lockedPositionSql(key: PositionKey): Prisma.Sql {
 /** Locks (and if needed opens) the position for the rest of the transaction; returns its state. */
 export async function lockPosition(tx: Tx, key: PositionKey): Promise<PositionState> {
   const [row] = await tx.$queryRaw<{ quantity: Decimal; avgEntry: Decimal; realizedPnl: Decimal }[]>`
-    WITH position AS (${lockedPositionSql(key)}) SELECT * FROM position`;
+    WITH position AS (${lockedPositionSql(positionKeySql(key))}) SELECT * FROM position`;
   return positionState(row);
 }
 
@@ -98,27 +115,43 @@ export function positionAfterFill(
 }
 
 /**
- * Books a fill against a position locked by this transaction (`current`, from `lockPosition` or the
- * execution risk check): the new position and the Fill row, in one statement. Returns the realised PnL.
+ * The CTEs (`position`, `fill`) that book a fill against a position locked by this transaction
+ * (`current`, from `lockPosition` or the execution risk check): the new position and the Fill row,
+ * written only when `when` holds (a settlement's verdict, say). Also returns the PnL it realises.
  */
+export function fillSql(
+  fill: FillForPosition,
+  record: FillRecord,
+  current: PositionState,
+  when: Prisma.Sql = Prisma.sql`true`,
+): { readonly ctes: Prisma.Sql; readonly realized: Decimal } {
+  const { next, realized } = positionAfterFill(current, fill);
+  const ctes = Prisma.sql`
+    position AS (
+      INSERT INTO "Position" ("userId", mode, asset, quantity, "avgEntry", "realizedPnl", "updatedAt")
+      SELECT ${fill.userId}::uuid, ${fill.mode}::"TradingMode", ${fill.asset}, ${dbString(next.quantity)}::numeric,
+             ${dbString(next.avgEntry)}::numeric, ${dbString(next.realizedPnl)}::numeric, now() AT TIME ZONE 'UTC'
+      WHERE ${when}
+      ON CONFLICT ("userId", mode, asset) DO UPDATE SET quantity = EXCLUDED.quantity, "avgEntry" = EXCLUDED."avgEntry",
+        "realizedPnl" = EXCLUDED."realizedPnl", "updatedAt" = EXCLUDED."updatedAt"
+    ), fill AS (
+      INSERT INTO "Fill" (id, "orderId", "tradeId", price, amount, fee, "feeCurrency", "realizedPnl")
+      SELECT ${randomUUID()}::uuid, ${record.orderId}::uuid, ${record.tradeId}, ${dbString(fill.price)}::numeric,
+             ${dbString(fill.amount)}::numeric, ${dbString(record.fee)}::numeric, ${record.feeCurrency},
+             ${dbString(realized)}::numeric
+      WHERE ${when}
+    )`;
+  return { ctes, realized };
+}
+
+/** Books a fill against a position locked by this transaction, in one statement; returns the realised PnL. */
 export async function recordFill(
   tx: Tx,
   fill: FillForPosition,
   record: FillRecord,
   current: PositionState,
 ): Promise<Decimal> {
-  const { next, realized } = positionAfterFill(current, fill);
-  await tx.$executeRaw`
-    WITH position AS (
-      INSERT INTO "Position" ("userId", mode, asset, quantity, "avgEntry", "realizedPnl", "updatedAt")
-      VALUES (${fill.userId}::uuid, ${fill.mode}::"TradingMode", ${fill.asset}, ${dbString(next.quantity)}::numeric,
-              ${dbString(next.avgEntry)}::numeric, ${dbString(next.realizedPnl)}::numeric, now() AT TIME ZONE 'UTC')
-      ON CONFLICT ("userId", mode, asset) DO UPDATE SET quantity = EXCLUDED.quantity, "avgEntry" = EXCLUDED."avgEntry",
-        "realizedPnl" = EXCLUDED."realizedPnl", "updatedAt" = EXCLUDED."updatedAt"
-    )
-    INSERT INTO "Fill" (id, "orderId", "tradeId", price, amount, fee, "feeCurrency", "realizedPnl")
-    VALUES (${randomUUID()}::uuid, ${record.orderId}::uuid, ${record.tradeId}, ${dbString(fill.price)}::numeric,
-            ${dbString(fill.amount)}::numeric, ${dbString(record.fee)}::numeric, ${record.feeCurrency},
-            ${dbString(realized)}::numeric)`;
+  const { ctes, realized } = fillSql(fill, record, current);
+  await tx.$executeRaw`WITH ${ctes} SELECT 1`;
   return realized;
 }

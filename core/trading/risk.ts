@@ -12,8 +12,8 @@ import type { Actor } from '../identity/types.ts';
 import { requireAdmin } from '../identity/users.ts';
 import { type Decimal, dec } from '../market/decimal.ts';
 import { hasCredentials } from '../vault/credentials.ts';
-import { lockedPositionSql, type PositionState, positionState } from './positions.ts';
-import type { Tx } from './transitions.ts';
+import { lockedPositionSql, type PositionState, positionKeySql, positionState } from './positions.ts';
+import { type OrderRow, selectOrderForUpdate, type Tx } from './transitions.ts';
 
 export interface RiskLimits {
   readonly maxOrderNotional: Decimal;
@@ -82,7 +82,8 @@ export async function assertLiveAllowed(
   }
 }
 
-interface RiskSnapshot {
+/** Everything the checks read about the order's owner; one row. */
+export interface RiskSnapshot {
   readonly kill: { on?: boolean } | null;
   readonly maxOrderNotional: Decimal | null;
   readonly maxPositionNotional: Decimal | null;
@@ -96,38 +97,91 @@ interface RiskSnapshot {
 }
 
 /**
- * Everything the checks read, in one round trip (this runs for every proposal and every execution). At
- * execution the position row is also locked for the fill that follows (see positions.ts), so the limit is
- * checked against the position the fill will change, not one a concurrent fill is about to change.
+ * The select list of a RiskSnapshot for the user and mode given as SQL expressions. The statement's
+ * FROM must provide `rl` (the user's RiskLimit row, or nulls) and `p` (the position, or nulls).
  */
-async function snapshot(db: Db | Tx, input: RiskInput): Promise<RiskSnapshot> {
-  const now = input.now;
+function snapshotColumns(
+  who: { readonly userId: Prisma.Sql; readonly mode: Prisma.Sql },
+  stage: RiskInput['stage'],
+  now: Date,
+): Prisma.Sql {
   const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const minuteAgo = new Date(now.getTime() - 60_000);
-  const key = { userId: input.userId, mode: input.mode, asset: input.base };
   // The rate limit counts proposals; executing an order does not need it.
   const recent =
-    input.stage === 'proposal'
-      ? Prisma.sql`(SELECT COUNT(*) FROM "Order" WHERE "userId" = ${input.userId}::uuid AND "createdAt" >= ${minuteAgo})`
+    stage === 'proposal'
+      ? Prisma.sql`(SELECT COUNT(*) FROM "Order" WHERE "userId" = ${who.userId} AND "createdAt" >= ${minuteAgo})`
       : Prisma.sql`0`;
+  return Prisma.sql`
+      (SELECT value FROM "SystemSetting" WHERE key = ${KILL_SWITCH_KEY}) AS kill,
+      rl."maxOrderNotional", rl."maxPositionNotional", rl."dailyLossLimit", rl."ordersPerMinute",
+      p.quantity, p."avgEntry", p."realizedPnl",
+      (SELECT COALESCE(SUM(f."realizedPnl"), 0) FROM "Fill" f JOIN "Order" fo ON fo.id = f."orderId"
+        WHERE fo."userId" = ${who.userId} AND fo.mode = ${who.mode} AND f.at >= ${startOfDay}) AS "realizedToday",
+      ${recent} AS recent`;
+}
+
+/**
+ * Everything the checks read, in one round trip (this runs for every proposal). At execution the
+ * position row is also locked for the fill that follows (see positions.ts), so the limit is checked
+ * against the position the fill will change, not one a concurrent fill is about to change.
+ */
+async function snapshot(db: Db | Tx, input: RiskInput): Promise<RiskSnapshot> {
+  const key = positionKeySql({ userId: input.userId, mode: input.mode, asset: input.base });
   const position =
     input.stage === 'execution'
       ? lockedPositionSql(key)
       : Prisma.sql`SELECT quantity, "avgEntry", "realizedPnl" FROM "Position"
-          WHERE "userId" = ${key.userId}::uuid AND mode = ${key.mode}::"TradingMode" AND asset = ${key.asset}`;
+          WHERE "userId" = ${key.userId} AND mode = ${key.mode} AND asset = ${key.asset}`;
   const rows = await db.$queryRaw<RiskSnapshot[]>`
     WITH position AS (${position})
-    SELECT
-      (SELECT value FROM "SystemSetting" WHERE key = ${KILL_SWITCH_KEY}) AS kill,
-      rl."maxOrderNotional", rl."maxPositionNotional", rl."dailyLossLimit", rl."ordersPerMinute",
-      p.quantity, p."avgEntry", p."realizedPnl",
-      (SELECT COALESCE(SUM(f."realizedPnl"), 0) FROM "Fill" f JOIN "Order" o ON o.id = f."orderId"
-        WHERE o."userId" = ${input.userId}::uuid AND o.mode = ${input.mode}::"TradingMode" AND f.at >= ${startOfDay}) AS "realizedToday",
-      ${recent} AS recent
+    SELECT ${snapshotColumns(key, input.stage, input.now)}
     FROM (SELECT 1) AS one
-      LEFT JOIN "RiskLimit" rl ON rl."userId" = ${input.userId}::uuid
+      LEFT JOIN "RiskLimit" rl ON rl."userId" = ${key.userId}
       LEFT JOIN position p ON true`;
   return rows[0]!;
+}
+
+/**
+ * The paper broker's first statement: locks a queued order and the position its fill will change, and
+ * reads the owner's risk snapshot, in one round trip. Undefined when there is no such order.
+ */
+export async function lockOrderForExecution(
+  tx: Tx,
+  orderId: string,
+  now: Date,
+): Promise<{ readonly order: OrderRow; readonly snapshot: RiskSnapshot } | undefined> {
+  const owner = { userId: Prisma.sql`o."userId"`, mode: Prisma.sql`o.mode` };
+  const position = lockedPositionSql({
+    ...owner,
+    asset: Prisma.sql`split_part(o.symbol, '/', 1)`,
+    from: Prisma.sql`o`,
+  });
+  const [row] = await tx.$queryRaw<(OrderRow & RiskSnapshot)[]>`
+    WITH o AS (${selectOrderForUpdate(orderId)}), position AS (${position})
+    SELECT o.*, ${snapshotColumns(owner, 'execution', now)}
+    FROM o
+      LEFT JOIN "RiskLimit" rl ON rl."userId" = o."userId"
+      LEFT JOIN position p ON true`;
+  if (!row) return undefined;
+  const {
+    kill,
+    maxOrderNotional,
+    maxPositionNotional,
+    dailyLossLimit,
+    ordersPerMinute,
+    quantity,
+    avgEntry,
+    realizedPnl,
+    realizedToday,
+    recent,
+    ...order
+  } = row;
+  const snapshot = {
+    ...{ kill, maxOrderNotional, maxPositionNotional, dailyLossLimit, ordersPerMinute },
+    ...{ quantity, avgEntry, realizedPnl, realizedToday, recent },
+  };
+  return { order, snapshot };
 }
 
 export interface RiskCheck {
@@ -139,7 +193,16 @@ export interface RiskCheck {
 
 /** Throws the first limit the order breaks; returns the limits for the proposal card and the position. */
 export async function checkRisk(db: Db | Tx, config: Config, input: RiskInput): Promise<RiskCheck> {
-  const s = await snapshot(db, input);
+  return evaluateRisk(db, config, input, await snapshot(db, input));
+}
+
+/** The checks over a snapshot already read (`checkRisk`, or `lockOrderForExecution` at execution). */
+export async function evaluateRisk(
+  db: Db | Tx,
+  config: Config,
+  input: RiskInput,
+  s: RiskSnapshot,
+): Promise<RiskCheck> {
   if (config.KILL_SWITCH || s.kill?.on === true) {
     throw new AppError('ERR_KILL_SWITCH', 'the kill switch is on');
   }

@@ -37,11 +37,15 @@ const ORDER_COLUMNS = Prisma.raw(
     .join(', '),
 );
 
+/** The query that locks an order row, for statements that lock it along with more. */
+export function selectOrderForUpdate(orderId: string): Prisma.Sql {
+  return Prisma.sql`SELECT ${ORDER_COLUMNS} FROM "Order" WHERE id = ${orderId}::uuid FOR UPDATE`;
+}
+
 /** Locks the order row for the rest of the transaction; undefined when there is no such order. */
 export async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow | undefined> {
   // One round trip: the raw row has the model's shape (Decimal, Date, enum strings).
-  const rows = await tx.$queryRaw<OrderRow[]>`
-    SELECT ${ORDER_COLUMNS} FROM "Order" WHERE id = ${orderId}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<OrderRow[]>`${selectOrderForUpdate(orderId)}`;
   return rows[0];
 }
 
