@@ -11,8 +11,17 @@ export { Prisma } from '../../generated/prisma/client.ts';
  * name is a digest of the SQL text, so the same text always maps to the same statement.
  */
 function statementName(query: { sql: string }): string {
-  return `cp_${createHash('sha1').update(query.sql).digest('base64url')}`;
+  let name = statementNames.get(query.sql);
+  if (name === undefined) {
+    name = `cp_${createHash('sha1').update(query.sql).digest('base64url')}`;
+    // The app has a bounded set of statement texts; the cap only guards against a leak.
+    if (statementNames.size >= 5_000) statementNames.clear();
+    statementNames.set(query.sql, name);
+  }
+  return name;
 }
+
+const statementNames = new Map<string, string>();
 
 export interface DbOptions {
   readonly poolSize?: number;
