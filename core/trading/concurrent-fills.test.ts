@@ -25,9 +25,9 @@ describe('paper orders of one user executing concurrently', () => {
   afterAll(() => h.close());
 
   const usdt = async () =>
-    (await h.app.db.paperBalance.findUniqueOrThrow({
+    h.app.db.paperBalance.findUniqueOrThrow({
       where: { userId_asset: { userId: trader.userId, asset: 'USDT' } },
-    })) as { free: unknown; locked: unknown };
+    });
 
   it('spends the balance down to what it covers and books every fill once', async () => {
     const price = dec((await h.market.ticker('BTC/USDT')).ask!);
@@ -52,11 +52,11 @@ describe('paper orders of one user executing concurrently', () => {
     expect(fills).toHaveLength(filled.length);
     const spent = fills.reduce((sum, f) => sum.add(dec(f.price).mul(dec(f.amount))).add(dec(f.fee)), dec(0));
     const cash = await usdt();
-    expect(dec(String(cash.free)).toFixed()).toBe(dec(10000).sub(spent).toFixed());
-    expect(dec(String(cash.free)).gte(0)).toBe(true);
-    expect(dec(String(cash.locked)).isZero()).toBe(true);
+    expect(dec(cash.free).toFixed()).toBe(dec(10000).sub(spent).toFixed());
+    expect(dec(cash.free).gte(0)).toBe(true);
+    expect(dec(cash.locked).isZero()).toBe(true);
     // Not even one more order would have fitted.
-    expect(dec(String(cash.free)).lt(perOrder)).toBe(true);
+    expect(dec(cash.free).lt(perOrder)).toBe(true);
 
     const bought = dec(AMOUNT).mul(filled.length);
     const btc = await h.app.db.paperBalance.findUniqueOrThrow({

@@ -149,7 +149,7 @@ export async function transition(
   from: OrderStatus,
   path: readonly OrderStatus[],
   actor: ActorRef,
-  options: AdvanceOptions & { readonly guard?: TransitionGuard; readonly at?: Date } = {},
+  options: AdvanceOptions & { readonly guard?: TransitionGuard } = {},
 ): Promise<OrderRow | undefined> {
   const edges = edgesOf(orderId, from, path);
   const to = edges.at(-1)![1];
@@ -159,7 +159,7 @@ export async function transition(
   const detail = JSON.stringify(options.detail ?? {});
   const rows = await db.$queryRaw<OrderRow[]>`
     WITH moved AS (
-      UPDATE "Order" SET ${setClause(to, options.patch ?? {}, options.at ?? new Date())}
+      UPDATE "Order" SET ${setClause(to, options.patch ?? {}, new Date())}
       WHERE id = ${orderId}::uuid AND status = ${from}::"OrderStatus" ${guardClause(options.guard ?? {})}
       RETURNING ${ORDER_COLUMNS}
     ), edges AS (
