@@ -6,7 +6,7 @@
  *      up -d` where a Docker engine answers, else local `redis-server` / `postgres` binaries started as
  *      child processes on free ports with their data under .cryptopulse/, else a message naming what to
  *      install;
- *   3. applies database migrations;
+ *   3. applies database migrations, and builds the web dashboard (web/ → web/dist) when its sources changed;
  *   4. runs the given command with Node 24 first on the PATH and the resolved URLs in its environment,
  *      then stops whatever it started.
  * Plain JavaScript with no dependencies: it must run on any Node before `npm install` has happened.
@@ -14,7 +14,15 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -310,6 +318,42 @@ async function ensureServices(env) {
   }
 }
 
+// 3b. The web dashboard --------------------------------------------------------------------------
+// Built, never committed: web/dist is rebuilt when anything it is made from changed (its sources, the
+// Vite config, the lockfile), and kept otherwise. A failed build stops here with Vite's own message.
+function webSourcesHash() {
+  const hash = createHash('sha256').update(sha(join(root, 'package-lock.json')));
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
+      if (['dist', 'node_modules', 'test'].includes(entry.name)) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(path.slice(root.length)).update(readFileSync(path));
+    }
+  };
+  walk(join(root, 'web'));
+  return hash.digest('hex');
+}
+
+function ensureWebBuild(env) {
+  if (!existsSync(join(root, 'web', 'index.html'))) return;
+  mkdirSync(stateDir, { recursive: true });
+  const stamp = join(stateDir, 'web.sha256');
+  const want = webSourcesHash();
+  const have = existsSync(stamp) ? readFileSync(stamp, 'utf8') : '';
+  if (have === want && existsSync(join(root, 'web', 'dist', 'index.html'))) return;
+  say('building the web dashboard (web/ changed)');
+  const r = spawnSync(join(bin, 'vite'), ['build', '--logLevel', 'warn', 'web'], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) fail(`the web dashboard build failed (exit ${r.status}); see the output above`);
+  writeFileSync(stamp, want);
+}
+
 // 3 + 4. Migrate, then run -------------------------------------------------------------------------
 function childEnv(env) {
   return {
@@ -347,6 +391,7 @@ async function main() {
     encoding: 'utf8',
   });
   if (migrated.status !== 0) fail(`migrations failed:\n${migrated.stdout}${migrated.stderr}`);
+  ensureWebBuild(runEnv);
   say(
     `ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (Redis ${redact(env.REDIS_URL)}, Postgres ${redact(env.DATABASE_URL)})`,
   );

@@ -10,6 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { AppContext } from '../core/context.ts';
 import { AppError } from '../core/errors.ts';
 import { registerErrorHandler } from './errors.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 
@@ -44,5 +45,6 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(healthRoutes(ctx, API_VERSION));
   await app.register(metricsRoutes);
+  await app.register(dashboardRoutes());
   return app;
 }
