@@ -2,6 +2,7 @@
 import { startBotsRole } from '../bots/role.ts';
 import type { AppContext, RoleHandle, RoleName, RoleRuntime } from '../core/context.ts';
 import { startApiRole } from '../server/role.ts';
+import { startBroadcasterRole } from '../worker/broadcaster/role.ts';
 import { startWorkerRole } from '../worker/role.ts';
 
 export type RoleStarter = (ctx: AppContext, runtime: RoleRuntime) => Promise<RoleHandle>;
@@ -10,4 +11,5 @@ export const ROLE_STARTERS: Partial<Record<RoleName, RoleStarter>> = {
   api: startApiRole,
   worker: startWorkerRole,
   bots: startBotsRole,
+  broadcaster: startBroadcasterRole,
 };

@@ -444,6 +444,34 @@ export const ENV = {
     example: '2000',
     description: 'How often the trigger watcher checks prices for alerts, conditional and resting orders.',
   }),
+  // ---- broadcasts (core/broadcast, worker/broadcaster)
+  BROADCAST_ATTEMPTS: v({
+    schema: positiveInt,
+    default: '6',
+    example: '10',
+    description:
+      'Attempts per signal delivery on 5xx/network errors (429s wait as told and do not count) before it goes to signals:dlq.',
+  }),
+  BROADCAST_BACKOFF_MS: v({
+    schema: positiveInt,
+    default: '1000',
+    example: '500',
+    description: 'First retry delay of a failed delivery; it doubles per attempt, with jitter.',
+  }),
+  BROADCAST_LOCK_MS: v({
+    schema: positiveInt.min(200, 'must be at least 200'),
+    default: '15000',
+    example: '5000',
+    description:
+      'How long a crashed broadcaster keeps a chat before another one takes over its deliveries (renewed while alive).',
+  }),
+  BROADCAST_CLAIM_IDLE_MS: v({
+    schema: positiveInt.min(200, 'must be at least 200'),
+    default: '30000',
+    example: '10000',
+    description:
+      'Stream entries left pending this long by a consumer that stopped renewing them are claimed (XAUTOCLAIM) by a live broadcaster.',
+  }),
 } as const;
 
 export type EnvName = keyof typeof ENV;

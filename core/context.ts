@@ -7,7 +7,7 @@ import { createDb, type Db } from './db/client.ts';
 import type { Logger } from './logger.ts';
 import { createRedis, type Redis, RedisKeys } from './redis.ts';
 
-export const ROLE_NAMES = ['api', 'worker', 'bots', 'signals'] as const;
+export const ROLE_NAMES = ['api', 'worker', 'bots', 'signals', 'broadcaster'] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 /** A running role. `stop` stops intake first, lets in-flight work finish, then releases what it holds. */
@@ -29,7 +29,7 @@ export interface RoleRuntime {
 }
 
 /** Start order: workers before intake; the API last, so it can mount what other roles contribute. Stop is the reverse. */
-export const START_ORDER: readonly RoleName[] = ['worker', 'signals', 'bots', 'api'];
+export const START_ORDER: readonly RoleName[] = ['worker', 'signals', 'broadcaster', 'bots', 'api'];
 
 export interface AppContext {
   readonly config: Config;

@@ -37,7 +37,7 @@ export class RedisKeys {
   }
 
   /** Stream names are public contract (BRIEF 7): exact unless the operator chose a namespace. */
-  stream(name: 'signals:paper' | 'signals:live' | 'pnl:equity'): string {
+  stream(name: 'signals:paper' | 'signals:live' | 'pnl:equity' | 'signals:dlq'): string {
     return this.prefix ? `${this.prefix}:${name}` : name;
   }
 }

@@ -166,13 +166,13 @@ function newMessage(ctx: RestContext, channelId: string, body: Json, files: Fake
     files,
     edits: [body],
   };
-  ctx.state.messages.set(msg.id, msg);
+  ctx.state.addMessage(msg);
   return msg;
 }
 
 /** Fields of a request body that describe the upload, not the message. */
 function stripRequestOnly(body: Json): Json {
-  const { attachments: _a, allowed_mentions: _m, ...rest } = body;
+  const { attachments: _a, allowed_mentions: _m, enforce_nonce: _n, ...rest } = body;
   return rest;
 }
 
@@ -187,7 +187,19 @@ function applyEdit(msg: FakeMessage, body: Json, files: FakeAttachment[]): void 
 
 function createMessage(ctx: RestContext, req: RestRequest, [channelId]: string[]): RestResult {
   if (!ctx.state.channels.has(channelId!)) return error(404, 10003, 'Unknown Channel');
-  const msg = newMessage(ctx, channelId!, (req.body.json ?? {}) as Json, req.body.files);
+  const body = (req.body.json ?? {}) as Json;
+  // enforce_nonce: a second message with a nonce seen in this channel returns the first one (Discord
+  // keeps nonces for a few minutes; the fake for its whole life).
+  if (body.enforce_nonce === true && typeof body.nonce === 'string') {
+    const seen = ctx.state.channelMessages(channelId!).find((m) => m.body.nonce === body.nonce);
+    if (seen) {
+      ctx.state.nonceHits++;
+      return ok(messagePayload(ctx, seen));
+    }
+  }
+  if (typeof body.nonce === 'string' && body.nonce.length > 25)
+    return error(400, 50035, 'Invalid Form Body: nonce must be 25 characters or fewer');
+  const msg = newMessage(ctx, channelId!, body, req.body.files);
   ctx.state.changed();
   return ok(messagePayload(ctx, msg));
 }
@@ -302,7 +314,7 @@ function editOriginal(ctx: RestContext, req: RestRequest, [appId, token]: string
 function deleteOriginal(ctx: RestContext, _req: RestRequest, [appId, token]: string[]): RestResult {
   const i = byToken(ctx, appId!, token!);
   if (!i?.original) return error(404, 10008, 'Unknown Message');
-  ctx.state.messages.delete(i.original.id);
+  ctx.state.removeMessage(i.original.id);
   i.original = undefined;
   ctx.state.changed();
   return noContent;

@@ -106,13 +106,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
     readBody(req)
       .then((body) => {
-        const result = handleRest(restCtx(), {
-          method,
-          path,
-          query: url.searchParams,
-          authorization: req.headers.authorization,
-          body,
-        });
+        const result =
+          state.fault?.(method, path) ??
+          handleRest(restCtx(), {
+            method,
+            path,
+            query: url.searchParams,
+            authorization: req.headers.authorization,
+            body,
+          });
         record(result.status);
         reply(res, result.status, result.body, decision.headers);
       })

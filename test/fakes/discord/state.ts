@@ -85,6 +85,10 @@ export class FakeDiscordState extends EventEmitter {
   readonly commands = new Map<string, Json[]>();
   /** Every PUT of commands, in order, with its scope. */
   readonly commandPuts: { scope: string; body: Json[] }[] = [];
+  /** Messages not created again because their nonce was seen (enforce_nonce). */
+  nonceHits = 0;
+  /** Set by a test to answer a request with an error (500, 403 Missing Permissions...) instead. */
+  fault: ((method: string, path: string) => { status: number; body: Json } | undefined) | undefined;
   constructor() {
     super();
     this.setMaxListeners(0);
@@ -99,7 +103,25 @@ export class FakeDiscordState extends EventEmitter {
   }
 
   channelMessages(channelId: string): FakeMessage[] {
-    return [...this.messages.values()].filter((m) => m.channelId === channelId);
+    return this.byChannel.get(channelId) ?? [];
+  }
+
+  private readonly byChannel = new Map<string, FakeMessage[]>();
+
+  /** Records a new message (kept per channel too: tests with thousands of messages read them by channel). */
+  addMessage(msg: FakeMessage): void {
+    this.messages.set(msg.id, msg);
+    const list = this.byChannel.get(msg.channelId) ?? [];
+    list.push(msg);
+    this.byChannel.set(msg.channelId, list);
+  }
+
+  removeMessage(id: string): void {
+    const msg = this.messages.get(id);
+    if (!msg) return;
+    this.messages.delete(id);
+    const list = this.byChannel.get(msg.channelId) ?? [];
+    list.splice(list.indexOf(msg), 1);
   }
 
   /** Every 429 the fake sent, with why. */

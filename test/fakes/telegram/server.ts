@@ -28,9 +28,23 @@ export interface FakeBotApiOptions {
   readonly latencyMs?: () => number;
 }
 
+/** A test's fault: answer this call with an error (500, 429 with retry_after, 403...) instead. */
+export type FakeFault = (
+  method: string,
+  params: Readonly<Record<string, unknown>>,
+) => BotApiError | undefined;
+
+/** Chats the fake knows for getChat (channels the bot can be asked about). */
+export interface FakeChat {
+  readonly id: number;
+  readonly type: 'private' | 'group' | 'supergroup' | 'channel';
+  readonly title?: string;
+  readonly username?: string;
+}
+
 type Params = Record<string, unknown>;
 type Answer = { readonly ok: true; readonly result: unknown } | BotApiError;
-interface BotApiError {
+export interface BotApiError {
   readonly ok: false;
   readonly error_code: number;
   readonly description: string;
@@ -87,6 +101,11 @@ export class FakeBotApi {
   private nextMessageId = 1;
   private readonly limits: FakeLimits | null;
   private readonly updateWaiters: (() => void)[] = [];
+  /** Set by a test to inject errors; checked before every method. */
+  fault: FakeFault | undefined;
+  readonly chats = new Map<string, FakeChat>();
+  /** Rights of chat members that are administrators (e.g. the bot's can_post_messages in a channel). */
+  readonly rights = new Map<string, Record<string, boolean>>();
 
   constructor(private readonly options: FakeBotApiOptions) {
     this.limits = options.limits === undefined ? TELEGRAM_LIMITS : options.limits;
@@ -112,8 +131,19 @@ export class FakeBotApi {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  setMember(chatId: string | number, userId: string | number, status: string): void {
+  addChat(chat: FakeChat): void {
+    this.chats.set(String(chat.id), chat);
+    if (chat.username) this.chats.set(`@${chat.username}`, chat);
+  }
+
+  setMember(
+    chatId: string | number,
+    userId: string | number,
+    status: string,
+    rights?: Record<string, boolean>,
+  ): void {
     if (!MEMBER_STATUSES.has(status)) throw new Error(`unknown member status ${status}`);
+    if (rights) this.rights.set(`${chatId}:${userId}`, rights);
     const chat = this.state.members.get(String(chatId)) ?? new Map<string, string>();
     chat.set(String(userId), status);
     this.state.members.set(String(chatId), chat);
@@ -160,7 +190,7 @@ export class FakeBotApi {
       const latency = this.options.latencyMs?.() ?? 0;
       if (latency > 0) await sleep(latency / 2);
       this.state.calls.push({ method: m[2]!, payload: params });
-      const answer = await this.call(m[2]!, params, files);
+      const answer = this.fault?.(m[2]!, params) ?? (await this.call(m[2]!, params, files));
       if (latency > 0) await sleep(latency / 2);
       send(answer.ok ? 200 : answer.error_code, answer);
     } catch (err) {
@@ -207,6 +237,10 @@ export class FakeBotApi {
         return { ok: true, result: true };
       case 'getChatMember':
         return this.getChatMember(p);
+      case 'getChat': {
+        const chat = this.chats.get(String(p.chat_id ?? ''));
+        return chat ? { ok: true, result: chat } : bad('chat not found');
+      }
       case 'setMyCommands':
         return this.setMyCommands(p);
       case 'getMyCommands':
@@ -401,6 +435,7 @@ export class FakeBotApi {
     if (keyboard && !Array.isArray(keyboard)) return keyboard;
     const limited = this.pace(chatId);
     if (limited) return limited;
+    const replyTo = (p.reply_parameters as { message_id?: number } | undefined)?.message_id;
     const photo = { file_id: `photo${this.state.messages.length}`, file_unique_id: 'u', width: 1, height: 1 };
     // telegram-test-api has no sendPhoto; the photo is put into its chat history directly.
     const upstreamMessage = this.options.upstream?.addBotMessage(
@@ -415,6 +450,7 @@ export class FakeBotApi {
       entities: parsed.entities,
       photo: { bytes: file.bytes.length, filename: file.filename },
       ...(keyboard ? { keyboard } : {}),
+      ...(replyTo === undefined ? {} : { replyTo }),
     });
     return { ok: true, result: { ...this.messageObject(stored), photo: [photo] } };
   }
@@ -495,10 +531,16 @@ export class FakeBotApi {
     const chatId = String(p.chat_id ?? '');
     const userId = String(p.user_id ?? '');
     if (!chatId || !userId) return bad('chat_id and user_id are required');
-    const status = this.state.members.get(chatId)?.get(userId) ?? 'member';
+    const chat = this.chats.get(chatId);
+    const id = chat ? String(chat.id) : chatId;
+    const status = this.state.members.get(id)?.get(userId) ?? (chat ? 'left' : 'member');
     return {
       ok: true,
-      result: { status, user: { id: Number(userId), is_bot: false, first_name: 'User' } },
+      result: {
+        status,
+        user: { id: Number(userId), is_bot: userId === '666', first_name: 'User' },
+        ...this.rights.get(`${id}:${userId}`),
+      },
     };
   }
 

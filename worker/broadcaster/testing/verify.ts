@@ -1,0 +1,102 @@
+/**
+ * What each chat should have received, and what the fakes say it did receive, as comparable lists:
+ * `card KEY` for a signal card, `KEY → status` for a lifecycle reply (KEY read from the card it answers).
+ * KEY is "PAIR TIME": what a reader sees on the card.
+ */
+import { OUTCOME_TITLE } from '../../../core/broadcast/present.ts';
+import type { BroadcastSignal } from '../../../core/broadcast/signal-entry.ts';
+import { matchesPair } from '../../../core/broadcast/subscriptions.ts';
+import type { FakeDiscord } from '../../../test/fakes/discord/server.ts';
+import type { FakeBotApi } from '../../../test/fakes/telegram/server.ts';
+
+export const keyOf = (s: Pick<BroadcastSignal, 'pair' | 'time'>) =>
+  `${s.pair} ${s.time.replace('T', ' ').slice(0, 16)}`;
+
+export interface Appended {
+  readonly type: 'signal' | 'lifecycle';
+  readonly signal: BroadcastSignal;
+}
+
+export interface SubFilter {
+  readonly pairs: readonly string[];
+  readonly minConfidence: number;
+}
+
+/** The messages a chat with `filter` must receive, in order. */
+export function expectedFor(appended: readonly Appended[], filter: SubFilter): string[] {
+  const carded = new Set<string>();
+  const out: string[] = [];
+  for (const { type, signal } of appended) {
+    if (signal.late) continue;
+    if (type === 'signal') {
+      if (
+        !matchesPair(
+          filter.pairs.map((p) => p.toUpperCase()),
+          signal.pair,
+        )
+      )
+        continue;
+      if (signal.confidence < filter.minConfidence) continue;
+      carded.add(signal.id);
+      out.push(`card ${keyOf(signal)}`);
+    } else if (carded.has(signal.id)) out.push(`${keyOf(signal)} → ${signal.status}`);
+  }
+  return out;
+}
+
+const statusOfTitle = (title: string) =>
+  (Object.entries(OUTCOME_TITLE).find(([, t]) => title.includes(t))?.[0] ?? '?') as string;
+
+function cardKey(text: string): string {
+  const pair = /(?:LONG|SHORT) (\S+)/.exec(text)?.[1] ?? '?';
+  const time = /(\d{4}-\d\d-\d\d \d\d:\d\d) UTC/.exec(text)?.[1] ?? '?';
+  return `${pair} ${time}`;
+}
+
+export interface Observed {
+  readonly sequence: string[];
+  /** Cards without their picture. */
+  readonly withoutImage: number;
+  /** Lifecycle replies whose reference is missing or not a card of this chat. */
+  readonly badReplies: number;
+}
+
+export function observedTelegram(fake: FakeBotApi, chatId: string): Observed {
+  const messages = fake.messagesIn(chatId);
+  const byId = new Map(messages.map((m) => [m.messageId, m]));
+  let withoutImage = 0;
+  let badReplies = 0;
+  const sequence = messages.map((m) => {
+    if (m.replyTo === undefined) {
+      if (m.method !== 'sendPhoto' || !m.photo?.bytes) withoutImage++;
+      return `card ${cardKey(m.text)}`;
+    }
+    const card = byId.get(m.replyTo);
+    if (!card || card.replyTo !== undefined) badReplies++;
+    return `${card ? cardKey(card.text) : '?'} → ${statusOfTitle(m.text)}`;
+  });
+  return { sequence, withoutImage, badReplies };
+}
+
+export function observedDiscord(fake: FakeDiscord, channelId: string): Observed {
+  const messages = fake.state.channelMessages(channelId);
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  let withoutImage = 0;
+  let badReplies = 0;
+  const text = (m: (typeof messages)[number]) => {
+    const e = (m.body.embeds as { title?: string; footer?: { text?: string } }[] | undefined)?.[0];
+    return `${e?.title ?? ''}\n${e?.footer?.text ?? ''}`;
+  };
+  const sequence = messages.map((m) => {
+    const ref = (m.body.message_reference as { message_id?: string } | undefined)?.message_id;
+    if (!ref) {
+      const image = (m.body.embeds as { image?: { url?: string } }[] | undefined)?.[0]?.image?.url;
+      if (!m.files.length || !image?.startsWith('attachment://')) withoutImage++;
+      return `card ${cardKey(text(m))}`;
+    }
+    const card = byId.get(ref);
+    if (!card || card.body.message_reference) badReplies++;
+    return `${card ? cardKey(text(card)) : '?'} → ${statusOfTitle(text(m))}`;
+  });
+  return { sequence, withoutImage, badReplies };
+}
