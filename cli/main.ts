@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { rotateVaultKeys } from '../core/vault/rotate.ts';
 import { vaultRing } from '../core/vault/service.ts';
 import { startWorkerRole } from '../worker/role.ts';
+import { runBacktestCommand } from './backtest.ts';
 import { startRoles, untilSignal } from './process.ts';
 
 const USAGE = `Usage: cryptopulse <command> [options]
@@ -22,6 +23,9 @@ Commands:
   migrate                                   apply database migrations (safe to repeat)
   chat                                      talk to the agent in this terminal (paper orders fill in-process)
   keys rotate                               re-encrypt every exchange credential under the newest VAULT_KEY
+  backtest --file F --pair P [--timeframe 5m] [--json] [--set name=value]... [--chart equity.png]
+  backtest --exchange ID --pair P --since 2024-01-01 [--until ...]
+                                            run the signal strategy over a candle file or downloaded history
   help                                      show this text
 
 Configuration comes from the environment (see .env.example).`;
@@ -119,6 +123,8 @@ async function runRoles(
 }
 
 async function main(argv: string[]): Promise<number> {
+  // backtest has its own options and its own bad-input handling (one line, exit 2).
+  if (argv[0] === 'backtest') return runBacktestCommand(argv.slice(1));
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

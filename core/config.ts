@@ -3,6 +3,7 @@
  * default, example and description; `.env.example` and the README table are checked against this list.
  */
 import { z } from 'zod';
+import { parseSignalParams } from './signals/params.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -471,6 +472,47 @@ export const ENV = {
     example: '10000',
     description:
       'Stream entries left pending this long by a consumer that stopped renewing them are claimed (XAUTOCLAIM) by a live broadcaster.',
+  }),
+  // ---- signals engine (core/signals, worker/signals, cli/backtest)
+  SIGNAL_PARAMS: v({
+    schema: z.string().transform((value, ctx) => {
+      try {
+        return parseSignalParams(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^SIGNAL_PARAMS /, '') });
+        return z.NEVER;
+      }
+    }),
+    default: '',
+    example: '{"*":{"triggerBps":15},"ETH/USDT":{"mode":"revert"}}',
+    description:
+      'Strategy parameter overrides (docs/strategy.md): a JSON object keyed by pair, "*" for every pair.',
+  }),
+  SIGNAL_BACKFILL_HOURS: v({
+    schema: positiveNumber,
+    default: '24',
+    example: '72',
+    description:
+      'On its very first start the signal engine replays this much candle history (then resumes from its cursor).',
+  }),
+  SIGNAL_MAX_LAG_SECONDS: v({
+    schema: positiveInt,
+    default: '900',
+    example: '600',
+    description:
+      '/ready fails while the signal engine is this far behind the last closed candle (market clock).',
+  }),
+  SIGNAL_STREAM_MAXLEN: v({
+    schema: positiveInt,
+    default: '100000',
+    example: '1000000',
+    description: 'Approximate length cap (XADD MAXLEN ~) of the signals:* and pnl:equity streams.',
+  }),
+  BACKTEST_CACHE_DIR: v({
+    schema: z.string().min(1),
+    default: '.cryptopulse/candles',
+    example: '/var/lib/cryptopulse/candles',
+    description: 'Where `cryptopulse backtest --exchange` caches downloaded candles, one CSV per day.',
   }),
 } as const;
 
