@@ -292,6 +292,55 @@ export const ENV = {
     example: '120',
     description: 'API requests per minute per client.',
   }),
+  TRUST_PROXY: v({
+    schema: z
+      .string()
+      .regex(
+        /^(true|false|\d{1,2}|[0-9a-f.:/]+(,[0-9a-f.:/]+)*)$/i,
+        'must be false, true, a number of proxy hops, or comma-separated proxy addresses/CIDRs',
+      )
+      .transform((v): boolean | number | string[] => {
+        if (v === 'true' || v === 'false') return v === 'true';
+        if (/^\d+$/.test(v)) return Number(v);
+        return v.split(',').map((s) => s.trim());
+      }),
+    default: 'false',
+    example: '1',
+    description:
+      'Which X-Forwarded-For hops to believe for the client address (rate limits, logs): false (the socket address; forged headers are ignored), true, a hop count (1 behind Fly or one reverse proxy), or proxy addresses/CIDRs.',
+  }),
+  API_REQUIRE_KEY: v({
+    schema: bool,
+    default: 'false',
+    example: 'true',
+    description:
+      'Closes the public /v1 read endpoints to callers without an API key (cryptopulse apikeys create).',
+  }),
+  API_KEY_RATE_LIMIT_PER_MINUTE: v({
+    schema: positiveInt,
+    default: '600',
+    example: '1200',
+    description: 'Requests per minute of an API key created without its own --limit.',
+  }),
+  METRICS_TOKEN: v({
+    schema: z.string().min(16, 'must be at least 16 characters'),
+    example: '<output of: openssl rand -hex 16>',
+    description: 'When set, /metrics answers only with Authorization: Bearer <token>.',
+    secret: true,
+  }),
+  SSE_MAX_CONNECTIONS_PER_IP: v({
+    schema: positiveInt,
+    default: '20',
+    example: '50',
+    description: 'Open Server-Sent Events streams per client address at most (per API process).',
+  }),
+  SSE_CLIENT_BUFFER_BYTES: v({
+    schema: positiveInt.min(4096, 'must be at least 4096'),
+    default: '131072',
+    example: '262144',
+    description:
+      'Unsent bytes an SSE client may fall behind by before it is disconnected (it resumes with Last-Event-ID).',
+  }),
   LOG_LEVEL: v({
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',

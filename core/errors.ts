@@ -26,6 +26,11 @@ export const ERROR_KINDS = {
   ERR_VALIDATION: { status: 400, retryable: false, user: 'That input is not valid.' },
   ERR_NOT_FOUND: { status: 404, retryable: false, user: 'Not found.' },
   ERR_FORBIDDEN: { status: 403, retryable: false, user: 'You are not allowed to do that.' },
+  ERR_UNAUTHORIZED: {
+    status: 401,
+    retryable: false,
+    user: 'This needs a valid API key: Authorization: Bearer <key>.',
+  },
   ERR_RATE_LIMITED: { status: 429, retryable: true, user: 'Too many requests. Please slow down a little.' },
   ERR_UNKNOWN_SYMBOL: { status: 400, retryable: false, user: 'I do not know that market.' },
   ERR_INVALID_AMOUNT: { status: 400, retryable: false, user: 'That amount is not valid.' },

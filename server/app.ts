@@ -1,50 +1,115 @@
 /**
- * The Fastify app: each concern is an encapsulated plugin under server/routes with its own schemas.
+ * The Fastify app: each concern is an encapsulated plugin under server/routes with zod schemas, the one
+ * source of validation, serialisation and the OpenAPI document (fastify-type-provider-zod: the domain
+ * types of core/signals are zod already, so the API reuses them instead of restating them in TypeBox).
  * Built without listening so tests can `inject()`; server/role.ts listens.
  */
-import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import type { AppContext } from '../core/context.ts';
-import { AppError } from '../core/errors.ts';
 import { registerErrorHandler } from './errors.ts';
+import { registerAccess } from './plugins/access.ts';
+import { registerHttpMetrics } from './plugins/http-metrics.ts';
+import { MAX_HEADER_BYTES, registerRequestLimits, requestId } from './plugins/request-limits.ts';
+import { registerSecurity } from './plugins/security.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { streamRoutes } from './routes/streams.ts';
+import { type ApiOptions, createApiServices } from './services.ts';
 
 export const API_VERSION = '0.1.0';
 
-export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+export type { ApiOptions };
+
+/** TRUST_PROXY as Fastify takes it; a hop count trusts that many proxies in front of us. */
+function trustProxy(
+  setting: boolean | number | string[],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
+export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger.child({ role: 'api' }) as FastifyBaseLogger,
     bodyLimit: 64 * 1024,
     // Readiness probes and SSE streams must not be cut by the default timeouts of proxies we sit behind.
     keepAliveTimeout: 65_000,
+    trustProxy: trustProxy(ctx.config.TRUST_PROXY),
+    genReqId: requestId,
+    requestIdHeader: false,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
-  await app.register(cors, { origin: ctx.config.CORS_ORIGINS.length ? ctx.config.CORS_ORIGINS : false });
-  await app.register(rateLimit, {
-    max: ctx.config.RATE_LIMIT_PER_MINUTE,
-    timeWindow: 60_000,
-    redis: ctx.redis,
-    nameSpace: `${ctx.keys.key('ratelimit')}:`,
-    allowList: (req) => ['/health', '/ready', '/metrics'].includes(req.url),
-    // The plugin throws what this returns; an AppError goes through the one error mapping.
-    errorResponseBuilder: (_req, info) =>
-      new AppError('ERR_RATE_LIMITED', 'api rate limit', {
-        userMessage: `Rate limit of ${info.max} requests per minute exceeded; retry in ${Math.ceil(info.ttl / 1000)} s.`,
-      }) as unknown as object,
+  registerRequestLimits(app);
+  registerHttpMetrics(app);
+
+  const services = createApiServices(ctx, options);
+  // Streams end before Fastify waits for in-flight requests, or an open stream would hold the close.
+  app.addHook('preClose', async () => services.registry.closeAll());
+  app.addHook('onClose', async () => services.close());
+
+  await registerSecurity(app, ctx.config.CORS_ORIGINS);
+  await registerAccess(app, {
+    config: ctx.config,
+    apiKeys: services.apiKeys,
+    redis: services.reads,
+    keys: ctx.keys,
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'CryptoPulse API', version: API_VERSION, description: 'Signals, PnL and operations.' },
+      openapi: '3.1.0',
+      info: {
+        title: 'CryptoPulse API',
+        version: API_VERSION,
+        description:
+          'Strategy signals, their track record and live streams (Server-Sent Events with replay). Errors are `{ "error": { "code", "message" } }`.',
+      },
+      tags: [
+        { name: 'signals', description: 'Signals and their lifecycle' },
+        { name: 'pnl', description: 'Equity curve and performance of the track record' },
+        { name: 'market', description: 'Candles for charts' },
+        { name: 'ops', description: 'Health, readiness, metrics' },
+      ],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'cryptopulse apikeys create' },
+        },
+      },
     },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  await app.register(healthRoutes(ctx, API_VERSION));
-  await app.register(metricsRoutes);
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await app.register(
+    healthRoutes(
+      [
+        { name: 'postgres', probe: () => ctx.db.$queryRaw`SELECT 1` },
+        { name: 'redis', probe: () => services.reads.ping() },
+      ],
+      API_VERSION,
+    ),
+  );
+  await app.register(metricsRoutes(ctx.config.METRICS_TOKEN));
+  await app.register(
+    streamRoutes({
+      hub: services.hub,
+      registry: services.registry,
+      redis: services.reads,
+      maxBufferedBytes: ctx.config.SSE_CLIENT_BUFFER_BYTES,
+    }),
+  );
+  // Last: its catch-all answers paths no other route claims.
   await app.register(dashboardRoutes());
   return app;
 }

@@ -1,56 +1,89 @@
 /** Liveness (/health: the process answers) and readiness (/ready: its stores answer too). */
-import type { FastifyPluginAsync } from 'fastify';
-import type { AppContext } from '../../core/context.ts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 
-const healthSchema = {
-  response: {
-    200: {
-      type: 'object',
-      properties: {
-        status: { type: 'string' },
-        uptimeSeconds: { type: 'number' },
-        version: { type: 'string' },
-      },
-      required: ['status'],
-    },
+export interface ReadinessCheck {
+  readonly name: string;
+  readonly probe: () => Promise<unknown>;
+}
+
+const checkResult = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  error: z.string().optional(),
+  /** Extra figures a check reports (e.g. the signal engine's lag in seconds). */
+  detail: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).optional(),
+});
+
+const readySchema = z.object({ status: z.enum(['ready', 'not ready']), checks: z.array(checkResult) }).meta({
+  example: {
+    status: 'ready',
+    checks: [
+      { name: 'postgres', ok: true },
+      { name: 'redis', ok: true },
+    ],
   },
-} as const;
+});
 
-async function check(name: string, probe: () => Promise<unknown>, timeoutMs = 1_500) {
+async function check(c: ReadinessCheck, timeoutMs = 1_500): Promise<z.infer<typeof checkResult>> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      probe(),
+    const detail = await Promise.race([
+      c.probe(),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
       }),
     ]);
-    return { name, ok: true } as const;
+    const isDetail =
+      detail !== null && typeof detail === 'object' && !Array.isArray(detail) && 'detail' in detail;
+    return isDetail
+      ? {
+          name: c.name,
+          ok: true,
+          detail: (detail as { detail: Record<string, number | string | null> }).detail,
+        }
+      : { name: c.name, ok: true };
   } catch (err) {
-    return { name, ok: false, error: err instanceof Error ? err.message : String(err) } as const;
+    return { name: c.name, ok: false, error: err instanceof Error ? err.message : String(err) };
   } finally {
     clearTimeout(timer);
   }
 }
 
-export function healthRoutes(ctx: AppContext, version: string): FastifyPluginAsync {
+export function healthRoutes(checks: readonly ReadinessCheck[], version: string): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/health', { schema: { tags: ['ops'], summary: 'Liveness', ...healthSchema } }, async () => ({
-      status: 'ok',
-      uptimeSeconds: Math.round(process.uptime()),
-      version,
-    }));
+    app.get(
+      '/health',
+      {
+        schema: {
+          tags: ['ops'],
+          summary: 'Liveness: the process answers',
+          response: {
+            200: z
+              .object({ status: z.literal('ok'), uptimeSeconds: z.number(), version: z.string() })
+              .meta({ example: { status: 'ok', uptimeSeconds: 42, version } }),
+          },
+        },
+      },
+      async () => ({ status: 'ok' as const, uptimeSeconds: Math.round(process.uptime()), version }),
+    );
 
     app.get(
       '/ready',
-      { schema: { tags: ['ops'], summary: 'Readiness: Postgres and Redis answer' } },
+      {
+        schema: {
+          tags: ['ops'],
+          summary: 'Readiness: each store answers and the signal engine keeps up',
+          response: { 200: readySchema, 503: readySchema.describe('At least one check failed.') },
+        },
+      },
       async (_req, reply) => {
-        const checks = await Promise.all([
-          check('postgres', () => ctx.db.$queryRaw`SELECT 1`),
-          check('redis', () => ctx.redis.ping()),
-        ]);
-        const ready = checks.every((c) => c.ok);
-        return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });
+        const results = await Promise.all(checks.map((c) => check(c)));
+        const ready = results.every((c) => c.ok);
+        if (!ready) reply.header('retry-after', 5);
+        return reply
+          .status(ready ? 200 : 503)
+          .send({ status: ready ? 'ready' : 'not ready', checks: results });
       },
     );
   };

@@ -1,0 +1,87 @@
+/**
+ * Who is calling and how often: API keys (Authorization: Bearer) and the per-client rate limit, shared
+ * by every API process through Redis. Anonymous callers are counted per client address (request.ip,
+ * which honours TRUST_PROXY: with it off a forged X-Forwarded-For changes nothing); a key is counted
+ * per key, at its own limit. Only /v1 and /docs are limited: probes, metrics and the dashboard's static
+ * files are not.
+ */
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ApiKeyInfo, ApiKeyStore } from '../../core/apikeys/store.ts';
+import type { Config } from '../../core/config.ts';
+import { AppError } from '../../core/errors.ts';
+import type { Redis, RedisKeys } from '../../core/redis.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The API key the request authenticated with, if any. */
+    apiKey: ApiKeyInfo | null;
+  }
+}
+
+export interface AccessDeps {
+  readonly config: Pick<Config, 'RATE_LIMIT_PER_MINUTE' | 'API_REQUIRE_KEY'>;
+  readonly apiKeys: ApiKeyStore;
+  /** Fail-fast connection: a Redis outage lets requests through instead of hanging them. */
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+}
+
+/** The request's path as sent (route patterns such as the dashboard's `/*` would hide /v1 paths). */
+function pathOf(request: FastifyRequest): string {
+  const q = request.url.indexOf('?');
+  return q < 0 ? request.url : request.url.slice(0, q);
+}
+
+const isPublicRead = (path: string) => path.startsWith('/v1/') || path === '/v1';
+const isLimited = (path: string) => isPublicRead(path) || path.startsWith('/docs');
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) {
+    throw new AppError('ERR_UNAUTHORIZED', 'malformed authorization', {
+      userMessage: 'Authorization must be "Bearer <API key>".',
+    });
+  }
+  return m[1];
+}
+
+export async function registerAccess(app: FastifyInstance, deps: AccessDeps): Promise<void> {
+  app.decorateRequest('apiKey', null);
+  // Runs before the rate limit's own hook (app-level hooks precede route-level ones), so the limit
+  // can tell a key from an address.
+  app.addHook('onRequest', async (request) => {
+    const path = pathOf(request);
+    if (!isPublicRead(path)) return;
+    const token = bearer(request);
+    if (token !== undefined) {
+      const key = await deps.apiKeys.verify(token);
+      if (!key) {
+        throw new AppError('ERR_UNAUTHORIZED', 'unknown or revoked api key', {
+          userMessage: 'That API key is not valid (unknown or revoked).',
+        });
+      }
+      request.apiKey = key;
+    } else if (deps.config.API_REQUIRE_KEY) {
+      throw new AppError('ERR_UNAUTHORIZED', 'api key required');
+    }
+  });
+
+  await app.register(rateLimit, {
+    max: async (request) => request.apiKey?.ratePerMinute ?? deps.config.RATE_LIMIT_PER_MINUTE,
+    timeWindow: 60_000,
+    redis: deps.redis,
+    nameSpace: `${deps.keys.key('ratelimit')}:`,
+    keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),
+    allowList: (request) => !isLimited(pathOf(request)),
+    // Redis down: serve rather than refuse; the routes that need Redis answer 503 themselves.
+    skipOnError: true,
+    // The plugin throws what this returns; an AppError goes through the one error mapping.
+    errorResponseBuilder: (_request, info) =>
+      new AppError('ERR_RATE_LIMITED', 'api rate limit', {
+        userMessage: `Rate limit of ${info.max} requests per minute exceeded; retry in ${Math.ceil(info.ttl / 1000)} s.`,
+      }) as unknown as object,
+  });
+}

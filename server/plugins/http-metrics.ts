@@ -1,0 +1,13 @@
+/** HTTP requests by route pattern and status, with latency (SSE streams are counted by core/metrics' sse_*). */
+import type { FastifyInstance } from 'fastify';
+import { httpDuration, httpRequests } from '../../core/metrics.ts';
+
+export function registerHttpMetrics(app: FastifyInstance): void {
+  app.addHook('onResponse', async (request, reply) => {
+    // The pattern, never the raw URL: ids and query strings would make unbounded label sets.
+    const route = request.routeOptions.url ?? 'unmatched';
+    const method = request.method;
+    httpRequests.inc({ method, route, status: String(reply.statusCode) });
+    httpDuration.observe({ method, route }, reply.elapsedTime / 1000);
+  });
+}
