@@ -108,6 +108,12 @@ function chatHint(env: NodeJS.ProcessEnv): string {
   return `Chat from another terminal: ${vars.join(' ')} npm run cli -- chat`;
 }
 
+/** The dashboard's address, from the api role's banner line (its port may have been chosen by the OS). */
+function dashboardLine(lines: readonly string[]): string[] {
+  const url = lines.map((l) => /API on (http:\/\/[^\s/]+)/.exec(l)?.[1]).find(Boolean);
+  return url ? [`Dashboard: ${url}/ (live signals, charts, equity and track record)`] : [];
+}
+
 async function runRoles(
   env: NodeJS.ProcessEnv,
   roles: RoleName[],
@@ -163,6 +169,7 @@ async function main(argv: string[]): Promise<number> {
             '',
             'CryptoPulse demo: simulated market, paper trading (no real money, not financial advice).',
             ...lines,
+            ...dashboardLine(lines),
             '',
             chatHint(env),
             'Press Ctrl-C to stop.',

@@ -82,7 +82,7 @@ export function App() {
           onSelect={setSelectedId}
           engineNote={engineNote}
         />
-        <div className="side">
+        <div className="aside-col">
           <ChartPanel
             signal={selected}
             digits={selected ? pairDigits(live.signals, selected.pair) : 2}
@@ -95,7 +95,11 @@ export function App() {
       <footer className="footer">
         <p>
           Times in {viewerTimeZone()}. {mode === 'paper' ? 'Paper signals: no real money moves. ' : ''}Not
-          financial advice. Data from the public API (<a href="/docs">/docs</a>).
+          financial advice. Data from the public API (<a href="/docs">/docs</a>). Charts by{' '}
+          <a href="https://www.tradingview.com/" rel="noopener">
+            TradingView Lightweight Charts
+          </a>
+          .
         </p>
         <p className="visually-hidden" aria-live="polite">
           {live.announcement}

@@ -37,6 +37,9 @@ export function chartOptions(palette: Palette): DeepPartial<ChartOptions> {
       background: { type: ColorType.Solid, color: palette.background },
       textColor: palette.muted,
       fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+      // The built-in logo injects a <style> element, which the API's CSP (style-src 'self') refuses;
+      // the page credits TradingView in its footer instead, as the library's licence asks.
+      attributionLogo: false,
     },
     grid: { vertLines: { color: palette.grid }, horzLines: { color: palette.grid } },
     rightPriceScale: { borderColor: palette.grid },

@@ -31,26 +31,33 @@ export function SignalCard({ signal: s, digits, now, selected, highlight, onSele
       data-signal-id={s.id}
       data-status={s.status}
     >
-      <h3 className="card-title">
-        <button type="button" className="card-select" aria-pressed={selected} onClick={() => onSelect(s.id)}>
-          <span className={`side side-${s.side}`}>{s.side === 'long' ? 'Long' : 'Short'}</span>{' '}
-          <span className="pair">{s.pair}</span>
-        </button>
-      </h3>
-      <div className="badges">
-        {s.mode === 'paper' ? (
-          <span className="badge badge-paper">PAPER</span>
-        ) : (
-          <span className="badge badge-live">LIVE</span>
-        )}
-        {s.late && (
-          <span className="badge badge-late" title="Back-filled after downtime; not announced as fresh">
-            LATE
+      <div className="card-head">
+        <h3 className="card-title">
+          <button
+            type="button"
+            className="card-select"
+            aria-pressed={selected}
+            onClick={() => onSelect(s.id)}
+          >
+            <span className={`side side-${s.side}`}>{s.side === 'long' ? 'Long' : 'Short'}</span>{' '}
+            <span className="pair">{s.pair}</span>
+          </button>
+        </h3>
+        <div className="badges">
+          {s.mode === 'paper' ? (
+            <span className="badge badge-paper">PAPER</span>
+          ) : (
+            <span className="badge badge-live">LIVE</span>
+          )}
+          {s.late && (
+            <span className="badge badge-late" title="Back-filled after downtime; not announced as fresh">
+              LATE
+            </span>
+          )}
+          <span className={`status status-${s.status} ${tone}`} data-testid="status">
+            {STATUS_TEXT[s.status] ?? s.status}
           </span>
-        )}
-        <span className={`status status-${s.status} ${tone}`} data-testid="status">
-          {STATUS_TEXT[s.status] ?? s.status}
-        </span>
+        </div>
       </div>
       <dl className="levels">
         <div>
@@ -65,12 +72,14 @@ export function SignalCard({ signal: s, digits, now, selected, highlight, onSele
           <dt>Target</dt>
           <dd className="up">
             {price(s.takeProfit)}
-            {s.takeProfit1 != null && <span className="tp1"> (TP1 {price(s.takeProfit1)})</span>}
+            {s.takeProfit1 != null && <span className="tp1">TP1 {price(s.takeProfit1)}</span>}
           </dd>
         </div>
         <div>
-          <dt>Risk/reward</dt>
-          <dd>{rr === undefined ? '–' : `1 : ${rr.toFixed(2)}`}</dd>
+          <dt>
+            <abbr title="Risk/reward">R:R</abbr>
+          </dt>
+          <dd>{rr === undefined ? '–' : `1:${rr.toFixed(2)}`}</dd>
         </div>
         <div>
           <dt>Confidence</dt>

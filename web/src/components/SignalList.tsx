@@ -1,10 +1,14 @@
 /** Signal cards, newest first, with what is happening when there are none. */
+import { useState } from 'react';
 import type { Mode, Signal } from '../api/contract.ts';
 import { pairDigits } from '../format.ts';
 import type { LiveSignals } from '../live/useLiveSignals.ts';
 import { useNow } from '../useNow.ts';
 import { Notice } from './Notice.tsx';
 import { SignalCard } from './SignalCard.tsx';
+
+/** Cards shown at first and per "show more": a phone should not scroll past 100 cards to the charts. */
+const PAGE = 20;
 
 interface Props {
   readonly live: LiveSignals;
@@ -19,6 +23,8 @@ interface Props {
 export function SignalList({ live, mode, pair, selectedId, onSelect, engineNote }: Props) {
   const now = useNow();
   const { signals } = live;
+  const [shown, setShown] = useState(PAGE);
+  const visible = signals.slice(0, Math.max(shown, signals.findIndex((s) => s.id === selectedId) + 1));
   return (
     <section className="panel signals" aria-labelledby="signals-title">
       <h2 id="signals-title">
@@ -34,7 +40,7 @@ export function SignalList({ live, mode, pair, selectedId, onSelect, engineNote 
         </Notice>
       )}
       <ol className="cards" aria-label="Signals, newest first">
-        {signals.map((s: Signal) => (
+        {visible.map((s: Signal) => (
           <SignalCard
             key={s.id}
             signal={s}
@@ -46,6 +52,11 @@ export function SignalList({ live, mode, pair, selectedId, onSelect, engineNote 
           />
         ))}
       </ol>
+      {signals.length > visible.length && (
+        <button type="button" className="more" onClick={() => setShown((n) => n + PAGE)}>
+          Show {Math.min(PAGE, signals.length - visible.length)} more of {signals.length - visible.length}
+        </button>
+      )}
     </section>
   );
 }

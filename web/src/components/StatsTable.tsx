@@ -11,7 +11,11 @@ const COLUMNS: readonly { key: keyof Stats; label: string; show: (s: Stats) => s
   { key: 'avgWinPct', label: 'Avg win', show: (s) => formatPct(s.avgWinPct), wide: true },
   { key: 'avgLossPct', label: 'Avg loss', show: (s) => formatPct(s.avgLossPct), wide: true },
   { key: 'returnPct', label: 'Return', show: (s) => formatPct(s.returnPct) },
-  { key: 'maxDrawdownPct', label: 'Max DD', show: (s) => formatPct(s.maxDrawdownPct) },
+  {
+    key: 'maxDrawdownPct',
+    label: 'Max DD',
+    show: (s) => formatPct(s.maxDrawdownPct == null ? null : -Math.abs(s.maxDrawdownPct)),
+  },
   { key: 'sharpe', label: 'Sharpe', show: (s) => formatNumber(s.sharpe), wide: true },
 ];
 
