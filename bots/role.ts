@@ -4,6 +4,7 @@
  */
 import { createAgent } from '../core/agent/agent.ts';
 import { bindServices } from '../core/agent/bindings.ts';
+import { commandPolicy } from '../core/agent/commands/policy.ts';
 import { COMMANDS } from '../core/agent/commands/registry.ts';
 import type { AppContext, RoleHandle, RoleRuntime } from '../core/context.ts';
 import { readHandle } from '../core/trading/confirm-handle.ts';
@@ -40,7 +41,7 @@ export async function startBotsRole(ctx: AppContext, runtime: RoleRuntime): Prom
     if (config.TELEGRAM_BOT_TOKEN) {
       const bot = await startTelegramBot(ctx, {
         agent,
-        commands: COMMANDS,
+        commands: COMMANDS.map(commandPolicy),
         orderEvents: eventReader(ctx, 'telegram-events'),
       });
       if (bot.webhookPlugin) {

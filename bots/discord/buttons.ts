@@ -5,8 +5,8 @@
  * - the requester's press: the core's answer is edited into the card everyone sees, buttons gone;
  * - anyone else's press: the answer (the core's refusal) goes privately to the presser, the card stays.
  * The requester is the Discord user whose command or message produced the card (recorded when it was
- * posted, Discord's interaction metadata otherwise). Both hold whether the core reports a refusal as
- * a thrown AppError or as a reply: the card is never overwritten by someone else's refusal.
+ * posted, Discord's interaction metadata otherwise). The core reports a refusal as an error code in
+ * its answer: the card is never overwritten by someone else's refusal.
  * A stale proposal (expired, already decided) disables the card's buttons.
  */
 import { type ButtonInteraction, MessageFlags } from 'discord.js';
@@ -59,28 +59,33 @@ export async function onButton(interaction: ButtonInteraction, env: BotEnv): Pro
   }
   await interaction.deferUpdate();
   const requester = await isRequester(interaction, env, press.handle);
+  let refusal: { code: ErrorCode; message: string };
   try {
-    const answer = renderReplies(
-      await env.agent.handle(buttonInbound(interaction, press.action, press.handle)),
-    );
-    if (!requester) return privately(interaction, answer);
-    env.cards.decided(press.handle);
-    const [outcome, ...more] = answer;
-    await interaction.editReply(messageOptions(decidedCard(outcome)));
-    await privately(interaction, more);
+    const reply = await env.agent.answer(buttonInbound(interaction, press.action, press.handle));
+    if (reply.kind === 'replies') {
+      const answer = renderReplies(reply.replies);
+      if (!requester) return privately(interaction, answer);
+      env.cards.decided(press.handle);
+      const [outcome, ...more] = answer;
+      await interaction.editReply(messageOptions(decidedCard(outcome)));
+      return privately(interaction, more);
+    }
+    refusal = reply;
   } catch (err) {
     const error = toAppError(err);
-    if (requester && error.code === 'ERR_ORDER_EXPIRED') {
-      env.cards.decided(press.handle);
-      await interaction.editReply(messageOptions(expiredCard(currentCard(interaction))));
-    } else if (requester && error.code === 'ERR_ORDER_STATE') {
-      // Decided already (a second press, another device): only the stale buttons go.
-      env.cards.decided(press.handle);
-      await interaction.editReply({ components: disableRows(currentCard(interaction).components) });
-    } else if (!REFUSED.has(error.code)) {
-      env.logger.error({ err, code: error.code }, 'discord: button press failed');
-      errorsTotal.inc({ code: error.code, where: 'discord.button' });
-    }
-    await privately(interaction, [errorMessage(error)]);
+    refusal = { code: error.code, message: error.userMessage };
   }
+  // The core refused or could not carry out the press: its code decides what the card does.
+  if (requester && refusal.code === 'ERR_ORDER_EXPIRED') {
+    env.cards.decided(press.handle);
+    await interaction.editReply(messageOptions(expiredCard(currentCard(interaction))));
+  } else if (requester && refusal.code === 'ERR_ORDER_STATE') {
+    // Decided already (a second press, another device): only the stale buttons go.
+    env.cards.decided(press.handle);
+    await interaction.editReply({ components: disableRows(currentCard(interaction).components) });
+  } else if (!REFUSED.has(refusal.code)) {
+    env.logger.error({ code: refusal.code }, 'discord: button press failed');
+    errorsTotal.inc({ code: refusal.code, where: 'discord.button' });
+  }
+  await privately(interaction, [errorMessage(refusal.message)]);
 }

@@ -2,8 +2,8 @@
  * Registry commands → Discord application commands. Translation only:
  * - symbol, pair and timeframe options get autocomplete (a fixed list of choices becomes the
  *   autocomplete source, since Discord forbids both on one option);
- * - options that carry secrets (API key, secret) are not registered at all: the command collects them
- *   through a modal (keys-modal.ts), so they never appear in the chat input or its history;
+ * - options the core marks secret (API key, secret) are not registered at all: the command collects
+ *   them through a modal (keys-modal.ts), so they never appear in the chat input or its history;
  * - admin-in-groups commands are hidden from members without Manage Channels by default (the server
  *   can override; the adapter still reports the permission to the core, which decides);
  * - scopes map to interaction contexts (guild, bot DM).
@@ -23,11 +23,9 @@ import type { CommandOptionSource, SlashCommandSource } from './deps.ts';
 export type SlashCommandJson = RESTPostAPIChatInputApplicationCommandsJSONBody;
 
 const AUTOCOMPLETE = /^(symbol|pair|timeframe|tf)s?$/i;
-const SECRET = /key|secret|pass|token/i;
-const NON_SECRET_EXCEPTIONS = /^(key_?id|keys?)$/i;
-
-export function isSecretOption(name: string): boolean {
-  return SECRET.test(name) && !NON_SECRET_EXCEPTIONS.test(name);
+/** Whether the core marked this option of `source` as a secret. */
+export function isSecretOption(source: SlashCommandSource, name: string): boolean {
+  return source.secretArgs?.includes(name) ?? false;
 }
 
 export function autocompleteKind(name: string): 'symbol' | 'timeframe' | undefined {
@@ -41,14 +39,12 @@ const isSubcommand = (o: Option) =>
   o.type === ApplicationCommandOptionType.SubcommandGroup;
 
 /** Registry option → Discord option: the one place the registry's plain numbers meet discord.js types. */
-function translateOption(option: Option, secrets: boolean): APIApplicationCommandOption {
+function translateOption(option: Option, source: SlashCommandSource): APIApplicationCommandOption {
   if (isSubcommand(option)) {
     const children = option.options ?? [];
     return {
       ...option,
-      options: children
-        .filter((o) => !(secrets && isSecretOption(o.name)))
-        .map((o) => translateOption(o, secrets)),
+      options: children.filter((o) => !isSecretOption(source, o.name)).map((o) => translateOption(o, source)),
     } as APIApplicationCommandOption;
   }
   if (option.type === ApplicationCommandOptionType.String && autocompleteKind(option.name)) {
@@ -72,10 +68,10 @@ export function toSlashCommands(sources: readonly SlashCommandSource[]): SlashCo
     type: ApplicationCommandType.ChatInput,
     name: s.name,
     description: s.description.slice(0, 100),
-    // Only commands that declare secret arguments lose their secret-looking options.
+    // Secret options are never registered: the modal collects them.
     options: (s.options ?? [])
-      .filter((o) => !s.secretArgs || isSubcommand(o) || !isSecretOption(o.name))
-      .map((o) => translateOption(o, Boolean(s.secretArgs))),
+      .filter((o) => isSubcommand(o) || !isSecretOption(s, o.name))
+      .map((o) => translateOption(o, s)),
     contexts: contexts(s),
     integration_types: [ApplicationIntegrationType.GuildInstall],
     ...(s.adminInGroups ? { default_member_permissions: String(PermissionFlagsBits.ManageChannels) } : {}),

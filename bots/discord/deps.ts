@@ -3,17 +3,17 @@
  * core, the command registry, the trading core's event stream and identity; the adapter decides nothing
  * itself: who may confirm, what a command does and what the user reads all come from the core.
  */
+import type { Answer } from '../../core/agent/answer.ts';
 import type { Inbound } from '../../core/agent/inbound.ts';
-import type { Reply } from '../../core/agent/reply.ts';
 
-/** The agent entry (core/agent): one inbound event → the replies to render. */
+/** The agent entry (core/agent): one inbound event → the answer to render. */
 export interface AgentEntry {
   /**
-   * For a button press, a refusal (ERR_NOT_OWNER, ERR_BAD_HANDLE) or a stale proposal
-   * (ERR_ORDER_EXPIRED, ERR_ORDER_STATE) is expected as a thrown AppError, so the adapter can answer
-   * the presser privately instead of editing the card everyone sees.
+   * Replies with their audience (`owner`: only the asker may read them), or, for a button press, a
+   * refusal (ERR_NOT_OWNER, ERR_BAD_HANDLE) or a stale proposal (ERR_ORDER_EXPIRED, ERR_ORDER_STATE)
+   * as an error code, so the adapter answers the presser privately instead of editing the card.
    */
-  handle(inbound: Inbound): Promise<readonly Reply[]>;
+  answer(inbound: Inbound): Promise<Answer>;
 }
 
 export type ChatScope = 'dm' | 'group' | 'channel';
@@ -48,9 +48,9 @@ export interface SlashCommandSource {
   readonly scopes?: readonly ChatScope[];
   /** In guilds only members with Manage Channels may run it (/subscribe, /unsubscribe). */
   readonly adminInGroups?: boolean;
-  /** Arguments carry secrets: collected through a modal, never as visible options. */
-  readonly secretArgs?: boolean;
-  /** Replies carry personal data: shown only to the user in guilds. Default: PERSONAL_COMMANDS. */
+  /** Options that carry secrets (the core's schema markers): collected through a modal, never typed. */
+  readonly secretArgs?: readonly string[];
+  /** Replies carry personal data (the core's policy): shown only to the user in guilds. */
   readonly personal?: boolean;
 }
 

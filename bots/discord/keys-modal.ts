@@ -17,8 +17,7 @@ import { isSecretOption, sourceOptions } from './commands.ts';
 import type { CommandOptionSource, SlashCommandSource } from './deps.ts';
 import type { BotEnv } from './env.ts';
 import { commandInboundFrom, SUBCOMMAND_ARG } from './inbound.ts';
-import { renderReplies } from './render.ts';
-import { deliver, failureMessage } from './respond.ts';
+import { answerMessages, deliver, failureMessage } from './respond.ts';
 
 const PREFIX = 'cp:modal:';
 /** Discord allows five inputs per modal. */
@@ -35,10 +34,10 @@ export function chosenAction(interaction: ChatInputCommandInteraction): string |
 }
 
 export function needsModal(source: SlashCommandSource, interaction: ChatInputCommandInteraction): boolean {
-  if (!source.secretArgs) return false;
+  if (!source.secretArgs?.length) return false;
   const sub = interaction.options.getSubcommand(false);
   const options = sourceOptions(source, sub);
-  if (!options.some((o) => isSecretOption(o.name))) return false;
+  if (!options.some((o) => isSecretOption(source, o.name))) return false;
   // Without a choice of action every use takes the secrets; with one, only the actions that link.
   const hasAction = sub !== null || options.some((o) => o.name === SUBCOMMAND_ARG);
   const action = chosenAction(interaction);
@@ -80,8 +79,8 @@ export async function showSecretsModal(
             style: TextInputStyle.Short,
             required: Boolean(o.required),
             max_length: 200,
-            ...(typeof value === 'string' && !isSecretOption(o.name) ? { value } : {}),
-            ...(isSecretOption(o.name) ? { placeholder: 'stored encrypted; never shown again' } : {}),
+            ...(typeof value === 'string' && !isSecretOption(source, o.name) ? { value } : {}),
+            ...(isSecretOption(source, o.name) ? { placeholder: 'stored encrypted; never shown again' } : {}),
           },
         ],
       };
@@ -102,8 +101,8 @@ export async function onSecretsModal(interaction: ModalSubmitInteraction, env: B
       args[name] = field.value.trim();
   }
   try {
-    const replies = await env.agent.handle(commandInboundFrom(interaction, command, args));
-    await deliver(interaction, renderReplies(replies), true);
+    const answer = await env.agent.answer(commandInboundFrom(interaction, command, args));
+    await deliver(interaction, answerMessages(answer), true);
   } catch (err) {
     const { message, error } = failureMessage(err);
     // Only the code and command: the arguments are secrets.

@@ -4,14 +4,19 @@
  */
 import type { CommandDef } from '../../core/agent/commands/command.ts';
 import { discordCommand } from '../../core/agent/commands/platforms.ts';
+import { commandPolicy } from '../../core/agent/commands/policy.ts';
 import { COMMANDS } from '../../core/agent/commands/registry.ts';
 import type { SlashCommandSource } from './deps.ts';
 
 export function registrySources(commands: readonly CommandDef[] = COMMANDS): SlashCommandSource[] {
-  return commands.map((c) => ({
-    ...discordCommand(c),
-    ...(c.scopes ? { scopes: c.scopes } : {}),
-    ...(c.adminInGroups ? { adminInGroups: true } : {}),
-    ...(c.secretArgs ? { secretArgs: true } : {}),
-  }));
+  return commands.map((c) => {
+    const policy = commandPolicy(c);
+    return {
+      ...discordCommand(c),
+      ...(c.scopes ? { scopes: c.scopes } : {}),
+      ...(policy.adminInGroups ? { adminInGroups: true } : {}),
+      ...(policy.secretArgs.length ? { secretArgs: policy.secretArgs } : {}),
+      ...(policy.personal ? { personal: true } : {}),
+    };
+  });
 }

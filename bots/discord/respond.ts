@@ -10,8 +10,9 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
 } from 'discord.js';
+import type { Answer } from '../../core/agent/answer.ts';
 import { type AppError, toAppError } from '../../core/errors.ts';
-import { COLORS, type DiscordMessage } from './render.ts';
+import { COLORS, type DiscordMessage, renderReplies } from './render.ts';
 
 type Repliable = ChatInputCommandInteraction | ButtonInteraction | ModalSubmitInteraction;
 
@@ -53,6 +54,11 @@ export async function deliver(
 
 function emptyMessage(): DiscordMessage {
   return { embeds: [{ description: 'Done.', color: COLORS.muted }], files: [], components: [] };
+}
+
+/** The core's answer as messages: its replies, or its refusal's sentence. */
+export function answerMessages(answer: Answer): DiscordMessage[] {
+  return answer.kind === 'error' ? [errorMessage(answer.message)] : renderReplies(answer.replies);
 }
 
 export function errorMessage(error: AppError | string): DiscordMessage {

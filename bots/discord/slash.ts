@@ -1,36 +1,36 @@
 /**
  * A slash command: acknowledged at once (deferred: the agent, the LLM and charts may take longer than
- * Discord's 3 seconds), then the core's replies are edited in. Commands with personal data answer only
- * to the user; commands whose arguments are secrets open a modal instead (keys-modal.ts).
+ * Discord's 3 seconds), then the core's replies are edited in. Commands the core calls personal answer
+ * only to the user (ephemeral); commands whose arguments are secrets open a modal instead
+ * (keys-modal.ts).
  */
 import { type ChatInputCommandInteraction, MessageFlags, PermissionFlagsBits } from 'discord.js';
+import type { Answer } from '../../core/agent/answer.ts';
 import { errorsTotal } from '../../core/metrics.ts';
 import type { BotEnv } from './env.ts';
 import { commandInbound } from './inbound.ts';
 import { needsModal, showSecretsModal } from './keys-modal.ts';
-import { type DiscordMessage, renderReplies } from './render.ts';
-import { deliver, failureMessage } from './respond.ts';
+import { COLORS, type DiscordMessage } from './render.ts';
+import { answerMessages, deliver, failureMessage, messageOptions } from './respond.ts';
+
+export const PRIVATE_POINTER = 'That answer is personal: only you can see it, below.';
 
 /**
- * Commands whose answers are the user's own business (holdings, orders, PnL, keys, settings, link codes).
- * Discord-only presentation: Telegram has no ephemeral messages. A source's `personal` flag overrides.
+ * The acknowledgement has to choose before the core answers, from the command's policy. Should the
+ * core still call a public answer personal, the public placeholder says so and the answer follows
+ * privately.
  */
-export const PERSONAL_COMMANDS: ReadonlySet<string> = new Set([
-  'portfolio',
-  'orders',
-  'pnl',
-  'keys',
-  'settings',
-  'mode',
-  'link',
-]);
+function privateMessages(answer: Answer, ephemeral: boolean, inGuild: boolean): DiscordMessage[] | undefined {
+  if (ephemeral || !inGuild || answer.kind !== 'replies' || answer.audience !== 'owner') return undefined;
+  return [{ embeds: [{ description: PRIVATE_POINTER, color: COLORS.muted }], files: [], components: [] }];
+}
 
 export async function onChatInput(interaction: ChatInputCommandInteraction, env: BotEnv): Promise<void> {
   const source = env.sources.get(interaction.commandName);
   if (source && needsModal(source, interaction)) return showSecretsModal(interaction, source);
 
   // In a DM everything is private already; "ephemeral" only matters in guild channels.
-  const personal = source?.personal ?? PERSONAL_COMMANDS.has(interaction.commandName);
+  const personal = source?.personal ?? false;
   // An admin command run by a member without Manage Channels will most likely be refused by the core:
   // that refusal is nobody else's business. (The core still decides; this only picks who sees it.)
   const unprivileged =
@@ -41,7 +41,15 @@ export async function onChatInput(interaction: ChatInputCommandInteraction, env:
 
   let messages: DiscordMessage[];
   try {
-    messages = renderReplies(await env.agent.handle(commandInbound(interaction)));
+    const answer = await env.agent.answer(commandInbound(interaction));
+    const pointer = privateMessages(answer, ephemeral, interaction.inGuild());
+    if (pointer) {
+      await deliver(interaction, pointer, false);
+      for (const msg of answerMessages(answer))
+        await interaction.followUp({ ...messageOptions(msg), flags: MessageFlags.Ephemeral });
+      return;
+    }
+    messages = answerMessages(answer);
   } catch (err) {
     const { message, error } = failureMessage(err);
     env.logger.error({ err, code: error.code, command: interaction.commandName }, 'discord: command failed');

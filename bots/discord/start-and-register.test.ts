@@ -37,7 +37,7 @@ const COMMANDS: SlashCommandSource[] = [
   {
     name: 'keys',
     description: 'Exchange API keys',
-    secretArgs: true,
+    secretArgs: ['api_key', 'secret'],
     personal: true,
     scopes: ['dm'],
     options: [

@@ -10,14 +10,14 @@ import { type Stage, startStage, WEBHOOK_SECRET } from './testing/harness.ts';
 import { SECRET_HEADER } from './webhook.ts';
 
 const unreachableCore: AgentEntry = {
-  handle: async () => {
+  answer: async () => {
     throw new Error('these paths must not reach the core');
   },
 };
 
 const COMMANDS: readonly CommandInfo[] = [
   { name: 'price', description: 'Price of a market' },
-  { name: 'keys', description: 'Exchange API keys (DM only)', scopes: ['dm'], secretArgs: true },
+  { name: 'keys', description: 'Exchange API keys (DM only)', scopes: ['dm'], secretArgs: ['api_key'] },
   {
     name: 'subscribe',
     description: 'Post signals in this chat',

@@ -83,6 +83,7 @@ export async function startTelegramBot(ctx: AppContext, deps: TelegramDeps): Pro
     sender,
     cards,
     logger,
+    botUsername: bot.botInfo.username,
     ...(deps.orderIdOf ? { orderIdOf: deps.orderIdOf } : {}),
   });
   const env: FeatureEnv = {

@@ -2,26 +2,22 @@
  * What the Telegram adapter needs from the rest of CryptoPulse. The lead composes these from the agent
  * core, the command registry and the trading core; the adapter decides nothing itself.
  */
+import type { Answer } from '../../core/agent/answer.ts';
+import type { CommandPolicy } from '../../core/agent/commands/policy.ts';
 import type { Inbound } from '../../core/agent/inbound.ts';
-import type { Reply } from '../../core/agent/reply.ts';
 import type { Transcriber } from './transcribe.ts';
 
-/** The agent entry (core/agent): one inbound event → the replies to render. */
+/** The agent entry (core/agent): one inbound event → the answer to render (replies and audience). */
 export interface AgentEntry {
-  handle(inbound: Inbound): Promise<readonly Reply[]>;
+  answer(inbound: Inbound): Promise<Answer>;
 }
 
-/** The parts of a registry command definition the adapter reads (core/agent/commands CommandDef). */
-export interface CommandInfo {
-  readonly name: string;
-  readonly description: string;
-  readonly scopes?: readonly ('dm' | 'group' | 'channel')[];
-  /** In groups and channels only chat admins may run it: the adapter reports `isChatAdmin`. */
-  readonly adminInGroups?: boolean;
-  /** Arguments carry secrets: the adapter deletes the message that held them. */
-  readonly secretArgs?: boolean;
-  readonly aliases?: readonly string[];
-}
+/**
+ * The parts of a command's policy (core/agent/commands/policy.ts) the adapter reads: the menus, the
+ * admin check before the core decides, and `secretArgs` (the message that held them is deleted).
+ */
+export type CommandInfo = Pick<CommandPolicy, 'name' | 'description'> &
+  Partial<Pick<CommandPolicy, 'scopes' | 'adminInGroups' | 'secretArgs' | 'aliases'>>;
 
 /** One entry of the trading core's order-event stream (core/trading/order-events.ts). */
 export interface StoredEvent {
@@ -31,7 +27,7 @@ export interface StoredEvent {
 
 export interface TelegramDeps {
   readonly agent: AgentEntry;
-  /** The command registry, for the command menus and the per-command flags above. */
+  /** The command registry's policies, for the command menus; default: the whole registry, no menus. */
   readonly commands?: readonly CommandInfo[];
   /** Reads order and alert events after a stream id, waiting up to `blockMs` (readOrderEvents). */
   readonly orderEvents?: (

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent } from '../../core/agent/agent.ts';
 import { bindServices } from '../../core/agent/bindings.ts';
+import { commandPolicy } from '../../core/agent/commands/policy.ts';
 import { COMMANDS } from '../../core/agent/commands/registry.ts';
 import type { RoleHandle } from '../../core/context.ts';
 import { readOrderEvents } from '../../core/trading/order-events.ts';
@@ -27,7 +28,7 @@ const realCore =
     return {
       deps: {
         agent,
-        commands: COMMANDS,
+        commands: COMMANDS.map(commandPolicy),
         transcriber,
         orderEvents: (after, options) => readOrderEvents(events, app.keys, after, options),
       },

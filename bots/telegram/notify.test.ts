@@ -14,7 +14,7 @@ import type { AgentEntry } from './deps.ts';
 import { type Stage, startStage } from './testing/harness.ts';
 
 const unreachableCore: AgentEntry = {
-  handle: async () => {
+  answer: async () => {
     throw new Error('notifications must not reach the agent');
   },
 };

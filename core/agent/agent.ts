@@ -6,11 +6,13 @@
 import type OpenAI from 'openai';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { toAppError } from '../errors.ts';
+import { AppError, toAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { errorsTotal } from '../metrics.ts';
 import type { Redis, RedisKeys } from '../redis.ts';
+import type { Answer } from './answer.ts';
 import { invokeCommand } from './commands/invoke.ts';
+import { hasSecretArgs } from './commands/policy.ts';
 import { findCommand } from './commands/registry.ts';
 import { converse, memoryText } from './converse.ts';
 import { type Inbound, type InboundButton, InboundSchema } from './inbound.ts';
@@ -42,6 +44,11 @@ export interface HandleOptions {
 }
 
 export interface Agent {
+  /**
+   * The adapters' entry: replies with their audience (personal answers are for the asker only), or,
+   * for a button press the core refused or could not carry out, its error code and sentence.
+   */
+  answer(inbound: Inbound, options?: HandleOptions): Promise<Answer>;
   /**
    * Every failure becomes a reply a person can read, with one exception: a refused or failed button
    * press (ERR_NOT_OWNER, ERR_BAD_HANDLE, ERR_ORDER_EXPIRED, ERR_ORDER_STATE...) throws its AppError,
@@ -88,7 +95,7 @@ async function runCommand(
     subjectType: 'command',
     subjectId: def.name,
     // Keys commands carry secrets: their arguments never reach a log, the audit or memory.
-    detail: def.secretArgs
+    detail: hasSecretArgs(def)
       ? { args: '[redacted]' }
       : { args: typeof args === 'string' ? args.slice(0, 300) : args },
   });
@@ -108,7 +115,7 @@ export function createAgent(deps: AgentDeps): Agent {
   const turnDeps = { services: deps.services, db: deps.db, logger: deps.logger, memory, now };
   const converseDeps = { ...deps, memory, llm, now };
 
-  async function dispatch(inbound: Inbound, options: HandleOptions): Promise<Reply[]> {
+  async function dispatch(inbound: Inbound, options: HandleOptions): Promise<Answer> {
     const { userId } = await deps.services.identity.resolve({
       platform: inbound.platform,
       platformUserId: inbound.platformUserId,
@@ -120,14 +127,15 @@ export function createAgent(deps: AgentDeps): Agent {
       chatId: inbound.chatId,
       chatKind: inbound.chatKind,
     });
-    async function answer(): Promise<Reply[]> {
+    async function reply(): Promise<Reply[]> {
       switch (inbound.kind) {
         case 'button':
           // A refused press is thrown to the adapter, which answers only the presser (see Agent.handle).
           return pressButton(turn, inbound, deps.services);
         case 'command': {
           const replies = turn.finish(await runCommand(turn, inbound.command, inbound.args));
-          if (!findCommand(inbound.command)?.secretArgs) {
+          const def = findCommand(inbound.command);
+          if (!def || !hasSecretArgs(def)) {
             const said =
               typeof inbound.args === 'string'
                 ? `/${inbound.command} ${inbound.args}`.trim()
@@ -144,31 +152,39 @@ export function createAgent(deps: AgentDeps): Agent {
       }
     }
     try {
-      const replies = await answer();
+      const replies = await reply();
       agentMessages.inc({ platform: inbound.platform, kind: inbound.kind, outcome: 'answered' });
-      return replies;
+      return { kind: 'replies', replies, audience: turn.audience };
     } catch (err) {
       if (inbound.kind === 'button') throw err;
       // Whatever was already produced (a chart, a first proposal) still reaches the user with the error.
-      return turn.finish([text(failureText(err, deps.logger, inbound))]);
+      const replies = turn.finish([text(failureText(err, deps.logger, inbound))]);
+      return { kind: 'replies', replies, audience: turn.audience };
+    }
+  }
+
+  async function answer(raw: Inbound, options: HandleOptions = {}): Promise<Answer> {
+    const parsed = InboundSchema.safeParse(raw);
+    if (!parsed.success)
+      return { kind: 'replies', replies: [text('I could not read that message.')], audience: 'chat' };
+    try {
+      return await dispatch(parsed.data, options);
+    } catch (err) {
+      const message = failureText(err, deps.logger, parsed.data);
+      if (parsed.data.kind === 'button') return { kind: 'error', code: toAppError(err).code, message };
+      return { kind: 'replies', replies: [text(message)], audience: 'chat' };
     }
   }
 
   return {
     llmEnabled: llm !== null,
     memory,
+    answer,
     async handle(raw, options = {}) {
-      const parsed = InboundSchema.safeParse(raw);
-      if (!parsed.success) return [text('I could not read that message.')];
-      try {
-        return await dispatch(parsed.data, options);
-      } catch (err) {
-        if (parsed.data.kind === 'button') {
-          failureText(err, deps.logger, parsed.data);
-          throw toAppError(err);
-        }
-        return [text(failureText(err, deps.logger, parsed.data))];
-      }
+      const a = await answer(raw, options);
+      if (a.kind === 'error')
+        throw new AppError(a.code, `button press refused: ${a.code}`, { userMessage: a.message });
+      return [...a.replies];
     },
   };
 }

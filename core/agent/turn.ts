@@ -9,6 +9,7 @@ import { type AuditEntry, audit } from '../identity/audit.ts';
 import type { Logger } from '../logger.ts';
 import type { CommandContext } from './commands/command.ts';
 import { helpText } from './commands/help.ts';
+import type { Audience } from './commands/policy.ts';
 import type { Inbound } from './inbound.ts';
 import type { ConversationKey, ConversationMemory } from './memory.ts';
 import type { Actor, AgentServices } from './ports.ts';
@@ -42,6 +43,8 @@ export interface Turn {
   audit(entry: Omit<AuditEntry, 'actorUserId' | 'platform'>): Promise<void>;
   /** Replies plus the images and confirmation cards the tools produced. */
   finish(replies: readonly Reply[]): Reply[];
+  /** Who may read the answer: `owner` once a personal command or tool ran (commands/policy.ts). */
+  readonly audience: Audience;
 }
 
 export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn {
@@ -49,6 +52,15 @@ export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn 
   // Shared by every tool source in this message, so a command and the model cannot add up past it.
   const budget = { proposalsLeft: MAX_PROPOSALS_PER_TURN };
   const conversation = { userId: actor.userId, platform: actor.platform, chatId: actor.chatId };
+  let audience: Audience = 'chat';
+  const markPersonal = () => {
+    audience = 'owner';
+  };
+  async function run<R>(tool: ToolDef<ZodType, R>, args: unknown, source: ToolSource) {
+    const outcome = await runTool(tool, args, toolContext(source), deps);
+    if (outcome.ok && tool.personal) markPersonal();
+    return outcome;
+  }
 
   function toolContext(source: ToolSource): ToolContext {
     return {
@@ -70,7 +82,10 @@ export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn 
     actor,
     artifacts,
     conversation,
-    runTool: (tool, args, source) => runTool(tool, args, toolContext(source), deps),
+    get audience() {
+      return audience;
+    },
+    runTool: (tool, args, source) => run(tool, args, source),
     commandContext(source) {
       return {
         inbound,
@@ -78,7 +93,7 @@ export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn 
         services: deps.services,
         artifacts,
         async tool<R>(tool: ToolDef<ZodType, R>, args: unknown): Promise<R> {
-          const outcome = await runTool(tool, args, toolContext(source), deps);
+          const outcome = await run(tool, args, source);
           if (outcome.ok) return outcome.result;
           throw new AppError(outcome.error.code, `tool ${tool.name} failed`, {
             userMessage: outcome.error.message,
@@ -86,6 +101,7 @@ export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn 
         },
         clearMemory: () => deps.memory.clear(conversation),
         help: (command) => helpText(inbound.chatKind, command),
+        markPersonal,
       };
     },
     async audit(entry) {

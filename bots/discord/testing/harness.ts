@@ -28,7 +28,7 @@ export interface BotHarness {
 
 /** For tests that never reach the agent (registration, autocomplete): any call is a test failure. */
 export const agentNotReached: AgentEntry = {
-  handle: async () => {
+  answer: async () => {
     throw new Error('this test does not expect the agent to be called');
   },
 };

@@ -5,9 +5,10 @@
  * callback query is answered, also when the data is not ours or handling fails (see env.boundary).
  */
 import { Composer, type Context } from 'grammy';
+import type { Answer } from '../../../core/agent/answer.ts';
 import { parseInlines, plainText } from '../../../core/agent/markdown.ts';
 import { parseButtonData, type Reply } from '../../../core/agent/reply.ts';
-import { ERROR_KINDS, type ErrorCode, toAppError } from '../../../core/errors.ts';
+import { type ErrorCode, toAppError } from '../../../core/errors.ts';
 import { senderOf, toInbound } from '../inbound.ts';
 import { boundary, type FeatureEnv } from './env.ts';
 
@@ -19,24 +20,20 @@ export const EXPIRED_ANSWER = 'Expired. Ask again for a fresh quote.';
 export const EXPIRED_LINE = '⌛ **Expired** — ask again for a fresh quote.';
 
 /** Codes by which the core refuses a press; the card stays as it is (except when expired). */
-const REFUSALS = ['ERR_NOT_OWNER', 'ERR_BAD_HANDLE', 'ERR_ORDER_STATE', 'ERR_ORDER_EXPIRED'] as const;
+const REFUSALS: readonly ErrorCode[] = [
+  'ERR_NOT_OWNER',
+  'ERR_BAD_HANDLE',
+  'ERR_ORDER_STATE',
+  'ERR_ORDER_EXPIRED',
+];
 
-/**
- * The refusal behind an answer. The agent (core/agent/agent.ts) never throws: it answers a refused press
- * with the core's own sentence for the code (core/errors.ts), so that sentence identifies the decision.
- * A thrown AppError is read the same way.
- */
-function refusalOf(
-  outcome: { replies: readonly Reply[] } | { error: unknown },
-): { code: ErrorCode; message: string } | undefined {
+/** The refusal behind an answer: the core reports it as a code, a thrown failure is read the same way. */
+function refusalOf(outcome: Answer | { error: unknown }): { code: ErrorCode; message: string } | undefined {
   if ('error' in outcome) {
     const e = toAppError(outcome.error);
     return { code: e.code, message: e.userMessage };
   }
-  const [only, ...more] = outcome.replies;
-  if (!only || more.length || only.kind !== 'text') return undefined;
-  const code = REFUSALS.find((c) => only.markdown.trim() === ERROR_KINDS[c].user);
-  return code ? { code, message: ERROR_KINDS[code].user } : undefined;
+  return outcome.kind === 'error' ? { code: outcome.code, message: outcome.message } : undefined;
 }
 
 /** The first line of the first text reply, as plain text (callback answers show no formatting). */
@@ -60,9 +57,9 @@ export function buttonsFeature(env: FeatureEnv): Composer<Context> {
       { kind: 'button', action: press.action, handle: press.handle },
     );
 
-    let outcome: { replies: readonly Reply[] } | { error: unknown };
+    let outcome: Answer | { error: unknown };
     try {
-      outcome = { replies: await env.responder.ask(inbound) };
+      outcome = await env.responder.ask(inbound);
     } catch (error) {
       outcome = { error };
     }
@@ -82,7 +79,7 @@ export function buttonsFeature(env: FeatureEnv): Composer<Context> {
     }
     if (refusal || !('replies' in outcome)) {
       // Someone else's card, a forged or stale button, a closed order: they are told, the card stays.
-      if (!refusal || !(REFUSALS as readonly string[]).includes(refusal.code))
+      if (!refusal || !REFUSALS.includes(refusal.code))
         env.logger.error({ code: refusal?.code, handle: press.handle }, 'button press failed');
       await ctx.answerCallbackQuery({
         text: short(refusal?.message ?? 'That did not work.'),

@@ -35,7 +35,8 @@ export function commandsFeature(env: FeatureEnv): Composer<Context> {
     const chatKind = chatKindOf(message.chat);
 
     let secretKept = false;
-    if (info?.secretArgs && command.args) {
+    const secrets = Boolean(info?.secretArgs?.length);
+    if (secrets && command.args) {
       secretKept = !(await ctx.api.deleteMessage(message.chat.id, message.message_id).then(
         () => true,
         (err: unknown) => {
@@ -50,7 +51,7 @@ export function commandsFeature(env: FeatureEnv): Composer<Context> {
       { kind: 'command', command: command.name, args: command.args },
     );
     // In groups the answer is attached to the question; a deleted question cannot be replied to.
-    const replyTo = chatKind === 'group' && !info?.secretArgs ? message.message_id : undefined;
+    const replyTo = chatKind === 'group' && !secrets ? message.message_id : undefined;
     await env.responder.respond(inbound, replyTo === undefined ? {} : { replyTo });
     if (secretKept) await env.responder.say(String(message.chat.id), [text(SECRET_NOT_DELETED)]);
   });

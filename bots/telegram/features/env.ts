@@ -1,5 +1,7 @@
 /** What every feature composer shares, and the error boundary each one runs inside. */
 import type { BotError, Context } from 'grammy';
+import { commandPolicy } from '../../../core/agent/commands/policy.ts';
+import { COMMANDS } from '../../../core/agent/commands/registry.ts';
 import { toAppError } from '../../../core/errors.ts';
 import type { Logger } from '../../../core/logger.ts';
 import { errorsTotal } from '../../../core/metrics.ts';
@@ -23,24 +25,10 @@ export interface CommandIndex {
   find(name: string): CommandInfo | undefined;
 }
 
-/**
- * Used only when the lead passes no registry: the flags that protect users must not depend on wiring.
- * Secrets are deleted and subscription admins checked even then.
- */
-const FALLBACK: readonly CommandInfo[] = [
-  {
-    name: 'keys',
-    description: 'Link, list or revoke exchange API keys (DM only)',
-    secretArgs: true,
-    scopes: ['dm'],
-  },
-  { name: 'subscribe', description: 'Post signals in this chat', adminInGroups: true },
-  { name: 'unsubscribe', description: 'Stop posting signals in this chat', adminInGroups: true },
-];
-
+/** Without a list given, the registry itself: the flags that protect users never depend on wiring. */
 export function commandIndex(commands: readonly CommandInfo[] | undefined): CommandIndex {
   const byName = new Map<string, CommandInfo>();
-  for (const c of commands ?? FALLBACK)
+  for (const c of commands ?? COMMANDS.map(commandPolicy))
     for (const name of [c.name, ...(c.aliases ?? [])]) byName.set(name, c);
   return { find: (name) => byName.get(name) };
 }

@@ -19,6 +19,8 @@ export interface CommandContext {
   clearMemory(): Promise<void>;
   /** The help text of every command, or of one. */
   help(command?: string): string;
+  /** The answer carries personal data: only the asker may read it (see policy.ts Audience). */
+  markPersonal(): void;
 }
 
 /** What "/name the rest" means, or a reply explaining what is missing. */
@@ -41,8 +43,11 @@ export interface CommandDef<A extends z.ZodType = z.ZodType> {
   readonly scopes?: readonly ChatScope[];
   /** In groups and channels only chat admins may run it (subscribe). */
   readonly adminInGroups?: boolean;
-  /** Arguments carry secrets: never logged, audited or remembered. */
-  readonly secretArgs?: boolean;
+  /**
+   * Its answer is the user's own business (holdings, orders, PnL, keys, settings, link codes): outside a
+   * DM only the asker may read it. Secret arguments are marked in `args` with `secret()` (policy.ts).
+   */
+  readonly personal?: boolean;
   /** Ports the command needs; without them it answers "not available yet". */
   readonly needs?: readonly (keyof AgentServices)[];
   /** Also reachable under these names (e.g. Telegram's /start); never listed. */

@@ -8,6 +8,7 @@ import type { Reply } from '../reply.ts';
 import { text } from '../reply.ts';
 import { need } from '../tools/need.ts';
 import type { CommandContext, CommandDef } from './command.ts';
+import { hasSecretArgs } from './policy.ts';
 import { offeredIn } from './registry.ts';
 
 const WHERE = { dm: 'a direct message with me', group: 'a group', channel: 'a channel' } as const;
@@ -26,7 +27,7 @@ export async function invokeCommand(
   if (!offeredIn(def, chatKind)) {
     const where = (def.scopes ?? []).map((s) => WHERE[s]).join(' or ');
     throw new AppError('ERR_FORBIDDEN', `/${def.name} not offered in ${chatKind}`, {
-      userMessage: `/${def.name} works only in ${where}.${def.secretArgs ? ' Never post keys in a shared chat.' : ''}`,
+      userMessage: `/${def.name} works only in ${where}.${hasSecretArgs(def) ? ' Never post keys in a shared chat.' : ''}`,
     });
   }
   if (def.adminInGroups && chatKind !== 'dm' && !isChatAdmin)
@@ -51,5 +52,7 @@ export async function invokeCommand(
       userMessage: `I could not read that: ${field}${issue?.message ?? 'invalid input'}.${usage(def)}`,
     });
   }
+  // Decided before the handler runs, so even a partial answer stays with the asker.
+  if (def.personal) ctx.markPersonal();
   return def.handler(parsed.data, ctx);
 }

@@ -8,6 +8,7 @@ export const getPortfolio = defineTool({
   name: 'get_portfolio',
   description: 'The user’s balances and positions in their current mode (paper or live), with values.',
   args: z.object({}).strict(),
+  personal: true,
   async run(_args, ctx) {
     return need(ctx.services, 'trading').portfolio(ctx.actor);
   },
@@ -24,6 +25,7 @@ export const getPnl = defineTool({
   name: 'get_pnl',
   description: 'The user’s realized and unrealized profit and loss over a period.',
   args: z.object({ period: z.enum(['day', 'week', 'month', 'all']).default('all') }).strict(),
+  personal: true,
   async run({ period }, ctx) {
     return need(ctx.services, 'trading').pnl(ctx.actor, period);
   },
@@ -63,6 +65,7 @@ export const setAlert = defineTool({
       direction: z.enum(['above', 'below']).optional().describe('Omitted = decided from the current price'),
     })
     .strict(),
+  personal: true,
   async run(args, ctx) {
     const market = need(ctx.services, 'market');
     const symbol = await market.resolveSymbol(args.symbol);

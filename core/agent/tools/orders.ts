@@ -141,6 +141,7 @@ export const cancelOrder = defineTool({
   description:
     'Cancels one of the user’s open (confirmed, waiting or resting) orders. Unconfirmed proposals need no cancelling: they expire, or the user presses Cancel on the card.',
   args: z.object({ order_id: orderRefArg }).strict(),
+  personal: true,
   async run({ order_id }, ctx) {
     const order = await findOpenOrder(ctx, order_id);
     if (order.status === 'PROPOSED')
@@ -161,6 +162,7 @@ export const listOrders = defineTool({
       limit: z.number().int().min(1).max(20).default(10),
     })
     .strict(),
+  personal: true,
   async run({ scope, limit }, ctx) {
     const orders = await need(ctx.services, 'trading').listOrders(ctx.actor, {
       open: scope === 'open',

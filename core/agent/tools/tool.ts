@@ -29,6 +29,8 @@ export interface ToolDef<A extends z.ZodType = z.ZodType, R = unknown> {
   /** What the model reads to choose the tool. */
   readonly description: string;
   readonly args: A;
+  /** Its result is the user's own data: an answer built from it is shown only to them (policy.ts). */
+  readonly personal?: boolean;
   run(args: z.output<A>, ctx: ToolContext): Promise<R>;
   /** The result as the model reads it: compact JSON. Default: the result itself. */
   forModel?(result: R): unknown;

@@ -186,7 +186,11 @@ function applyEdit(msg: FakeMessage, body: Json, files: FakeAttachment[]): void 
 }
 
 function createMessage(ctx: RestContext, req: RestRequest, [channelId]: string[]): RestResult {
-  if (!ctx.state.channels.has(channelId!)) return error(404, 10003, 'Unknown Channel');
+  const channel = ctx.state.channels.get(channelId!);
+  if (!channel) return error(404, 10003, 'Unknown Channel');
+  // A user who does not accept DMs from server members: the DM channel opens, messages are refused.
+  if (channel.recipientId && ctx.state.dmsClosed.has(channel.recipientId))
+    return error(403, 50007, 'Cannot send messages to this user');
   const body = (req.body.json ?? {}) as Json;
   // enforce_nonce: a second message with a nonce seen in this channel returns the first one (Discord
   // keeps nonces for a few minutes; the fake for its whole life).

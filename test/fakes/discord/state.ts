@@ -83,6 +83,8 @@ export class FakeDiscordState extends EventEmitter {
   readonly requests: RequestRecord[] = [];
   /** Registered application commands by scope: "global" or a guild id. */
   readonly commands = new Map<string, Json[]>();
+  /** Users whose DMs are closed to the bot: messages into their DM channel answer 50007. */
+  readonly dmsClosed = new Set<string>();
   /** Every PUT of commands, in order, with its scope. */
   readonly commandPuts: { scope: string; body: Json[] }[] = [];
   /** Messages not created again because their nonce was seen (enforce_nonce). */

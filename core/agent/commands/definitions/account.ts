@@ -7,6 +7,7 @@ import { text } from '../../reply.ts';
 import { getPnl, getPortfolio } from '../../tools/account.ts';
 import { need } from '../../tools/need.ts';
 import { defineCommand } from '../command.ts';
+import { secret } from '../policy.ts';
 import { positional } from '../text-args.ts';
 
 export const portfolioCommand = defineCommand({
@@ -23,6 +24,7 @@ export const portfolioCommand = defineCommand({
     })
     .strict(),
   parseText: positional(['asset']),
+  personal: true,
   needs: ['trading'],
   async handler({ asset }, ctx) {
     return [text(portfolioText(await ctx.tool(getPortfolio, {}), asset))];
@@ -39,6 +41,7 @@ export const pnlCommand = defineCommand({
     const period = w === 'today' ? 'day' : w;
     return { ok: true, args: period ? { period } : {} };
   },
+  personal: true,
   needs: ['trading'],
   async handler({ period }, ctx) {
     return [text(pnlText(await ctx.tool(getPnl, { period })))];
@@ -51,6 +54,7 @@ export const modeCommand = defineCommand({
   examples: ['', 'paper', 'live'],
   args: z.object({ mode: z.enum(['paper', 'live']).optional() }).strict(),
   parseText: positional(['mode']),
+  personal: true,
   needs: ['accounts'],
   async handler({ mode }, ctx) {
     const accounts = need(ctx.services, 'accounts');
@@ -85,6 +89,7 @@ export const settingsCommand = defineCommand({
     .strict()
     .refine((a) => !(a.value && !a.key), { message: 'a value needs a key' }),
   parseText: positional(['key', 'value']),
+  personal: true,
   needs: ['settings'],
   async handler({ key, value }, ctx) {
     const port = need(ctx.services, 'settings');
@@ -108,13 +113,13 @@ export const keysCommand = defineCommand({
         .toLowerCase()
         .regex(/^[a-z0-9]{2,20}$/)
         .optional(),
-      api_key: z.string().trim().min(8).max(256).optional(),
-      secret: z.string().trim().min(8).max(512).optional(),
+      api_key: secret(z.string().trim().min(8).max(256)).optional(),
+      secret: secret(z.string().trim().min(8).max(512)).optional(),
     })
     .strict(),
   parseText: positional(['action', 'exchange', 'api_key', 'secret']),
   scopes: ['dm'],
-  secretArgs: true,
+  personal: true,
   needs: ['keys'],
   async handler(args, ctx) {
     const keys = need(ctx.services, 'keys');
@@ -182,6 +187,7 @@ export const linkCommand = defineCommand({
     .strict(),
   parseText: positional(['code']),
   scopes: ['dm'],
+  personal: true,
   async handler({ code }, ctx) {
     if (!code) {
       const made = await ctx.services.identity.createLinkCode(ctx.actor);

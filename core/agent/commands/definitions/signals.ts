@@ -41,6 +41,7 @@ export const alertCommand = defineCommand({
     })
     .strict(),
   parseText: viaIntent('alert', 'alert', 'alert', '/alert btc above 70k'),
+  personal: true,
   needs: ['market', 'trading'],
   async handler(args, ctx) {
     return [text(alertText(await ctx.tool(setAlert, args)))];

@@ -65,6 +65,7 @@ export const ordersCommand = defineCommand({
   examples: ['', 'all'],
   args: z.object({ scope: z.enum(['open', 'all']).default('open') }).strict(),
   parseText: (t) => ({ ok: true, args: /\b(all|history)\b/i.test(t) ? { scope: 'all' } : {} }),
+  personal: true,
   needs: ['trading'],
   async handler({ scope }, ctx) {
     const { orders } = await ctx.tool(listOrders, { scope, limit: 15 });
@@ -84,6 +85,7 @@ export const cancelCommand = defineCommand({
     })
     .strict(),
   parseText: viaIntent('cancel', 'cancel', 'cancel', '/cancel 3f2a9c1e'),
+  personal: true,
   needs: ['trading'],
   async handler({ order }, ctx) {
     if (order !== 'all') {
