@@ -23,7 +23,7 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { streamRoutes } from './routes/streams.ts';
-import { type ApiOptions, createApiServices } from './services.ts';
+import { type ApiOptions, createApiServices, whenConnected } from './services.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -95,7 +95,7 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
     healthRoutes(
       [
         { name: 'postgres', probe: () => ctx.db.$queryRaw`SELECT 1` },
-        { name: 'redis', probe: () => services.reads.ping() },
+        { name: 'redis', probe: async () => (await whenConnected(services.reads)).ping() },
       ],
       API_VERSION,
     ),

@@ -3,8 +3,10 @@
  * the registry of open SSE connections, a fail-fast Redis connection for request-time reads (rate
  * limit, replay) so an outage answers at once, and the API key store.
  */
+import { once } from 'node:events';
 import { ApiKeyStore } from '../core/apikeys/store.ts';
 import type { AppContext } from '../core/context.ts';
+import { AppError } from '../core/errors.ts';
 import { createRedis, type Redis } from '../core/redis.ts';
 import { StreamHub } from './sse/hub.ts';
 import { SseRegistry } from './sse/registry.ts';
@@ -12,6 +14,21 @@ import { SseRegistry } from './sse/registry.ts';
 export interface ApiOptions {
   /** SSE heartbeat period (15 s, SIGNALS.md); tests shorten it. */
   readonly heartbeatMs?: number;
+}
+
+/**
+ * A fail-fast connection refuses commands until it is connected; at start (or right after an outage)
+ * wait a moment for it instead of answering 503 to the first requests.
+ */
+export async function whenConnected(redis: Redis, timeoutMs = 2_000): Promise<Redis> {
+  if (redis.status === 'ready') return redis;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  try {
+    await once(redis, 'ready', { signal: timeout });
+  } catch {
+    throw new AppError('ERR_UNAVAILABLE', `redis not connected (${redis.status})`);
+  }
+  return redis;
 }
 
 export interface ApiServices {

@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors.ts';
 import { sseRefused } from '../../core/metrics.ts';
 import type { Redis } from '../../core/redis.ts';
+import { whenConnected } from '../services.ts';
 import { type EntryFilter, SseConnection } from './connection.ts';
 import type { HubStream } from './entry.ts';
 import type { StreamHub } from './hub.ts';
@@ -74,7 +75,7 @@ export async function serveStream(
   const key = deps.hub.key(wanted.stream);
   try {
     await withTimeout(deps.hub.ready(), READY_TIMEOUT_MS);
-    if (wanted.lastEventId) plan = await planResume(deps.redis, key, wanted.lastEventId);
+    if (wanted.lastEventId) plan = await planResume(await whenConnected(deps.redis), key, wanted.lastEventId);
   } catch (err) {
     admission.release();
     throw err instanceof AppError
