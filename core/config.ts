@@ -563,6 +563,69 @@ export const ENV = {
     example: '/var/lib/cryptopulse/candles',
     description: 'Where `cryptopulse backtest --exchange` caches downloaded candles, one CSV per day.',
   }),
+  // ---- news and sentiment (core/news, worker/news)
+  NEWS_FEEDS: v({
+    // An empty value means "the default", so news is turned off with the word off.
+    schema: z
+      .string()
+      .transform((v) => (v.trim().toLowerCase() === 'off' ? '' : v))
+      .pipe(list)
+      .pipe(z.array(url(['http:', 'https:']))),
+    default:
+      'https://www.coindesk.com/arc/outboundfeeds/rss/,https://cointelegraph.com/rss,https://decrypt.co/feed,https://bitcoinmagazine.com/.rss/full/',
+    example: 'https://cointelegraph.com/rss,https://decrypt.co/feed',
+    description:
+      'RSS or Atom feeds the worker role polls for /news and the news tools, comma-separated; off turns news off.',
+  }),
+  NEWS_POLL_SECONDS: v({
+    schema: positiveInt.min(30, 'must be at least 30 (be polite to feed servers)'),
+    default: '300',
+    example: '600',
+    description: 'How often each feed is fetched (a conditional request: unchanged feeds cost a 304).',
+  }),
+  NEWS_FETCH_TIMEOUT_MS: v({
+    schema: positiveInt,
+    default: '10000',
+    example: '5000',
+    description: 'Time limit for one feed fetch, headers and body together.',
+  }),
+  NEWS_MAX_BYTES: v({
+    schema: positiveInt,
+    default: '5242880',
+    example: '2097152',
+    description: 'Largest feed document read, in bytes; a bigger one is refused and counted.',
+  }),
+  NEWS_MAX_REDIRECTS: v({
+    schema: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(10),
+    default: '3',
+    example: '5',
+    description: 'Redirects followed per feed fetch; loops are refused at once.',
+  }),
+  NEWS_MAX_BACKOFF_SECONDS: v({
+    schema: positiveInt,
+    default: '21600',
+    example: '3600',
+    description: 'Longest wait before retrying a failing feed (the wait doubles per consecutive failure).',
+  }),
+  NEWS_RETENTION_DAYS: v({
+    schema: positiveInt,
+    default: '30',
+    example: '90',
+    description: 'News items older than this are deleted.',
+  }),
+  NEWS_LLM_SENTIMENT: v({
+    schema: bool,
+    default: 'false',
+    example: 'true',
+    description:
+      'Also score new headlines with the configured model (OPENAI_API_KEY), in batches, within NEWS_LLM_DAILY_REQUESTS.',
+  }),
+  NEWS_LLM_DAILY_REQUESTS: v({
+    schema: positiveInt,
+    default: '48',
+    example: '100',
+    description: 'Model requests per UTC day the news scorer may use (each scores up to 20 headlines).',
+  }),
 } as const;
 
 export type EnvName = keyof typeof ENV;

@@ -23,6 +23,7 @@ import {
   type OrderJobData,
 } from '../core/trading/order-queue.ts';
 import { tradingDeps } from '../core/trading/service.ts';
+import { startNewsSchedule } from './news/schedule.ts';
 import { type OrderJobResult, orderProcessor } from './order-processor.ts';
 import { startTriggerWatcher } from './trigger-watcher.ts';
 
@@ -64,13 +65,14 @@ export async function startWorkerRole(ctx: AppContext): Promise<RoleHandle> {
     queue: orders.queue,
     orphanAfterMs: Math.max(config.ORDER_LOCK_MS, 10_000),
   });
+  const news = startNewsSchedule(ctx);
   const venue = config.EXCHANGE === 'sim' ? 'simulated market' : config.EXCHANGE;
   return {
     name: 'worker',
-    summary: `orders worker (${config.ORDER_CONCURRENCY} at a time, ${venue}, live ${config.LIVE_TRADING_ENABLED ? 'enabled' : 'off'}), trigger watcher every ${config.TRIGGER_POLL_MS} ms`,
+    summary: `orders worker (${config.ORDER_CONCURRENCY} at a time, ${venue}, live ${config.LIVE_TRADING_ENABLED ? 'enabled' : 'off'}), trigger watcher every ${config.TRIGGER_POLL_MS} ms, ${news.summary}`,
     async stop() {
       await worker.close(); // waits for in-flight jobs
-      await watcher.stop();
+      await Promise.all([watcher.stop(), news.stop()]);
       await Promise.allSettled([dlq.close(), orders.close(), locks.close(), clients.close(), market.close()]);
       await db.$disconnect();
       if (connection.status !== 'end') await connection.quit().catch(() => undefined);

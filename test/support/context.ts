@@ -46,7 +46,13 @@ export async function createTestContext(label = 'test'): Promise<TestContext> {
     redis,
     prefix,
     keys: new RedisKeys(prefix),
-    env: { DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
+    env: {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      NEWS_FEEDS: 'off',
+    },
     async close() {
       await db.$disconnect();
       const stream = redis.scanStream({ match: `${prefix}:*`, count: 500 });
