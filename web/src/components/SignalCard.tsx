@@ -1,3 +1,4 @@
+import { memo } from 'react';
 /** One signal: its levels, why it fired, how old it is, and how it ended. Selecting it charts it. */
 import type { Signal } from '../api/contract.ts';
 import { age, formatDateTime, formatPct, formatPrice, formatR, riskReward } from '../format.ts';
@@ -20,7 +21,15 @@ interface Props {
   readonly onSelect: (id: string) => void;
 }
 
-export function SignalCard({ signal: s, digits, now, selected, highlight, onSelect }: Props) {
+/** Memoised: a new arrival re-renders its own card, not the hundred before it. */
+export const SignalCard = memo(function SignalCard({
+  signal: s,
+  digits,
+  now,
+  selected,
+  highlight,
+  onSelect,
+}: Props) {
   const rr = riskReward(s);
   const price = (n: number) => formatPrice(n, digits);
   const outcome = s.exit ?? undefined;
@@ -99,4 +108,4 @@ export function SignalCard({ signal: s, digits, now, selected, highlight, onSele
       </p>
     </li>
   );
-}
+});
