@@ -6,9 +6,9 @@ import { createAgent } from '../core/agent/agent.ts';
 import { bindServices } from '../core/agent/bindings.ts';
 import { commandPolicy } from '../core/agent/commands/policy.ts';
 import { COMMANDS } from '../core/agent/commands/registry.ts';
+import { orderEventFeedFor } from '../core/broadcast/order-events.ts';
 import type { AppContext, RoleHandle, RoleRuntime } from '../core/context.ts';
 import { readHandle } from '../core/trading/confirm-handle.ts';
-import { readOrderEvents } from '../core/trading/order-events.ts';
 import { startDiscordBot } from './discord/bot.ts';
 import { registrySources } from './discord/registry.ts';
 import { startTelegramBot } from './telegram/bot.ts';
@@ -16,13 +16,6 @@ import { startTelegramBot } from './telegram/bot.ts';
 interface Running {
   readonly summary: string;
   stop(): Promise<void>;
-}
-
-/** Order and alert events for one platform's notifier; XREAD BLOCK needs its own connection. */
-function eventReader(ctx: AppContext, name: string) {
-  const events = ctx.newRedis(name);
-  return (after: string, options: { readonly count?: number; readonly blockMs?: number }) =>
-    readOrderEvents(events, ctx.keys, after, options);
 }
 
 export async function startBotsRole(ctx: AppContext, runtime: RoleRuntime): Promise<RoleHandle> {
@@ -42,7 +35,7 @@ export async function startBotsRole(ctx: AppContext, runtime: RoleRuntime): Prom
       const bot = await startTelegramBot(ctx, {
         agent,
         commands: COMMANDS.map(commandPolicy),
-        orderEvents: eventReader(ctx, 'telegram-events'),
+        orderEvents: orderEventFeedFor(ctx),
       });
       if (bot.webhookPlugin) {
         if (!runtime.roles.includes('api')) {
@@ -60,7 +53,7 @@ export async function startBotsRole(ctx: AppContext, runtime: RoleRuntime): Prom
       const bot = await startDiscordBot(ctx, {
         agent,
         commands: registrySources(),
-        orderEvents: eventReader(ctx, 'discord-events'),
+        orderEvents: orderEventFeedFor(ctx),
         orderIdOfHandle: (handle) => readHandle(handle).orderId,
       });
       running.push({ summary: bot.summary, stop: () => bot.stop() });

@@ -112,17 +112,14 @@ export async function startDiscordBot(ctx: AppContext, deps: DiscordDeps): Promi
     await client.destroy();
     throw err;
   }
-  const notifier = startNotifier({
-    deps: {
-      orderEvents: deps.orderEvents,
-      discordAccountOf: deps.discordAccountOf ?? discordAccountFromDb(ctx),
-    },
-    sender,
-    cards,
-    redis: ctx.redis,
-    keys: ctx.keys,
-    logger,
-  });
+  const notifier = deps.orderEvents
+    ? await startNotifier(deps.orderEvents, {
+        deps: { discordAccountOf: deps.discordAccountOf ?? discordAccountFromDb(ctx) },
+        sender,
+        cards,
+        logger,
+      })
+    : undefined;
 
   return {
     sender,
@@ -131,7 +128,7 @@ export async function startDiscordBot(ctx: AppContext, deps: DiscordDeps): Promi
       accepting = false;
       const timeout = new Promise((r) => setTimeout(r, ctx.config.SHUTDOWN_TIMEOUT_MS).unref());
       await Promise.race([Promise.allSettled([...inflight]), timeout]);
-      await notifier.stop();
+      await notifier?.stop();
       cards.stop();
       await client.destroy();
     },

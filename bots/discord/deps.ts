@@ -5,6 +5,7 @@
  */
 import type { Answer } from '../../core/agent/answer.ts';
 import type { Inbound } from '../../core/agent/inbound.ts';
+import type { OrderEventFeed } from '../../core/broadcast/order-events.ts';
 
 /** The agent entry (core/agent): one inbound event → the answer to render. */
 export interface AgentEntry {
@@ -54,20 +55,11 @@ export interface SlashCommandSource {
   readonly personal?: boolean;
 }
 
-/** One entry of the trading core's order-event stream (core/trading/order-events.ts readOrderEvents). */
-export interface StoredEvent {
-  readonly id: string;
-  readonly event: unknown;
-}
-
 export interface DiscordDeps {
   readonly agent: AgentEntry;
   readonly commands: readonly SlashCommandSource[];
-  /** Reads order and alert events after a stream id, waiting up to `blockMs`. Absent: no notifications. */
-  readonly orderEvents?: (
-    after: string,
-    options: { readonly count?: number; readonly blockMs?: number },
-  ) => Promise<readonly StoredEvent[]>;
+  /** Order and alert events through the core's consumer group (orderEventFeedFor). Absent: no notifications. */
+  readonly orderEvents?: OrderEventFeed;
   /** The Discord user id of a CryptoPulse user; defaults to a lookup of their linked Discord account. */
   readonly discordAccountOf?: (userId: string) => Promise<string | undefined>;
   /** The order id inside a confirmation handle (core/trading readHandle), so order events can edit

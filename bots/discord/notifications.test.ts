@@ -4,8 +4,9 @@
  * through the identity service, as after a first message.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { orderEventFeedFor } from '../../core/broadcast/order-events.ts';
 import { createIdentityService } from '../../core/identity/service.ts';
-import { readOrderEvents, redisEventPublisher } from '../../core/trading/order-events.ts';
+import { redisEventPublisher } from '../../core/trading/order-events.ts';
 import type { Json } from '../../test/fakes/discord/state.ts';
 import { agentNotReached, type BotHarness, startHarness } from './testing/harness.ts';
 
@@ -15,11 +16,10 @@ describe('Discord notifications', () => {
 
   it('DMs a triggered alert and a fill to their Discord owner; events from Telegram are not ours', async () => {
     h = await startHarness('dc_notify');
-    const events = h.ctx.newRedis('test-events');
     await h.start({
       agent: agentNotReached,
       commands: [],
-      orderEvents: (after, o) => readOrderEvents(events, h.ctx.keys, after, o),
+      orderEvents: orderEventFeedFor(h.ctx),
     });
     const gina = h.fake.addUser('gina');
     const { userId } = await createIdentityService(h.ctx).resolveUser('discord', gina.id, 'gina');

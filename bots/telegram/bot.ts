@@ -103,13 +103,11 @@ export async function startTelegramBot(ctx: AppContext, deps: TelegramDeps): Pro
 
   const dispatcher = createDispatcher(bot, logger);
   const notifier = deps.orderEvents
-    ? startNotifier({
-        read: deps.orderEvents,
+    ? await startNotifier({
+        feed: deps.orderEvents,
         accountOf: deps.telegramAccountOf ?? telegramAccountFromDb(ctx),
         sender,
         cards,
-        redis: ctx.redis,
-        keys: ctx.keys,
         logger,
       })
     : undefined;

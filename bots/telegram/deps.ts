@@ -5,6 +5,7 @@
 import type { Answer } from '../../core/agent/answer.ts';
 import type { CommandPolicy } from '../../core/agent/commands/policy.ts';
 import type { Inbound } from '../../core/agent/inbound.ts';
+import type { OrderEventFeed } from '../../core/broadcast/order-events.ts';
 import type { Transcriber } from './transcribe.ts';
 
 /** The agent entry (core/agent): one inbound event → the answer to render (replies and audience). */
@@ -19,21 +20,12 @@ export interface AgentEntry {
 export type CommandInfo = Pick<CommandPolicy, 'name' | 'description'> &
   Partial<Pick<CommandPolicy, 'scopes' | 'adminInGroups' | 'secretArgs' | 'aliases'>>;
 
-/** One entry of the trading core's order-event stream (core/trading/order-events.ts). */
-export interface StoredEvent {
-  readonly id: string;
-  readonly event: unknown;
-}
-
 export interface TelegramDeps {
   readonly agent: AgentEntry;
   /** The command registry's policies, for the command menus; default: the whole registry, no menus. */
   readonly commands?: readonly CommandInfo[];
-  /** Reads order and alert events after a stream id, waiting up to `blockMs` (readOrderEvents). */
-  readonly orderEvents?: (
-    after: string,
-    options: { readonly count?: number; readonly blockMs?: number },
-  ) => Promise<readonly StoredEvent[]>;
+  /** Order and alert events through the core's consumer group (orderEventFeedFor). Absent: no notifications. */
+  readonly orderEvents?: OrderEventFeed;
   /** The order id a confirmation handle names (core/trading readHandle), to find a card from order events. */
   readonly orderIdOf?: (handle: string) => string | undefined;
   /** The Telegram user id of a CryptoPulse user, for notifications to their DM (default: their linked account). */

@@ -9,8 +9,8 @@ import { createAgent } from '../../core/agent/agent.ts';
 import { bindServices } from '../../core/agent/bindings.ts';
 import { commandPolicy } from '../../core/agent/commands/policy.ts';
 import { COMMANDS } from '../../core/agent/commands/registry.ts';
+import { orderEventFeedFor } from '../../core/broadcast/order-events.ts';
 import type { RoleHandle } from '../../core/context.ts';
-import { readOrderEvents } from '../../core/trading/order-events.ts';
 import type { SentMessage } from '../../test/fakes/telegram/state.ts';
 import { type FakeTranscription, startFakeTranscription } from '../../test/fakes/telegram/transcription.ts';
 import { startWorkerRole } from '../../worker/role.ts';
@@ -24,13 +24,12 @@ const realCore =
     const bound = bindServices(app);
     const agent = createAgent({ ...app, services: bound.services, llm: null });
     const worker: RoleHandle = await startWorkerRole(app);
-    const events = app.newRedis('telegram-events');
     return {
       deps: {
         agent,
         commands: COMMANDS.map(commandPolicy),
         transcriber,
-        orderEvents: (after, options) => readOrderEvents(events, app.keys, after, options),
+        orderEvents: orderEventFeedFor(app),
       },
       async close() {
         await worker.stop();

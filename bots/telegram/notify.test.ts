@@ -4,12 +4,9 @@
  * of orders placed from another platform are left to that platform's adapter.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderEventFeedFor } from '../../core/broadcast/order-events.ts';
 import { createIdentityService } from '../../core/identity/service.ts';
-import {
-  type OrderEventMessage,
-  readOrderEvents,
-  redisEventPublisher,
-} from '../../core/trading/order-events.ts';
+import { type OrderEventMessage, redisEventPublisher } from '../../core/trading/order-events.ts';
 import type { AgentEntry } from './deps.ts';
 import { type Stage, startStage } from './testing/harness.ts';
 
@@ -25,15 +22,9 @@ describe('Telegram notifications from order events (polling mode)', () => {
   const telegramId = 7001;
 
   beforeAll(async () => {
-    let eventsRedis: ReturnType<Stage['context']['app']['newRedis']> | undefined;
-    stage = await startStage('polling', {
-      agent: unreachableCore,
-      transcriber: null,
-      orderEvents: (after, options) => {
-        eventsRedis ??= stage.context.app.newRedis('telegram-events');
-        return readOrderEvents(eventsRedis, stage.context.app.keys, after, options);
-      },
-    });
+    stage = await startStage('polling', async (app) => ({
+      deps: { agent: unreachableCore, transcriber: null, orderEvents: orderEventFeedFor(app) },
+    }));
     const identity = createIdentityService(stage.context.app);
     userId = (await identity.resolveUser('telegram', String(telegramId), 'alice')).userId;
   });

@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { createAgent } from '../../../core/agent/agent.ts';
 import { bindServices } from '../../../core/agent/bindings.ts';
+import { orderEventFeedFor } from '../../../core/broadcast/order-events.ts';
 import type { AppContext, RoleHandle } from '../../../core/context.ts';
 import { readHandle } from '../../../core/trading/confirm-handle.ts';
-import { readOrderEvents } from '../../../core/trading/order-events.ts';
 import { startWorkerRole } from '../../../worker/role.ts';
 import type { DiscordDeps } from '../deps.ts';
 import { registrySources } from '../registry.ts';
@@ -38,13 +38,11 @@ export async function startCore(ctx: AppContext, options: { worker?: boolean } =
     llm: null,
   });
   const worker: RoleHandle | undefined = options.worker === false ? undefined : await startWorkerRole(ctx);
-  // XREAD BLOCK holds its connection: never the shared one.
-  const events = ctx.newRedis('discord-events');
   return {
     deps: {
       agent,
       commands: registrySources(),
-      orderEvents: (after, o) => readOrderEvents(events, ctx.keys, after, o),
+      orderEvents: orderEventFeedFor(ctx),
       orderIdOfHandle: (handle) => readHandle(handle).orderId,
     },
     async close() {

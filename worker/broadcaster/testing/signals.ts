@@ -1,9 +1,8 @@
-/**
- * Signals for broadcaster tests, appended the way the engine appends them (SIGNALS.md: fields `type`
- * and `data`). TODO(signals): append through core/signals' stream functions once they land on main.
- */
+/** Signals for broadcaster tests, appended with the signal engine's own stream function. */
 import type { BroadcastSignal, SignalStatus } from '../../../core/broadcast/signal-entry.ts';
 import type { Redis, RedisKeys } from '../../../core/redis.ts';
+import { appendEntry } from '../../../core/signals/streams.ts';
+import { signalId } from '../../../core/signals/types.ts';
 
 const BASE_TIME = Date.UTC(2026, 10, 30, 12, 0, 0);
 
@@ -13,7 +12,7 @@ export function makeSignal(i: number, pair: string, over: Partial<BroadcastSigna
   const entry = 100 + i;
   const risk = 0.5;
   return {
-    id: `bar_reaction_5m:${pair.replace('/', '-')}:${candleTime}`,
+    id: signalId(pair, candleTime),
     strategy: 'bar_reaction_5m',
     exchange: 'sim',
     pair,
@@ -58,16 +57,8 @@ export async function appendSignal(
   type: 'signal' | 'lifecycle',
   signal: BroadcastSignal,
 ): Promise<string> {
-  const stream = keys.stream(signal.mode === 'live' ? 'signals:live' : 'signals:paper');
-  return (await redis.xadd(
-    stream,
-    'MAXLEN',
-    '~',
-    100_000,
-    '*',
-    'type',
+  return appendEntry(redis, keys, signal.mode === 'live' ? 'signals:live' : 'signals:paper', {
     type,
-    'data',
-    JSON.stringify(signal),
-  ))!;
+    data: signal,
+  });
 }

@@ -1,0 +1,204 @@
+/**
+ * Order and alert events as every adapter reads them: ONE schema (zod) for what the trading core
+ * publishes (core/trading/order-events.ts), ONE table of which events reach the owner's DM, and ONE
+ * way of reading them, through a consumer group per platform (`notify:telegram`, `notify:discord`):
+ * each event goes to one bot process of that platform, so two bot processes tell each user once.
+ *
+ * Fields may be added to events (never renamed); unknown fields pass through, unknown types are
+ * acknowledged and skipped with a warning (an adapter older than the core).
+ */
+import { z } from 'zod';
+import type { Logger } from '../logger.ts';
+import { errorsTotal } from '../metrics.ts';
+import type { Redis, RedisKeys } from '../redis.ts';
+import { type OrderEventMessage, orderEventsStream } from '../trading/order-events.ts';
+import { StreamGroup } from './stream-group.ts';
+
+const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
+const platform = z.enum(['discord', 'telegram', 'console', 'api']);
+const order = {
+  orderId: z.string(),
+  userId: z.string(),
+  platform,
+  chatId: z.string().nullable(),
+  mode: z.enum(['paper', 'live']),
+  symbol: z.string(),
+  side: z.enum(['buy', 'sell']),
+  amount: decimal,
+  at: z.string(),
+};
+
+export const orderEventSchema = z.discriminatedUnion('type', [
+  z.looseObject({
+    ...order,
+    type: z.enum(['order.queued', 'order.submitted', 'order.cancelled', 'order.expired']),
+  }),
+  z.looseObject({ ...order, type: z.literal('order.triggered'), price: decimal }),
+  z.looseObject({
+    ...order,
+    type: z.enum(['order.filled', 'order.partially_filled']),
+    filledAmount: decimal,
+    avgPrice: decimal,
+    fee: decimal,
+    feeCurrency: z.string(),
+  }),
+  z.looseObject({
+    ...order,
+    type: z.enum(['order.rejected', 'order.failed']),
+    code: z.string(),
+    /** Safe to show in chat. */
+    message: z.string(),
+  }),
+  z.looseObject({
+    type: z.literal('alert.triggered'),
+    triggerId: z.string(),
+    userId: z.string(),
+    platform,
+    chatId: z.string().nullable(),
+    symbol: z.string(),
+    direction: z.enum(['above', 'below']),
+    level: decimal,
+    price: decimal,
+    note: z.string().nullable(),
+    at: z.string(),
+  }),
+]);
+
+export type OrderEvent = z.infer<typeof orderEventSchema>;
+export type OrderEventType = OrderEvent['type'];
+export type OrderLifecycleEvent = Exclude<OrderEvent, { type: 'alert.triggered' }>;
+
+// The publisher's type must stay readable by this schema: a renamed or retyped field fails here.
+type Known<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+type Declared<U> = U extends unknown ? Known<U> : never;
+const _publisherFits = (e: OrderEventMessage): Declared<z.input<typeof orderEventSchema>> => e;
+void _publisherFits;
+
+/**
+ * Which events are told to the owner in a DM. The rest only move the order's card along (queued,
+ * submitted) or were the owner's own doing (cancelled, let expire): a DM would be noise.
+ */
+export const OWNER_DM: Readonly<Record<OrderEventType, boolean>> = {
+  'order.queued': false,
+  'order.submitted': false,
+  'order.triggered': true,
+  'order.filled': true,
+  'order.partially_filled': true,
+  'order.rejected': true,
+  'order.failed': true,
+  'order.cancelled': false,
+  'order.expired': false,
+  'alert.triggered': true,
+};
+
+export interface OrderEventFeed {
+  /**
+   * Hands each event to `handle` in one process of `group` (e.g. "notify:telegram"): acknowledged
+   * after `handle` resolves or after it failed (logged, counted: a notification is not retried into
+   * a flood). A crashed process' events are taken over after the claim delay.
+   */
+  consume(
+    group: string,
+    handle: (event: OrderEvent, id: string) => Promise<void>,
+  ): Promise<{ stop(): Promise<void> }>;
+}
+
+export interface FeedOptions {
+  readonly redis: Redis;
+  /** A connection of its own for each consumer (blocking reads). */
+  readonly newRedis: (name: string) => Redis;
+  readonly keys: RedisKeys;
+  readonly logger: Logger;
+  readonly claimIdleMs: number;
+  readonly blockMs?: number;
+}
+
+const DONE_TTL_S = 7 * 24 * 3600;
+
+export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
+  return {
+    async consume(group, handle) {
+      const stream = orderEventsStream(o.keys);
+      const consumer = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+      const reader = o.newRedis(`events-${group}`);
+      const opts = { stream, group, consumer, claimIdleMs: o.claimIdleMs };
+      const reading = new StreamGroup(reader, opts);
+      const acking = new StreamGroup(o.redis, opts);
+      // Created before returning: whatever is published after the adapter started is told.
+      await acking.ensure();
+      const doneKey = (id: string) => o.keys.key('events', group, 'done', id);
+      let running = true;
+      let current: string | undefined;
+      const renew = setInterval(
+        () => {
+          if (current) void acking.renew([current]).catch(() => undefined);
+        },
+        Math.max(50, Math.floor(o.claimIdleMs / 3)),
+      );
+      renew.unref();
+      const loop = (async () => {
+        while (running) {
+          try {
+            for (const entry of await reading.next(50, o.blockMs ?? 1_000)) {
+              current = entry.id;
+              // Claimed after a crash that came after the notification went out: not told twice.
+              if (!(await o.redis.exists(doneKey(entry.id)))) await handleOne(entry.id, entry.fields);
+              await o.redis.set(doneKey(entry.id), '1', 'EX', DONE_TTL_S);
+              await acking.ack([entry.id]);
+              current = undefined;
+              if (!running) break;
+            }
+          } catch (err) {
+            if (!running) break;
+            o.logger.error({ err, group }, 'reading order events failed; retrying');
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
+      })();
+      async function handleOne(id: string, fields: Readonly<Record<string, string>>): Promise<void> {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(fields.data ?? '');
+        } catch {
+          raw = undefined;
+        }
+        const parsed = orderEventSchema.safeParse(raw);
+        if (!parsed.success) {
+          o.logger.warn({ id, type: fields.type, group }, 'skipping an order event this version cannot show');
+          return;
+        }
+        try {
+          await handle(parsed.data, id);
+        } catch (err) {
+          errorsTotal.inc({ code: 'ERR_INTERNAL', where: `${group}` });
+          o.logger.error({ err, id, group }, 'order notification failed');
+        }
+      }
+      return {
+        async stop() {
+          running = false;
+          clearInterval(renew);
+          reader.disconnect();
+          await loop;
+        },
+      };
+    },
+  };
+}
+
+/** The feed of a process: its stores, and the claim delay of the broadcaster's configuration. */
+export function orderEventFeedFor(ctx: {
+  readonly redis: Redis;
+  newRedis(name: string): Redis;
+  readonly keys: RedisKeys;
+  readonly logger: Logger;
+  readonly config: { readonly BROADCAST_CLAIM_IDLE_MS: number };
+}): OrderEventFeed {
+  return redisOrderEventFeed({
+    redis: ctx.redis,
+    newRedis: (name) => ctx.newRedis(name),
+    keys: ctx.keys,
+    logger: ctx.logger,
+    claimIdleMs: ctx.config.BROADCAST_CLAIM_IDLE_MS,
+  });
+}
