@@ -35,3 +35,10 @@ export function roundToStep(value: Decimal, step: Decimal, rounding: DecimalJs.R
   if (step.isZero()) return value;
   return value.div(step).toDecimalPlaces(0, rounding).mul(step);
 }
+
+/** "1234567.5" → "1,234,567.5": groups the integer digits of a plain decimal string for people to read. */
+export function groupThousands(fixed: string): string {
+  const [int, frac] = fixed.split('.');
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
+}

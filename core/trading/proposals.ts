@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { type Actor, toDbPlatform } from '../identity/types.ts';
-import { Decimal, dbString, dec, roundToStep } from '../market/decimal.ts';
+import { Decimal, dbString, dec, groupThousands, roundToStep } from '../market/decimal.ts';
 import type { MarketInfo, Ticker } from '../market/market-data.ts';
 import { checkAmount, checkPrice, floorToAmountStep, numberInput, positiveDecimal } from './amounts.ts';
 import { signHandle } from './confirm-handle.ts';
@@ -60,8 +60,12 @@ export interface Proposal {
   readonly balanceAfter?: { readonly [asset: string]: string };
   /** Percent of the paper account's value this order moves. */
   readonly portfolioShare?: string;
+  /** Paper: the account's value before the order, in the quote currency. */
+  readonly portfolioValue?: string;
   readonly expiresAt: Date;
   readonly riskNotes: readonly string[];
+  /** The limits this order comes close to; the card shows only these. */
+  readonly riskWarnings: readonly string[];
 }
 
 function validation(err: z.ZodError): AppError {
@@ -74,6 +78,17 @@ function validation(err: z.ZodError): AppError {
         ? 'That amount is not valid.'
         : `That order is not valid (${path || 'input'}).`,
   });
+}
+
+/** Money in the quote currency with cents, coins with their significant decimals: "9,252.13 USDT". */
+function shown(
+  value: Decimal,
+  asset: string,
+  cents: boolean,
+  rounding: typeof Decimal.ROUND_UP | typeof Decimal.ROUND_DOWN,
+): string {
+  const fixed = cents ? value.toFixed(2, rounding) : value.toDecimalPlaces(8, rounding).toFixed();
+  return `${groupThousands(fixed)} ${asset}`;
 }
 
 function marketPrice(ticker: Ticker, side: 'BUY' | 'SELL'): Decimal {
@@ -186,6 +201,7 @@ export async function propose(
 
   let balanceAfter: Record<string, string> | undefined;
   let portfolioShare: string | undefined;
+  let portfolioValue: string | undefined;
   if (mode === 'PAPER') {
     const [quoteFree, baseFree] = await Promise.all([
       freeBalance(db, actor.userId, market.quote),
@@ -197,7 +213,7 @@ export async function propose(
       const [asset, have, need] =
         side === 'BUY' ? [market.quote, quoteFree, notional.add(fee)] : [market.base, baseFree, amount];
       throw new AppError('ERR_INSUFFICIENT_FUNDS', `paper ${asset}: have ${have}, need ${need}`, {
-        userMessage: `Not enough ${asset}: you have ${have.toDecimalPlaces(8).toFixed()}, this order needs ${need.toDecimalPlaces(8).toFixed()}.`,
+        userMessage: `Not enough ${asset}: you have ${shown(have, asset, side === 'BUY', Decimal.ROUND_DOWN)}; this order needs ${shown(need, asset, side === 'BUY', Decimal.ROUND_UP)}.`,
       });
     }
     balanceAfter = {
@@ -205,9 +221,10 @@ export async function propose(
       [market.base]: baseAfter.toFixed(),
     };
     const equity = await paperEquity(deps, actor.userId, market.quote);
+    portfolioValue = equity.toDecimalPlaces(8).toFixed();
     if (equity.gt(0)) portfolioShare = notional.div(equity).mul(100).toDecimalPlaces(2).toFixed();
   }
-  const { notes: riskNotes } = await checkRisk(db, config, {
+  const { notes: riskNotes, warnings: riskWarnings } = await checkRisk(db, config, {
     userId: actor.userId,
     mode,
     exchange: deps.market.exchangeId,
@@ -271,7 +288,9 @@ export async function propose(
     trigger: trigger ? { direction: trigger.direction, price: trigger.price.toFixed() } : undefined,
     balanceAfter,
     portfolioShare,
+    portfolioValue,
     expiresAt,
     riskNotes,
+    riskWarnings,
   };
 }

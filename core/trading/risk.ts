@@ -10,7 +10,7 @@ import { AppError } from '../errors.ts';
 import { audit } from '../identity/audit.ts';
 import type { Actor } from '../identity/types.ts';
 import { requireAdmin } from '../identity/users.ts';
-import { type Decimal, dec } from '../market/decimal.ts';
+import { type Decimal, dec, groupThousands } from '../market/decimal.ts';
 import { hasCredentials } from '../vault/credentials.ts';
 import { lockedPositionSql, type PositionState, positionKeySql, positionState } from './positions.ts';
 import { type OrderRow, selectOrderForUpdate, type Tx } from './transitions.ts';
@@ -54,7 +54,12 @@ export async function setKillSwitch(db: Db, actor: Actor, on: boolean): Promise<
   });
 }
 
-const fmt = (d: Decimal, quote: string) => `${d.toDecimalPlaces(2).toFixed()} ${quote}`;
+/** "10,000 USDT", "1,272.10 USDT": whole limits without cents, amounts with them. */
+const fmt = (d: Decimal, quote: string) =>
+  `${groupThousands(d.isInteger() ? d.toFixed(0) : d.toFixed(2))} ${quote}`;
+
+/** A limit is worth mentioning on a card once an order uses this much of it. */
+const NEAR = 0.8;
 
 function limit(message: string, userMessage: string, details: Record<string, unknown>): AppError {
   return new AppError('ERR_RISK_LIMIT', message, { userMessage, details });
@@ -185,8 +190,10 @@ export async function lockOrderForExecution(
 }
 
 export interface RiskCheck {
-  /** The limits to show on the proposal card. */
+  /** The limits that apply to the order. */
   readonly notes: readonly string[];
+  /** Only the limits this order comes close to (≥ 80% used), for the proposal card. */
+  readonly warnings: readonly string[];
   /** The position in the order's base asset (locked for the rest of the transaction at execution). */
   readonly position: PositionState;
 }
@@ -255,5 +262,21 @@ export async function evaluateRisk(
     `Max per asset: ${fmt(limits.maxPositionNotional, q)}`,
     `Daily loss limit: ${fmt(limits.dailyLossLimit, q)}`,
   ];
-  return { notes, position: positionState(s) };
+  const near = (used: Decimal, of: Decimal) => of.gt(0) && used.gte(of.mul(NEAR));
+  const positionAfter = dec(s.quantity ?? 0)
+    .add(input.side === 'BUY' ? input.amount : input.amount.neg())
+    .mul(input.price);
+  const lossToday = dec(s.realizedToday).neg();
+  const warnings = [
+    near(notional, limits.maxOrderNotional)
+      ? `Close to your limit per order: ${fmt(notional, q)} of ${fmt(limits.maxOrderNotional, q)}`
+      : '',
+    input.side === 'BUY' && near(positionAfter, limits.maxPositionNotional)
+      ? `Close to your limit per asset: ${input.base} would be ${fmt(positionAfter, q)} of ${fmt(limits.maxPositionNotional, q)}`
+      : '',
+    input.side === 'BUY' && near(lossToday, limits.dailyLossLimit)
+      ? `Close to your daily loss limit: lost ${fmt(lossToday, q)} of ${fmt(limits.dailyLossLimit, q)} today`
+      : '',
+  ].filter(Boolean);
+  return { notes, warnings, position: positionState(s) };
 }
