@@ -76,9 +76,11 @@ describe('cryptopulse chat through stdin (paper mode, real worker)', () => {
   });
 
   it('asks y/N for a proposal; "y" confirms and the order fills in paper mode', async () => {
-    expect(output).toMatch(/Confirm this order\?[\s\S]*Buy 0\.001 BTC[\s\S]*Confirm\? \[y\/N\]/);
+    expect(output).toMatch(/Confirm this order\?[\s\S]*Buy 0\.001 BTC[\s\S]*Confirm\? \[y\/n\]/);
     expect(output).toMatch(/Confirmed \(paper\)/);
-    expect(output).toMatch(/Filled: \S+ Buy 0\.001 BTC @ [\d,.]+ · FILLED/);
+    expect(output).toMatch(
+      /Filled: \S+ Buy 0\.001 BTC @ [\d,.]+ · FILLED|Filled \S+: Bought 0\.001 BTC at [\d,.]+ USDT/,
+    );
     const filled = await t.app.db.order.findMany({ where: { status: 'FILLED' } });
     expect(filled.map((o) => o.amount.toString())).toEqual(['0.001']);
   });

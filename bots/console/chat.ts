@@ -1,8 +1,10 @@
 /**
  * `cryptopulse chat`: the console adapter. One local user talks to the same agent core as Discord and
  * Telegram: lines starting with "/" are commands, everything else is free text. Charts are saved as PNG
- * files and their paths printed; an order proposal asks "Confirm? [y/N]" and the answer is sent as the
- * owner's button press (the console's typed confirmation). Drivable through stdin for tests and scripts.
+ * files and their paths printed; an order proposal asks "Confirm? [y/n]" and the answer is sent as the
+ * owner's button press (the console's typed confirmation): yes/y/confirm or no/n/cancel; anything else
+ * is asked again, and a new request typed there is answered first. Alerts, triggers and fills arrive
+ * between prompts. Drivable through stdin for tests and scripts.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
@@ -12,11 +14,13 @@ import { createChartRenderer } from '../../charts/render.ts';
 import { createAgent } from '../../core/agent/agent.ts';
 import { bindServices } from '../../core/agent/bindings.ts';
 import type { Inbound } from '../../core/agent/inbound.ts';
+import { parseIntent } from '../../core/agent/intent/parse.ts';
 import type { AgentServices, OrderView } from '../../core/agent/ports.ts';
-import { orderLine } from '../../core/agent/present/trading.ts';
+import { orderLine, stateWords } from '../../core/agent/present/trading.ts';
 import type { Reply } from '../../core/agent/reply.ts';
 import type { AppContext } from '../../core/context.ts';
 import { toAppError } from '../../core/errors.ts';
+import { watchOrderEvents } from './events.ts';
 import { renderMarkdown } from './render.ts';
 
 export interface ConsoleIO {
@@ -36,6 +40,21 @@ export interface ConsoleOptions {
 }
 
 const FINAL = new Set(['FILLED', 'REJECTED', 'FAILED', 'CANCELLED', 'EXPIRED']);
+const YES = /^(y|yes|yep|yeah|confirm|confirmed|ok|okay|sure|do it)$/;
+const NO = /^(n|no|nope|cancel|decline|abort|stop)$/;
+
+/** yes / no, or what else the answer is: a new request to answer first, or something to ask again. */
+export function readAnswer(raw: string): 'yes' | 'no' | 'request' | 'unclear' {
+  const a = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[.!]+$/, '');
+  if (YES.test(a)) return 'yes';
+  if (NO.test(a)) return 'no';
+  if (a.startsWith('/')) return 'request';
+  const kind = parseIntent(a).kind;
+  return kind === 'unknown' || kind === 'greeting' ? 'unclear' : 'request';
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The local user's id on the console platform, e.g. "alice" (letters, digits, _ and - only). */
@@ -78,6 +97,21 @@ export async function runConsoleChat(
   } as const;
   const actor = { ...base, userId: (await services.identity.resolve(base)).userId };
 
+  const inboundFor = (line: string): Inbound => {
+    const command = /^\/(\S+)\s*([\s\S]*)$/.exec(line);
+    return command
+      ? { ...base, kind: 'command', command: command[1]!, args: command[2]! }
+      : { ...base, kind: 'text', text: line };
+  };
+  // Fills, triggers and alerts, printed as they happen; each told once, with waitForOrder.
+  const told = new Set<string>();
+  const events = await watchOrderEvents(ctx.redis, ctx.keys, actor.userId, (notice, e) => {
+    const key = `${e.orderId ?? notice.markdown}:${e.type}`;
+    if (told.has(key)) return;
+    told.add(key);
+    print(renderMarkdown(notice.markdown, color));
+  });
+
   const rl = createInterface({ input: io.input, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   const ask = async (question: string): Promise<string | undefined> => {
@@ -94,14 +128,24 @@ export async function runConsoleChat(
     while (Date.now() < deadline) {
       order = await services.trading.order(orderId, actor);
       if (FINAL.has(order.status) || (order.trigger && order.status === 'CONFIRMED')) break;
+      // A limit the market has not reached rests on the book: say so instead of waiting for it.
+      if (order.status === 'SUBMITTED' && order.limitPrice) break;
       await sleep(150);
     }
     if (!order) return;
-    if (order.status === 'FILLED') print(renderMarkdown(`Filled: ${orderLine(order)}`, color));
-    else if (FINAL.has(order.status))
+    if (order.status === 'FILLED') {
+      // The event stream may have told it already.
+      if (told.has(`${order.id}:order.filled`)) return;
+      told.add(`${order.id}:order.filled`);
+      print(renderMarkdown(`Filled: ${orderLine(order)}`, color));
+    } else if (FINAL.has(order.status))
       print(renderMarkdown(`${orderLine(order)}${order.error ? ` (${order.error})` : ''}`, color));
+    else if (order.status === 'SUBMITTED' && order.limitPrice)
+      print(renderMarkdown(`Your order \`${order.id.slice(0, 8)}\` is ${stateWords(order)}.`, color));
     else if (!order.trigger)
-      print(`The order is ${order.status}: is a worker running? (cryptopulse start --roles worker)`);
+      print(
+        `The order is still ${stateWords(order)} after ${Math.round((options.fillWaitMs ?? 15_000) / 1000)} s: is a worker running? (cryptopulse start --roles worker)`,
+      );
   }
 
   async function send(inbound: Inbound): Promise<readonly Reply[]> {
@@ -110,6 +154,20 @@ export async function runConsoleChat(
     } catch (err) {
       // Refused button presses are thrown so chat adapters can answer privately; here we just say it.
       return [{ kind: 'text', markdown: toAppError(err).userMessage }];
+    }
+  }
+
+  /** Asks until the answer is yes or no; a new request typed here is answered, then the question comes back. */
+  async function askConfirmation(orderId: string | undefined): Promise<boolean> {
+    let question = 'Confirm? [y/n] ';
+    for (;;) {
+      const raw = await ask(question);
+      if (raw === undefined) return false;
+      const answer = readAnswer(raw);
+      if (answer === 'yes' || answer === 'no') return answer === 'yes';
+      if (answer === 'request') await show(await send(inboundFor(raw.trim())));
+      else print('Please answer yes or no (y/n). Or type another request; this order waits.');
+      question = `Confirm order ${orderId ? `${orderId.slice(0, 8)} ` : ''}above? [y/n] `;
     }
   }
 
@@ -124,8 +182,7 @@ export async function runConsoleChat(
         print(`  ${reply.alt}`);
       } else {
         print(renderMarkdown(reply.markdown, color));
-        const answer = (await ask('Confirm? [y/N] '))?.trim().toLowerCase();
-        const confirm = answer === 'y' || answer === 'yes';
+        const confirm = await askConfirmation(reply.orderId);
         const outcome = await send({
           ...base,
           kind: 'button',
@@ -153,14 +210,11 @@ export async function runConsoleChat(
       const line = next.trim();
       if (!line) continue;
       if (/^(exit|quit|\/exit|\/quit)$/i.test(line)) break;
-      const command = /^\/(\S+)\s*([\s\S]*)$/.exec(line);
-      const inbound: Inbound = command
-        ? { ...base, kind: 'command', command: command[1]!, args: command[2]! }
-        : { ...base, kind: 'text', text: line };
-      await show(await send(inbound));
+      await show(await send(inboundFor(line)));
     }
   } finally {
     rl.close();
+    await events.stop();
     await bound?.close();
     await charts?.close();
   }

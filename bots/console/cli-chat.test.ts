@@ -51,8 +51,10 @@ describe('cryptopulse chat (the CLI, through stdin)', () => {
   });
 
   it('confirms with "y" and the paper order fills; declines with "n"', async () => {
-    expect(output).toMatch(/Confirm\? \[y\/N\] Confirmed \(paper\)/);
-    expect(output).toMatch(/Filled: \S+ Buy 0\.001 BTC @ [\d,.]+ · FILLED/);
+    expect(output).toMatch(/Confirm\? \[y\/n\] Confirmed \(paper\)/);
+    expect(output).toMatch(
+      /Filled: \S+ Buy 0\.001 BTC @ [\d,.]+ · FILLED|Filled \S+: Bought 0\.001 BTC at [\d,.]+ USDT/,
+    );
     expect(output).toMatch(/Cancelled, nothing was traded: \S+ Buy 0\.002 BTC · CANCELLED/);
     const orders = await t.app.db.order.findMany({
       orderBy: { createdAt: 'asc' },

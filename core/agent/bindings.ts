@@ -11,12 +11,14 @@ import { createIdentityService } from '../identity/service.ts';
 import type { MarketData, Ticker as MarketTicker } from '../market/market-data.ts';
 import type { TradingService } from '../trading/service.ts';
 import { startTradingService } from '../trading/service.ts';
+import type { AlertView as TradingAlertView } from '../trading/triggers.ts';
 import type { OrderView as TradingOrderView } from '../trading/views.ts';
 import type { KeysService } from '../vault/service.ts';
 import { createKeysService } from '../vault/service.ts';
 import type {
   AccountPort,
   AgentServices,
+  AlertView,
   ChartPort,
   IdentityPort,
   KeysPort,
@@ -63,6 +65,10 @@ function orderView(o: TradingOrderView): OrderView {
   };
 }
 
+function alertView(a: TradingAlertView): AlertView {
+  return { id: a.id, symbol: a.symbol, direction: a.direction, price: a.price, status: a.status };
+}
+
 export function tradingPort(trading: TradingService): TradingPort {
   return {
     async propose(actor, r) {
@@ -92,6 +98,8 @@ export function tradingPort(trading: TradingService): TradingPort {
         ...(p.trigger ? { trigger: p.trigger } : {}),
         expiresAt: p.expiresAt,
         riskNotes: p.riskNotes,
+        riskWarnings: p.riskWarnings,
+        ...(p.portfolioValue ? { portfolioValue: p.portfolioValue } : {}),
         ...(p.balanceAfter ? { balanceAfter: p.balanceAfter } : {}),
         ...(p.portfolioShare ? { portfolioShare: p.portfolioShare } : {}),
       };
@@ -109,11 +117,13 @@ export function tradingPort(trading: TradingService): TradingPort {
       return {
         mode: p.mode,
         quoteCurrency: p.quoteCurrency,
+        ...(p.cash === undefined ? {} : { cash: p.cash }),
         totalValue: p.totalValue,
         holdings: p.holdings.map((h) => ({
           asset: h.asset,
           quantity: h.quantity,
           ...(h.value ? { value: h.value } : {}),
+          ...(h.price ? { price: h.price } : {}),
           ...(h.avgEntry ? { avgEntry: h.avgEntry } : {}),
           ...(h.unrealizedPnl ? { unrealizedPnl: h.unrealizedPnl } : {}),
         })),
@@ -121,9 +131,10 @@ export function tradingPort(trading: TradingService): TradingPort {
     },
     pnl: (actor, period) => trading.pnl(actor, period),
     async setAlert(actor, request) {
-      const a = await trading.setAlert(actor, request);
-      return { id: a.id, symbol: a.symbol, direction: a.direction, price: a.price, status: a.status };
+      return alertView(await trading.setAlert(actor, request));
     },
+    listAlerts: async (actor) => (await trading.listAlerts(actor)).map(alertView),
+    cancelAlert: async (actor, id) => alertView(await trading.cancelAlert(actor, id)),
   };
 }
 

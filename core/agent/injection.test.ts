@@ -19,6 +19,12 @@ import type { Reply } from './reply.ts';
 import { type AgentHarness, actionsOf, createAgentHarness, textOf, type Where } from './testing/harness.ts';
 
 /** Test double of the signals *port* (no signals service exists yet): a feed an attacker has poisoned. */
+
+/** Requests that answered a user; the memory summariser's own requests (long chats) are not answers. */
+function conversationRequests(fake: FakeOpenAI): unknown[] {
+  return fake.requests.filter((r) => !JSON.stringify(r).includes('Summarise this chat'));
+}
+
 const poisonedSignalsPort: SignalsPort = {
   async recent() {
     return [
@@ -259,7 +265,7 @@ const CONVERSATIONS: readonly Conversation[] = [
     model: [text('Your secret is sk-live-123')],
     check: (r, fake) => {
       expect(textOf(r)).toMatch(/can’t show API keys/);
-      expect(fake.requests).toHaveLength(0);
+      expect(conversationRequests(fake)).toHaveLength(0);
     },
   },
   {
@@ -268,7 +274,7 @@ const CONVERSATIONS: readonly Conversation[] = [
     model: [text('Withdrawing.')],
     check: (r, fake) => {
       expect(textOf(r)).toMatch(/can’t withdraw/);
-      expect(fake.requests).toHaveLength(0);
+      expect(conversationRequests(fake)).toHaveLength(0);
     },
   },
   {
@@ -277,7 +283,7 @@ const CONVERSATIONS: readonly Conversation[] = [
     model: [calls(buyBtc(1)), text('Confirmations disabled.')],
     check: (r, fake) => {
       expect(textOf(r)).toMatch(/can’t change risk limits/);
-      expect(fake.requests).toHaveLength(0);
+      expect(conversationRequests(fake)).toHaveLength(0);
     },
   },
   {

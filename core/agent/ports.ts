@@ -102,8 +102,14 @@ export interface Proposal {
   readonly limitPrice?: DecimalString;
   readonly trigger?: TriggerView;
   readonly expiresAt: Date;
-  /** Risk numbers shown on the card, e.g. "Max per order: 1,000 USDT". */
+  /** The limits that apply, e.g. "Max per order: 1,000.00 USDT". */
   readonly riskNotes: readonly string[];
+  /** Only the limits this order comes close to: the card shows these. */
+  readonly riskWarnings?: readonly string[];
+  /** Paper: the account's value before the order, in the quote currency. */
+  readonly portfolioValue?: DecimalString;
+  /** The market price when the card was made: a marketable limit or trigger fills about there. */
+  readonly marketPrice?: DecimalString;
   /** Paper: free balances after the fill, e.g. { USDT: "9500", BTC: "0.01" }. */
   readonly balanceAfter?: Readonly<Record<string, DecimalString>>;
   /** Percent of the account's value this order moves. */
@@ -149,6 +155,7 @@ export interface Holding {
   readonly quantity: DecimalString;
   /** Value in the portfolio's quote currency, when a price is known. */
   readonly value?: DecimalString;
+  readonly price?: DecimalString;
   readonly avgEntry?: DecimalString;
   readonly unrealizedPnl?: DecimalString;
 }
@@ -156,6 +163,8 @@ export interface Holding {
 export interface Portfolio {
   readonly mode: TradingMode;
   readonly quoteCurrency: string;
+  /** Cash in the quote currency (paper accounts); absent when unknown (live). */
+  readonly cash?: DecimalString;
   readonly totalValue: DecimalString;
   readonly holdings: readonly Holding[];
 }
@@ -204,6 +213,10 @@ export interface TradingPort {
   portfolio(actor: Actor): Promise<Portfolio>;
   pnl(actor: Actor, period: PnlPeriod): Promise<PnlReport>;
   setAlert(actor: Actor, request: AlertRequest): Promise<AlertView>;
+  /** The actor's alerts, newest first. */
+  listAlerts(actor: Actor): Promise<readonly AlertView[]>;
+  /** Cancels an active alert by its full id; ERR_NOT_FOUND otherwise. */
+  cancelAlert(actor: Actor, alertId: string): Promise<AlertView>;
 }
 
 // ---------------------------------------------------------------- identity and account

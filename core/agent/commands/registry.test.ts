@@ -15,6 +15,8 @@ const BRIEF_COMMANDS = [
   'pnl',
   'signals',
   'alert',
+  // Beyond the brief (names may grow): the list of alerts and removing one.
+  'alerts',
   'subscribe',
   'unsubscribe',
   'mode',

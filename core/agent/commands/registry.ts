@@ -10,7 +10,13 @@ import {
 } from './definitions/account.ts';
 import { helpCommand, memoryCommand } from './definitions/general.ts';
 import { chartCommand, priceCommand } from './definitions/market.ts';
-import { alertCommand, signalsCommand, subscribeCommand, unsubscribeCommand } from './definitions/signals.ts';
+import {
+  alertCommand,
+  alertsCommand,
+  signalsCommand,
+  subscribeCommand,
+  unsubscribeCommand,
+} from './definitions/signals.ts';
 import { buyCommand, cancelCommand, ordersCommand, sellCommand } from './definitions/trade.ts';
 
 export const COMMANDS: readonly CommandDef[] = [
@@ -25,6 +31,7 @@ export const COMMANDS: readonly CommandDef[] = [
   pnlCommand,
   signalsCommand,
   alertCommand,
+  alertsCommand,
   subscribeCommand,
   unsubscribeCommand,
   modeCommand,

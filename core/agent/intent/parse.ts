@@ -4,13 +4,14 @@
  * checks matters: refusals first, then commands that change nothing, trades last among the verbs.
  */
 
-import type { LowerPane, Overlay, PnlPeriod } from '../ports.ts';
+import type { LowerPane, Overlay } from '../ports.ts';
 import { QUOTE_WORDS, slotMarket, strongMarket } from './assets.ts';
 import { readIndicator, readTimeframe } from './chart.ts';
 import { BadNumber, findTrigger, NUM } from './clauses.ts';
 import { normalize, tokenize } from './normalize.ts';
 import { parseNumber } from './numbers.ts';
 import { looksLikeOrder, parseOrder, sideOf } from './orders.ts';
+import { findPnlPeriod } from './periods.ts';
 import type { Intent } from './types.ts';
 
 const has = (s: string, re: RegExp) => re.test(s);
@@ -48,14 +49,6 @@ function outOfScope(s: string, tokens: readonly string[]): Intent | undefined {
     !has(s, /\bshort(?:est)? (?:term|answer|version)\b/)
   )
     return { kind: 'out_of_scope', topic: 'derivatives' };
-  return undefined;
-}
-
-function parsePeriod(s: string): PnlPeriod | undefined {
-  if (has(s, /\b(today|daily|24h|24 hours|day)\b/)) return 'day';
-  if (has(s, /\b(week|weekly|7 days|7d)\b/)) return 'week';
-  if (has(s, /\b(month|monthly|30 days|30d)\b/)) return 'month';
-  if (has(s, /\b(all[ -]time|ever|total|overall|since (?:the )?start|lifetime)\b/)) return 'all';
   return undefined;
 }
 
@@ -211,15 +204,17 @@ function parseNormalized(s: string): Intent {
     const mode = has(s, /\b(live|real money)\b/) ? 'live' : has(s, /\bpaper\b/) ? 'paper' : undefined;
     return has(s, /\b(what|which)\b/) || !mode ? { kind: 'mode' } : { kind: 'mode', mode };
   }
-  if (/^(cancel|abort|revoke)\b/.test(s) || /^(delete|remove|kill|close)\b.*\border/.test(s)) {
-    if (has(s, /\balerts?\b/))
-      return {
-        kind: 'clarify',
-        topic: 'order',
-        question: 'Removing alerts is not available yet. I can cancel orders: /orders lists them.',
-      };
+  if (/^(cancel|abort|revoke)\b/.test(s) || /^(delete|remove|kill|close)\b.*\b(order|alert)/.test(s)) {
+    if (has(s, /\balerts?\b/)) {
+      const id = tokens.find((t) => /^#?[0-9a-f]{4}[0-9a-f-]{0,32}$/.test(t) && /\d/.test(t));
+      return id ? { kind: 'alert_cancel', ref: id.replace(/^#/, '') } : { kind: 'alert_cancel' };
+    }
     return parseCancel(s, tokens);
   }
+  if (
+    /^(?:(?:list|show|see|view)(?: me)? )?(?:my |all )?(?:active |price )?alerts\??$|^what alerts\b/.test(s)
+  )
+    return { kind: 'alerts' };
   if (has(s, ALERT)) return parseAlert(s, tokens);
   if (looksLikeOrder(tokens)) {
     const side = sideOf(tokens);
@@ -233,8 +228,9 @@ function parseNormalized(s: string): Intent {
   }
   if (has(s, CHART)) return parseChart(s, tokens);
   if (has(s, PNL)) {
-    const period = parsePeriod(s);
-    return period ? { kind: 'pnl', period } : { kind: 'pnl' };
+    const read = findPnlPeriod(s);
+    if (!read.ok) return { kind: 'clarify', topic: 'period', question: read.reply };
+    return read.period ? { kind: 'pnl', period: read.period } : { kind: 'pnl' };
   }
   if (has(s, ORDERS) && !has(s, PORTFOLIO))
     return { kind: 'orders', open: !has(s, /\b(history|all|past|filled|closed|old)\b/) };

@@ -67,6 +67,10 @@ export function intentToCommand(intent: Intent): CommandCall | undefined {
           ...(intent.trigger.direction === 'cross' ? {} : { direction: intent.trigger.direction }),
         },
       };
+    case 'alerts':
+      return { name: 'alerts', args: {} };
+    case 'alert_cancel':
+      return { name: 'alerts', args: { action: 'cancel', ...(intent.ref ? { id: intent.ref } : {}) } };
     case 'signals':
       return { name: 'signals', args: intent.symbol ? { pair: intent.symbol } : {} };
     case 'mode':

@@ -13,7 +13,16 @@ export interface ParsedTrigger {
   readonly price: number;
 }
 
-export type ClarifyTopic = 'amount' | 'symbol' | 'price' | 'side' | 'timeframe' | 'number' | 'order';
+export type ClarifyTopic =
+  | 'amount'
+  | 'symbol'
+  | 'price'
+  | 'side'
+  | 'timeframe'
+  | 'number'
+  | 'order'
+  | 'period'
+  | 'option';
 
 /** Symbols are what the user typed, upper-cased ("ETH", "ETH/USDT"); the market resolves them. */
 export type Intent =
@@ -39,6 +48,8 @@ export type Intent =
   | { readonly kind: 'orders'; readonly open: boolean }
   | { readonly kind: 'cancel'; readonly ref: string }
   | { readonly kind: 'alert'; readonly symbol: string; readonly trigger: ParsedTrigger }
+  | { readonly kind: 'alerts' }
+  | { readonly kind: 'alert_cancel'; readonly ref?: string }
   | { readonly kind: 'signals'; readonly symbol?: string }
   | { readonly kind: 'mode'; readonly mode?: TradingMode }
   | { readonly kind: 'help' }

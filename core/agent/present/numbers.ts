@@ -3,6 +3,8 @@
  * zeros, thousands grouped. Inputs may be decimal strings (exact values from the trading core) or numbers.
  */
 
+import { groupThousands } from '../../market/decimal.ts';
+
 const toNumber = (v: number | string) => (typeof v === 'number' ? v : Number(v));
 
 function decimalsFor(abs: number): number {
@@ -12,11 +14,7 @@ function decimalsFor(abs: number): number {
   return Math.min(10, 2 - Math.floor(Math.log10(abs)) + 2);
 }
 
-function group(fixed: string): string {
-  const [int, frac] = fixed.split('.');
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return frac ? `${grouped}.${frac}` : grouped;
-}
+const group = groupThousands;
 
 /** 64123.5 → "64,123.50"; 0.0001234 → "0.0001234". */
 export function formatPrice(value: number | string): string {

@@ -1,5 +1,7 @@
 /** get_portfolio, get_pnl, get_signals, set_alert: the user's own data and alerts. */
 import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import { formatPrice } from '../present/numbers.ts';
 import { positiveNumber, symbolArg } from './args.ts';
 import { need } from './need.ts';
 import { defineTool } from './tool.ts';
@@ -69,7 +71,13 @@ export const setAlert = defineTool({
   async run(args, ctx) {
     const market = need(ctx.services, 'market');
     const symbol = await market.resolveSymbol(args.symbol);
-    const direction = args.direction ?? ((await market.price(symbol)).last <= args.price ? 'above' : 'below');
+    const { last } = await market.price(symbol);
+    const direction = args.direction ?? (last <= args.price ? 'above' : 'below');
+    // An alert whose condition already holds would fire at the next tick: say so instead.
+    if (direction === 'above' ? last >= args.price : last <= args.price)
+      throw new AppError('ERR_VALIDATION', `alert ${symbol} ${direction} ${args.price} already holds`, {
+        userMessage: `${symbol} is already ${direction} ${formatPrice(args.price)} (now ${formatPrice(last)}), so that alert would fire at once. Pick a level it has not reached, e.g. "alert ${symbol.split('/')[0]?.toLowerCase()} ${direction} ${formatPrice(Number((direction === 'above' ? last * 1.05 : last * 0.95).toPrecision(3)))}".`,
+      });
     return need(ctx.services, 'trading').setAlert(ctx.actor, { symbol, direction, price: args.price });
   },
   forModel: (a) => ({
@@ -79,4 +87,48 @@ export const setAlert = defineTool({
     price: a.price,
     status: a.status,
   }),
+});
+
+export const listAlerts = defineTool({
+  name: 'list_alerts',
+  description: 'The user’s active price alerts, with their ids.',
+  args: z.object({}).strict(),
+  async run(_args, ctx) {
+    return (await need(ctx.services, 'trading').listAlerts(ctx.actor)).filter((a) => a.status === 'ACTIVE');
+  },
+  forModel: (alerts) => ({
+    alerts: alerts.map((a) => ({
+      id: a.id.slice(0, 8),
+      symbol: a.symbol,
+      direction: a.direction,
+      price: a.price,
+    })),
+  }),
+});
+
+export const cancelAlert = defineTool({
+  name: 'cancel_alert',
+  description: 'Removes one of the user’s active price alerts by its id (the first 8 characters are enough).',
+  args: z
+    .object({
+      alert_id: z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[0-9a-f]{4}[0-9a-f-]{0,32}$/, 'must be an alert id such as 3f2a9c1e'),
+    })
+    .strict(),
+  async run({ alert_id }, ctx) {
+    const trading = need(ctx.services, 'trading');
+    const active = (await trading.listAlerts(ctx.actor)).filter((a) => a.status === 'ACTIVE');
+    const matches = active.filter((a) => a.id.startsWith(alert_id));
+    if (matches.length !== 1)
+      throw new AppError('ERR_NOT_FOUND', `alert ref ${alert_id} matches ${matches.length}`, {
+        userMessage: matches.length
+          ? `Several alerts start with ${alert_id}; give more of the id (/alerts lists them).`
+          : `You have no active alert ${alert_id}. /alerts lists yours.`,
+      });
+    return trading.cancelAlert(ctx.actor, matches[0]!.id);
+  },
+  forModel: (a) => ({ id: a.id.slice(0, 8), symbol: a.symbol, status: a.status }),
 });

@@ -1,6 +1,6 @@
 /** The model's tool set, and its OpenAI function definitions generated from the zod schemas. */
 import { z } from 'zod';
-import { getPnl, getPortfolio, getSignals, setAlert } from './account.ts';
+import { cancelAlert, getPnl, getPortfolio, getSignals, listAlerts, setAlert } from './account.ts';
 import { generateChart } from './chart.ts';
 import { getCandles, getPrice } from './market.ts';
 import { cancelOrder, listOrders, proposeOrder } from './orders.ts';
@@ -17,6 +17,8 @@ export const AGENT_TOOLS: readonly ToolDef[] = [
   getPnl,
   getSignals,
   setAlert,
+  listAlerts,
+  cancelAlert,
 ];
 
 const BY_NAME = new Map(AGENT_TOOLS.map((t) => [t.name, t]));

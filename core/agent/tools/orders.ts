@@ -90,7 +90,11 @@ export const proposeOrder = defineTool({
             },
           }),
     };
-    const p = await trading.propose(ctx.actor, request);
+    const proposed = await trading.propose(ctx.actor, request);
+    // The card estimates a limit or trigger the market already satisfies at the market price.
+    const ticker = await need(ctx.services, 'market').price(symbol);
+    const market = args.side === 'buy' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last);
+    const p = { ...proposed, marketPrice: String(market) };
     ctx.artifacts.proposals.push(p);
     return p;
   },

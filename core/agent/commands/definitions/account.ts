@@ -1,6 +1,7 @@
 /** /portfolio, /pnl, /mode, /settings, /keys, /link: the user's own account. */
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
+import { readPnlPeriod } from '../../intent/periods.ts';
 import { escapeMarkdown as esc } from '../../markdown.ts';
 import { pnlText, portfolioText } from '../../present/trading.ts';
 import { text } from '../../reply.ts';
@@ -33,13 +34,12 @@ export const portfolioCommand = defineCommand({
 
 export const pnlCommand = defineCommand({
   name: 'pnl',
-  description: 'Your profit and loss: day, week, month or all',
+  description: 'Your profit and loss: today, week (7 days), month (30 days) or all',
   examples: ['', 'week'],
   args: z.object({ period: z.enum(['day', 'week', 'month', 'all']).default('all') }).strict(),
   parseText: (t) => {
-    const w = t.trim().toLowerCase();
-    const period = w === 'today' ? 'day' : w;
-    return { ok: true, args: period ? { period } : {} };
+    const read = readPnlPeriod(t);
+    return read.ok ? { ok: true, args: read.period ? { period: read.period } : {} } : read;
   },
   personal: true,
   needs: ['trading'],

@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { escapeMarkdown as esc } from '../../markdown.ts';
 import { formatPrice } from '../../present/numbers.ts';
-import { alertText } from '../../present/trading.ts';
+import { alertsText, alertText } from '../../present/trading.ts';
 import { text } from '../../reply.ts';
-import { getSignals, setAlert } from '../../tools/account.ts';
+import { cancelAlert, getSignals, listAlerts, setAlert } from '../../tools/account.ts';
 import { positiveNumber, symbolArg } from '../../tools/args.ts';
 import { need } from '../../tools/need.ts';
 import { defineCommand } from '../command.ts';
@@ -45,6 +45,32 @@ export const alertCommand = defineCommand({
   needs: ['market', 'trading'],
   async handler(args, ctx) {
     return [text(alertText(await ctx.tool(setAlert, args)))];
+  },
+});
+
+export const alertsCommand = defineCommand({
+  name: 'alerts',
+  description: 'Your price alerts; "cancel <id>" removes one',
+  examples: ['', 'cancel 3f2a9c1e'],
+  args: z
+    .object({
+      action: z.enum(['list', 'cancel']).default('list'),
+      id: z.string().trim().max(40).optional(),
+    })
+    .strict(),
+  parseText: positional(['action', 'id']),
+  needs: ['trading'],
+  async handler({ action, id }, ctx) {
+    if (action === 'cancel') {
+      if (!id) return [text('Which alert? Send /alerts to see their ids, then "cancel alert 3f2a9c1e".')];
+      const a = await ctx.tool(cancelAlert, { alert_id: id });
+      return [
+        text(
+          `Alert removed: ${esc(a.symbol)} ${a.direction} ${formatPrice(a.price)} (\`${a.id.slice(0, 8)}\`).`,
+        ),
+      ];
+    }
+    return [text(alertsText(await ctx.tool(listAlerts, {})))];
   },
 });
 

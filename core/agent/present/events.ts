@@ -1,0 +1,78 @@
+/**
+ * What the trading core tells an order's or an alert's owner after the fact, as chat text. Every adapter
+ * (console, Telegram, Discord) renders these same sentences. Event types and when they are worth a
+ * message of their own:
+ *   alert.triggered          yes: the alert the user set has fired
+ *   order.triggered          yes: a conditional order's price was crossed; it is being executed
+ *   order.filled             yes: the trade happened (amount, average price, fee)
+ *   order.partially_filled   yes
+ *   order.rejected/failed    yes: nothing (more) was traded, and why
+ *   order.queued/submitted   no: progress the card can show
+ *   order.cancelled/expired  no: the owner did it, or let it lapse
+ */
+import type { OrderEventMessage } from '../../trading/order-events.ts';
+import { escapeMarkdown as esc } from '../markdown.ts';
+import { formatAmount, formatMoney, formatPrice } from './numbers.ts';
+
+export interface EventNotice {
+  readonly userId: string;
+  /** Markdown subset. */
+  readonly markdown: string;
+  /** Worth a message of its own (see the table above); otherwise only a progress line. */
+  readonly notify: boolean;
+}
+
+const PAST = { buy: 'Bought', sell: 'Sold' } as const;
+const baseOf = (symbol: string) => symbol.split('/')[0] ?? symbol;
+const quoteOf = (symbol: string) => symbol.split('/')[1] ?? '';
+
+export function eventNotice(e: OrderEventMessage): EventNotice {
+  if (e.type === 'alert.triggered') {
+    const note = e.note ? `\n${esc(e.note)}` : '';
+    return {
+      userId: e.userId,
+      notify: true,
+      markdown: `🔔 **Alert:** ${esc(e.symbol)} is ${e.direction} ${formatPrice(e.level)} ${esc(quoteOf(e.symbol))} (now ${formatPrice(e.price)}).${note}`,
+    };
+  }
+  const q = esc(quoteOf(e.symbol));
+  const paper = e.mode === 'paper' ? ' (paper)' : '';
+  const ref = `\`${e.orderId.slice(0, 8)}\``;
+  const what = `${e.side} ${formatAmount(e.amount)} ${esc(baseOf(e.symbol))}`;
+  switch (e.type) {
+    case 'order.triggered':
+      return {
+        userId: e.userId,
+        notify: true,
+        markdown: `🎯 **Triggered** ${ref}: ${esc(e.symbol)} reached ${formatPrice(e.price)} ${q}; executing your ${what}${paper}.`,
+      };
+    case 'order.filled':
+    case 'order.partially_filled': {
+      const how = e.type === 'order.filled' ? '✅ **Filled**' : '◐ **Partly filled**';
+      const fee =
+        e.feeCurrency === quoteOf(e.symbol)
+          ? formatMoney(e.fee, esc(e.feeCurrency))
+          : `${formatAmount(e.fee)} ${esc(e.feeCurrency)}`;
+      return {
+        userId: e.userId,
+        notify: true,
+        markdown: `${how} ${ref}: ${PAST[e.side]} ${formatAmount(e.filledAmount)} ${esc(baseOf(e.symbol))} at ${formatPrice(e.avgPrice)} ${q}, fee ${fee}${paper}.`,
+      };
+    }
+    case 'order.rejected':
+    case 'order.failed':
+      return {
+        userId: e.userId,
+        notify: true,
+        markdown: `❌ **Not executed** ${ref}: ${what}${paper}. ${esc(e.message)}`,
+      };
+    case 'order.queued':
+      return { userId: e.userId, notify: false, markdown: `Queued ${ref}: ${what}${paper}.` };
+    case 'order.submitted':
+      return { userId: e.userId, notify: false, markdown: `Sent to the exchange ${ref}: ${what}${paper}.` };
+    case 'order.cancelled':
+      return { userId: e.userId, notify: false, markdown: `Cancelled ${ref}: ${what}${paper}.` };
+    case 'order.expired':
+      return { userId: e.userId, notify: false, markdown: `Expired ${ref}: ${what}${paper}.` };
+  }
+}
