@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '../core/logger.ts';
 import { rotateVaultKeys } from '../core/vault/rotate.ts';
 import { vaultRing } from '../core/vault/service.ts';
 import { startWorkerRole } from '../worker/role.ts';
+import { runApiKeysCommand } from './apikeys.ts';
 import { runBacktestCommand } from './backtest.ts';
 import { startRoles, untilSignal } from './process.ts';
 
@@ -23,6 +24,7 @@ Commands:
   migrate                                   apply database migrations (safe to repeat)
   chat                                      talk to the agent in this terminal (paper orders fill in-process)
   keys rotate                               re-encrypt every exchange credential under the newest VAULT_KEY
+  apikeys create --name N [--limit R] | list | revoke <id>   API keys for /v1 (shown once, hashed at rest)
   backtest --file F --pair P [--timeframe 5m] [--json] [--set name=value]... [--chart equity.png]
   backtest --exchange ID --pair P --since 2024-01-01 [--until ...]
                                             run the signal strategy over a candle file or downloaded history
@@ -131,6 +133,7 @@ async function runRoles(
 async function main(argv: string[]): Promise<number> {
   // backtest has its own options and its own bad-input handling (one line, exit 2).
   if (argv[0] === 'backtest') return runBacktestCommand(argv.slice(1));
+  if (argv[0] === 'apikeys') return runApiKeysCommand(argv.slice(1), process.env);
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -72,3 +72,9 @@ export const sseStreamLag = new Histogram({
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
   registers: [metrics],
 });
+
+export const candleUpstreamCalls = new Counter({
+  name: 'cryptopulse_api_candle_upstream_calls_total',
+  help: 'Candle fetches from the exchange for /v1/candles (shared by every viewer through the cache).',
+  registers: [metrics],
+});

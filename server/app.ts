@@ -19,9 +19,12 @@ import { registerAccess } from './plugins/access.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { MAX_HEADER_BYTES, registerRequestLimits, requestId } from './plugins/request-limits.ts';
 import { registerSecurity } from './plugins/security.ts';
+import { candleRoutes } from './routes/candles.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { pnlRoutes } from './routes/pnl.ts';
+import { signalRoutes } from './routes/signals.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { type ApiOptions, createApiServices, whenConnected } from './services.ts';
 
@@ -109,6 +112,9 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
       maxBufferedBytes: ctx.config.SSE_CLIENT_BUFFER_BYTES,
     }),
   );
+  await app.register(signalRoutes({ db: ctx.db, cursors: services.cursors }));
+  await app.register(pnlRoutes(ctx.db));
+  await app.register(candleRoutes(services.market, services.candles));
   // Last: its catch-all answers paths no other route claims.
   await app.register(dashboardRoutes());
   return app;

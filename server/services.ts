@@ -7,7 +7,11 @@ import { once } from 'node:events';
 import { ApiKeyStore } from '../core/apikeys/store.ts';
 import type { AppContext } from '../core/context.ts';
 import { AppError } from '../core/errors.ts';
+import { createMarketData } from '../core/market/create-market-data.ts';
+import type { MarketData } from '../core/market/market-data.ts';
 import { createRedis, type Redis } from '../core/redis.ts';
+import { CandleCache } from './candle-cache.ts';
+import { CursorSigner } from './cursor.ts';
 import { StreamHub } from './sse/hub.ts';
 import { SseRegistry } from './sse/registry.ts';
 
@@ -36,6 +40,9 @@ export interface ApiServices {
   readonly registry: SseRegistry;
   readonly reads: Redis;
   readonly apiKeys: ApiKeyStore;
+  readonly cursors: CursorSigner;
+  readonly market: MarketData;
+  readonly candles: CandleCache;
   close(): Promise<void>;
 }
 
@@ -50,14 +57,19 @@ export function createApiServices(ctx: AppContext, options: ApiOptions = {}): Ap
     maxPerAddress: ctx.config.SSE_MAX_CONNECTIONS_PER_IP,
     heartbeatMs: options.heartbeatMs,
   });
+  const market = createMarketData(ctx);
   return {
     hub,
     registry,
     reads,
     apiKeys: new ApiKeyStore(ctx.db),
+    cursors: new CursorSigner(ctx),
+    market,
+    candles: new CandleCache(market, ctx.redis, ctx.keys),
     async close() {
       registry.closeAll();
       await hub.stop();
+      await market.close().catch(() => undefined);
       reads.disconnect();
     },
   };

@@ -1,0 +1,52 @@
+/**
+ * Opaque, tamper-proof page cursors. The store's keyset cursor (time and id of the last row, stable
+ * while new signals arrive because it never counts rows) is signed with an HMAC that also covers the
+ * filters it was issued for: an edited cursor, or one reused with other filters, is a 400 naming
+ * `cursor`, never a silently different page. The key is derived from the install's shared secret
+ * (CONFIRM_SECRET or the one kept in Redis), so every API process accepts every other's cursors.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AppContext } from '../core/context.ts';
+import { confirmSecret } from '../core/trading/confirm-handle.ts';
+import { badParameter } from './errors.ts';
+
+const MAC_BYTES = 16;
+
+export class CursorSigner {
+  private key: Promise<Buffer> | undefined;
+
+  constructor(private readonly ctx: Pick<AppContext, 'config' | 'redis' | 'keys'>) {}
+
+  private macKey(): Promise<Buffer> {
+    this.key ??= confirmSecret(this.ctx)
+      .then((secret) => createHmac('sha256', secret).update('cryptopulse api cursor v1').digest())
+      .catch((err: unknown) => {
+        this.key = undefined;
+        throw err;
+      });
+    return this.key;
+  }
+
+  private async mac(inner: string, scope: string): Promise<Buffer> {
+    return createHmac('sha256', await this.macKey())
+      .update(`${scope}\n${inner}`)
+      .digest()
+      .subarray(0, MAC_BYTES);
+  }
+
+  async sign(inner: string, scope: string): Promise<string> {
+    return `${inner}.${(await this.mac(inner, scope)).toString('base64url')}`;
+  }
+
+  /** The store's cursor inside `cursor`, or a 400 naming `cursor`. */
+  async open(cursor: string, scope: string): Promise<string> {
+    const dot = cursor.lastIndexOf('.');
+    const inner = cursor.slice(0, dot);
+    const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
+    const expected = await this.mac(inner, scope);
+    if (dot <= 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw badParameter('cursor', 'is not a cursor this API returned for these filters; start without one');
+    }
+    return inner;
+  }
+}
