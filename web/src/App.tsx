@@ -39,7 +39,8 @@ export function App() {
   const liveExists = useLiveExists();
   const live = useLiveSignals(mode, pair);
   const performance = usePerformance(mode);
-  const engineNote = useEngineNote();
+  // /ready is asked only for the empty state: it answers 503 (a console error) while a store is down.
+  const engineNote = useEngineNote(!live.loading && live.signals.length === 0);
 
   useEffect(() => writeUrl({ mode, pair, signal: selectedId }), [mode, pair, selectedId]);
 

@@ -68,9 +68,9 @@ export function useCandles(pair: string | undefined, limit = 300) {
  * How far the engine has got, for the empty state, from the public /ready document (its shape beyond
  * `status` is not fixed by SIGNALS.md, so this looks for a candle count wherever the server puts it).
  */
-export function useEngineNote(): string {
+export function useEngineNote(wanted: boolean): string {
   const { data } = useSWR<number | undefined>(
-    '/ready',
+    wanted ? '/ready' : null,
     async (k: string) => {
       const res = await fetch(k, { headers: { accept: 'application/json' } });
       return candleCount(await res.json().catch(() => undefined));
