@@ -2,6 +2,8 @@
  * `cryptopulse <command>` (BRIEF section 7). Configuration problems end the process with code 2 and one
  * line per offending variable; no stack trace.
  */
+// First: .env and quiet warnings before any other module loads (see the file).
+import './environment.ts';
 import { parseArgs } from 'node:util';
 import { runConsoleChat } from '../bots/console/chat.ts';
 import { type Config, ConfigError, loadConfig, secretValues } from '../core/config.ts';
@@ -105,8 +107,18 @@ function chatHint(env: NodeJS.ProcessEnv): string {
     if (u.password) u.password = '***';
     return u.toString();
   };
+  // Everything the chat needs to reach this demo's stores and see its market: the same values, or it
+  // would talk to another database, another Redis prefix or another exchange.
   const vars = [`REDIS_URL=${hide(env.REDIS_URL) ?? 'redis://127.0.0.1:6379'}`];
   if (env.DATABASE_URL) vars.push(`DATABASE_URL=${hide(env.DATABASE_URL)}`);
+  for (const name of [
+    'REDIS_PREFIX',
+    'EXCHANGE',
+    'TRADING_MODE',
+    'LIVE_TRADING_ENABLED',
+    'PAPER_START_BALANCE',
+  ])
+    if (env[name]) vars.push(`${name}=${env[name]}`);
   return `Chat from another terminal: ${vars.join(' ')} npm run cli -- chat`;
 }
 

@@ -55,10 +55,17 @@ function ensureDependencies() {
     existsSync(join(bin, 'tsx')) && existsSync(join(root, 'generated', 'prisma', 'client.ts'));
   if (installed && have === want) return;
   say(installed ? 'dependencies changed; installing' : 'installing dependencies (first run)');
-  // `npm install` rather than `npm ci`: npm 11 writes lockfiles that `npm ci` rejects for missing optional
-  // platform packages; with an up-to-date lock, install installs exactly what it pins.
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) fail(`npm install failed (exit ${r.status}); see the output above`);
+  // `npm ci` installs exactly what the lock pins and never rewrites it, so a first run leaves the checkout
+  // clean. Only a lock out of sync with package.json (someone edited it by hand) falls back to install.
+  // --loglevel=error: the system Node may be older than `engines` (EBADENGINE notices); the project's
+  // own Node 24 (the `node` dependency) is what runs everything afterwards.
+  const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
+  let r = spawnSync('npm', ['ci', ...quiet], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    say('npm ci refused the lock (out of sync with package.json?); trying npm install');
+    r = spawnSync('npm', ['install', ...quiet], { cwd: root, stdio: 'inherit' });
+  }
+  if (r.status !== 0) fail(`installing dependencies failed (exit ${r.status}); see the output above`);
   writeFileSync(stamp, want);
 }
 
