@@ -2,6 +2,7 @@
  * The `bots` role: the Telegram and Discord adapters over one agent, so both platforms (and the console)
  * run exactly the same core path. A platform starts when its token is configured.
  */
+import { Api } from 'grammy';
 import { createAgent } from '../core/agent/agent.ts';
 import { bindServices } from '../core/agent/bindings.ts';
 import { commandPolicy } from '../core/agent/commands/policy.ts';
@@ -12,6 +13,7 @@ import { readHandle } from '../core/trading/confirm-handle.ts';
 import { startDiscordBot } from './discord/bot.ts';
 import { registrySources } from './discord/registry.ts';
 import { startTelegramBot } from './telegram/bot.ts';
+import { telegramChannelAccess } from './telegram/channel-access.ts';
 
 interface Running {
   readonly summary: string;
@@ -20,7 +22,19 @@ interface Running {
 
 export async function startBotsRole(ctx: AppContext, runtime: RoleRuntime): Promise<RoleHandle> {
   const { config } = ctx;
-  const bound = bindServices(ctx);
+  const token = config.TELEGRAM_BOT_TOKEN;
+  // Channels named in a DM are looked up on Telegram (a plain client: these calls post nothing).
+  const bound = bindServices(ctx, {
+    ...(token
+      ? {
+          channelAccess: {
+            telegram: telegramChannelAccess(
+              new Api(token, { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, '') }),
+            ),
+          },
+        }
+      : {}),
+  });
   const agent = createAgent({
     services: bound.services,
     config,

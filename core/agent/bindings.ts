@@ -1,10 +1,11 @@
 /**
  * The agent's ports bound to the real modules: market data (core/market), the trading service
  * (core/trading), identity and key vault (core/identity, core/vault) and the chart renderer (charts/).
- * Signals and chat subscriptions have no service yet, so /signals, /subscribe and /unsubscribe answer
- * "not available yet"; settings likewise.
+ * Chat subscriptions are core/broadcast's (subscriptions-port.ts). Signals have no port here yet, so
+ * /signals answers "not available yet"; settings likewise.
  */
 import { type ChartRenderer, createChartRenderer } from '../../charts/render.ts';
+import { type ChannelAccess, subscriptionsPort } from '../broadcast/subscriptions-port.ts';
 import type { AppContext } from '../context.ts';
 import type { IdentityService } from '../identity/service.ts';
 import { createIdentityService } from '../identity/service.ts';
@@ -191,6 +192,8 @@ export interface BindOptions {
   /** Use these instead of starting new ones (a process shares one market and one trading service). */
   readonly trading?: { readonly service: TradingService; readonly market: MarketData };
   readonly charts?: ChartRenderer;
+  /** How a Telegram channel named from a DM is checked (the Telegram adapter's Bot API lookups). */
+  readonly channelAccess?: { readonly telegram?: ChannelAccess };
 }
 
 /** Every port bound to the real modules of this process. `close` releases only what it started. */
@@ -207,6 +210,7 @@ export function bindServices(ctx: AppContext, options: BindOptions = {}): BoundS
       accounts: accountPort(trading),
       keys: keysPort(createKeysService(ctx)),
       charts: chartPort(charts),
+      subscriptions: subscriptionsPort(ctx.db, options.channelAccess),
     },
     trading,
     market,

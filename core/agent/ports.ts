@@ -289,12 +289,40 @@ export interface SignalsPort {
   recent(filter: { readonly pair?: string; readonly limit: number }): Promise<readonly SignalView[]>;
 }
 
+/** A chat's subscription as the commands show it. */
+export interface SubscriptionView {
+  /** The chat's title, @username or id. */
+  readonly chat: string;
+  /** Empty: every pair. */
+  readonly pairs: readonly string[];
+  readonly minConfidence: number;
+  readonly mode: TradingMode;
+  /** Why nothing is sent at the moment (the chat refused messages). */
+  readonly pausedReason?: string;
+}
+
+export interface SubscribeRequest {
+  readonly pairs: readonly string[];
+  readonly minConfidence: number;
+  readonly mode: TradingMode;
+  /** A Telegram channel (@name or -100… id) subscribed from a DM; otherwise the actor's chat. */
+  readonly channel?: string;
+  /** The asker's platform id: admin checks in the channel, and who is told when the chat refuses. */
+  readonly platformUserId: string;
+}
+
 export interface SubscriptionsPort {
+  /** ERR_FORBIDDEN naming what is missing when a channel cannot be subscribed by this user. */
   subscribe(
     actor: Actor,
-    options: { readonly pairs: readonly string[]; readonly minConfidence: number },
-  ): Promise<{ readonly pairs: readonly string[]; readonly created: boolean }>;
-  unsubscribe(actor: Actor): Promise<{ readonly removed: boolean }>;
+    request: SubscribeRequest,
+  ): Promise<{ readonly created: boolean; readonly subscription: SubscriptionView }>;
+  unsubscribe(
+    actor: Actor,
+    request: { readonly channel?: string; readonly platformUserId: string },
+  ): Promise<{ readonly removed: boolean; readonly chat: string }>;
+  /** In a group or channel its subscription; in a DM also every chat this user subscribed. */
+  list(actor: Actor, platformUserId: string): Promise<readonly SubscriptionView[]>;
 }
 
 /** Indicator overlays and lower panes, as the chart module draws them. */

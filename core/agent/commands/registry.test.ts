@@ -19,6 +19,7 @@ const BRIEF_COMMANDS = [
   'alerts',
   'subscribe',
   'unsubscribe',
+  'subscriptions',
   'mode',
   'keys',
   'settings',

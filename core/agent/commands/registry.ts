@@ -15,6 +15,7 @@ import {
   alertsCommand,
   signalsCommand,
   subscribeCommand,
+  subscriptionsCommand,
   unsubscribeCommand,
 } from './definitions/signals.ts';
 import { buyCommand, cancelCommand, ordersCommand, sellCommand } from './definitions/trade.ts';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandDef[] = [
   alertsCommand,
   subscribeCommand,
   unsubscribeCommand,
+  subscriptionsCommand,
   modeCommand,
   keysCommand,
   settingsCommand,

@@ -1,12 +1,14 @@
-/** /signals, /alert, /subscribe, /unsubscribe. */
+/** /signals, /alert, /subscribe, /unsubscribe, /subscriptions. */
 import { z } from 'zod';
 import { escapeMarkdown as esc } from '../../markdown.ts';
+import type { SubscriptionView } from '../../ports.ts';
 import { formatPrice } from '../../present/numbers.ts';
 import { alertsText, alertText } from '../../present/trading.ts';
 import { text } from '../../reply.ts';
 import { cancelAlert, getSignals, listAlerts, setAlert } from '../../tools/account.ts';
 import { positiveNumber, symbolArg } from '../../tools/args.ts';
 import { need } from '../../tools/need.ts';
+import type { TextArgs } from '../command.ts';
 import { defineCommand } from '../command.ts';
 import { positional, viaIntent } from '../text-args.ts';
 
@@ -74,43 +76,114 @@ export const alertsCommand = defineCommand({
   },
 });
 
+const CHANNEL = /^(@[A-Za-z][\w]{3,31}|-100\d{5,15})$/;
+const MODE = /^(paper|live)$/i;
+const CONFIDENCE = /^(0?\.\d+|0|1|1\.0+|\d{1,3}%)$/;
+
+/**
+ * "/subscribe [@channel] [pairs] [min-confidence] [mode]" in any order: "@name" or "-100…" is a
+ * channel, "paper"/"live" the mode, "0.7" or "70%" the minimum confidence, the rest pairs.
+ */
+export function readSubscribeText(text: string): TextArgs {
+  const args: Record<string, unknown> = {};
+  const pairs: string[] = [];
+  for (const word of text.split(/[\s,]+/).filter(Boolean)) {
+    if (CHANNEL.test(word)) args.channel = word;
+    else if (MODE.test(word)) args.mode = word.toLowerCase();
+    else if (CONFIDENCE.test(word))
+      args.min_confidence = word.endsWith('%') ? Number(word.slice(0, -1)) / 100 : Number(word);
+    else pairs.push(word);
+  }
+  if (pairs.length) args.pairs = pairs.join(',');
+  return { ok: true, args };
+}
+
+function describeSubscription(s: SubscriptionView): string {
+  const which = s.pairs.length ? s.pairs.map(esc).join(', ') : 'every pair';
+  const floor = s.minConfidence > 0 ? ` with confidence ≥ ${Math.round(s.minConfidence * 100)}%` : '';
+  const paused = s.pausedReason ? ` — **paused**: ${esc(s.pausedReason)}` : '';
+  return `${s.mode.toUpperCase()} signals for ${which}${floor}${paused}`;
+}
+
+const channelArg = z
+  .string()
+  .trim()
+  .regex(CHANNEL, 'a channel is @name or its -100… id')
+  .optional()
+  .describe('Telegram channel (@name or id), from a DM with me');
+
 export const subscribeCommand = defineCommand({
   name: 'subscribe',
-  description: 'Send strategy signals to this chat',
-  examples: ['', 'BTC/USDT,ETH/USDT'],
+  description: 'Send strategy signals to this chat (or, from a DM, to your Telegram channel)',
+  examples: ['', 'BTC,ETH 70%', '@mychannel BTC/USD 0.6 paper'],
   args: z
     .object({
+      channel: channelArg,
       pairs: z.string().trim().max(200).optional().describe('Comma-separated pairs; empty = all'),
-      min_confidence: z.number().min(0).max(1).default(0),
+      min_confidence: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0)
+        .describe('Only signals at least this confident (0-1)'),
+      mode: z.enum(['paper', 'live']).default('paper').describe('Paper (track record) or live signals'),
     })
     .strict(),
-  parseText: positional(['pairs']),
+  parseText: readSubscribeText,
   adminInGroups: true,
   needs: ['subscriptions'],
-  async handler({ pairs, min_confidence }, ctx) {
-    const list = (pairs ?? '')
-      .split(/[\s,]+/)
-      .filter(Boolean)
-      .map((p) => p.toUpperCase());
+  async handler({ channel, pairs, min_confidence, mode }, ctx) {
     const r = await need(ctx.services, 'subscriptions').subscribe(ctx.actor, {
-      pairs: list,
+      pairs: (pairs ?? '').split(/[\s,]+/).filter(Boolean),
       minConfidence: min_confidence,
+      mode,
+      platformUserId: ctx.inbound.platformUserId,
+      ...(channel ? { channel } : {}),
     });
-    const which = r.pairs.length ? r.pairs.map(esc).join(', ') : 'all pairs';
+    const where = channel ? esc(r.subscription.chat) : 'This chat';
     return [
-      text(`${r.created ? 'Subscribed' : 'Subscription updated'}: this chat receives signals for ${which}.`),
+      text(
+        `${r.created ? '✅ Subscribed' : '✅ Subscription updated'}. ${where} will receive ${describeSubscription(r.subscription)}: ` +
+          'each as a card with a chart, and its outcome (target, stop, expiry) as a reply to that card.',
+      ),
     ];
   },
 });
 
 export const unsubscribeCommand = defineCommand({
   name: 'unsubscribe',
-  description: 'Stop sending signals to this chat',
-  args: z.object({}).strict(),
+  description: 'Stop sending signals to this chat (or, from a DM, to your Telegram channel)',
+  examples: ['', '@mychannel'],
+  args: z.object({ channel: channelArg }).strict(),
+  parseText: positional(['channel']),
   adminInGroups: true,
   needs: ['subscriptions'],
+  async handler({ channel }, ctx) {
+    const r = await need(ctx.services, 'subscriptions').unsubscribe(ctx.actor, {
+      platformUserId: ctx.inbound.platformUserId,
+      ...(channel ? { channel } : {}),
+    });
+    const where = channel ? esc(r.chat) : 'this chat';
+    return [
+      text(r.removed ? `Unsubscribed: no more signals in ${where}.` : `${esc(r.chat)} was not subscribed.`),
+    ];
+  },
+});
+
+export const subscriptionsCommand = defineCommand({
+  name: 'subscriptions',
+  description: 'What signals this chat (and, in a DM, your channels) receives',
+  args: z.object({}).strict(),
+  needs: ['subscriptions'],
   async handler(_args, ctx) {
-    const r = await need(ctx.services, 'subscriptions').unsubscribe(ctx.actor);
-    return [text(r.removed ? 'Unsubscribed: no more signals here.' : 'This chat was not subscribed.')];
+    const list = await need(ctx.services, 'subscriptions').list(ctx.actor, ctx.inbound.platformUserId);
+    if (!list.length) return [text('No subscriptions here. An admin can start one with /subscribe.')];
+    return [
+      text(
+        ['**Subscriptions**', ...list.map((s) => `- **${esc(s.chat)}**: ${describeSubscription(s)}`)].join(
+          '\n',
+        ),
+      ),
+    ];
   },
 });
