@@ -13,6 +13,7 @@ import {
   START_ORDER,
 } from '../core/context.ts';
 import type { Logger } from '../core/logger.ts';
+import { setMetricsRole } from '../core/metrics.ts';
 import { ROLE_STARTERS } from './roles.ts';
 
 export interface RunningProcess {
@@ -27,6 +28,7 @@ export async function startRoles(
   logger: Logger,
   roles: readonly RoleName[],
 ): Promise<RunningProcess> {
+  setMetricsRole(roles);
   const ctx = createAppContext(config, logger);
   const handles: RoleHandle[] = [];
   const skipped: RoleName[] = [];

@@ -58,6 +58,9 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
   registerHttpMetrics(app);
 
   const services = createApiServices(ctx, options);
+  // The rate limit counts through the fail-fast connection; give it a moment to connect so the first
+  // requests are counted too (Redis down at start: serve, and count once it is back).
+  await whenConnected(services.reads).catch(() => undefined);
   // Streams end before Fastify waits for in-flight requests, or an open stream would hold the close.
   app.addHook('preClose', async () => services.registry.closeAll());
   app.addHook('onClose', async () => services.close());
