@@ -229,8 +229,14 @@ describe.runIf(lookup.found)('the dashboard in Chromium, against the real api ro
     await page.close();
   }, 90_000);
 
-  it('fits a 360 px phone without horizontal scrolling, and follows the system colour scheme', async () => {
-    const page = await browser.newPage({ viewport: { width: 360, height: 780 }, isMobile: true });
+  it("fits a 360 px phone without horizontal scrolling, in the viewer's zone and locale, following the system colour scheme", async () => {
+    // A viewer in Berlin with German number formats: times in their zone, prices with the pair's 2 decimals.
+    const page = await browser.newPage({
+      viewport: { width: 360, height: 780 },
+      isMobile: true,
+      locale: 'de-DE',
+      timezoneId: 'Europe/Berlin',
+    });
     const errors = watchErrors(page);
     const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
     await page.emulateMedia({ colorScheme: 'light' });
@@ -244,6 +250,8 @@ describe.runIf(lookup.found)('the dashboard in Chromium, against the real api ro
     expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
     if (process.env.WRITE_SCREENSHOTS)
       await page.screenshot({ path: join(ROOT, 'docs', 'img', 'dashboard-phone.png') });
+    expect(await page.locator('.footer').textContent()).toContain('Times in Europe/Berlin');
+    expect(await page.locator('.cards li dd').first().textContent()).toMatch(/^\d{1,3}(\.\d{3})*,\d{2}$/);
     const light = await background();
     await page.emulateMedia({ colorScheme: 'dark' });
     expect(await background()).not.toBe(light);
