@@ -170,6 +170,49 @@ describe('the trader experience through the agent (issue 13)', () => {
     );
   });
 
+  it('indicator-period-out-of-range-is-said-not-clamped', async () => {
+    const replies = await t.say('opt', 'chart xrp 1w with sma 600');
+    expect(replies.some((r) => r.kind === 'image')).toBe(false);
+    expect(textOf(replies)).toMatch(/SMA with a period from 2 to 400, not 600/);
+    expect(textOf(await t.command('opt', 'chart', 'btc 1h rsi 150'))).toMatch(/RSI .* not 150/);
+  });
+
+  it('negative-amount-is-said-not-ignored', async () => {
+    const reply = textOf(await t.say('opt', 'buy -1 btc'));
+    expect(reply).toMatch(/An amount cannot be negative \("-1"\)/);
+    expect(actionsOf(await t.say('opt', 'buy -1 btc'))).toEqual([]);
+  });
+
+  it('unknown-chart-option-is-said', async () => {
+    const replies = await t.say('opt', 'chart btc 1h light theme');
+    expect(textOf(replies)).toMatch(/cannot do "light theme"/);
+    const odd = await t.command('opt', 'chart', { symbol: 'btc', indicators: 'ema20 sparkles' });
+    expect(textOf(odd)).toMatch(/I don't know "sparkles" as an indicator/);
+  });
+
+  it('more-markets-than-a-command-takes-are-said', async () => {
+    const reply = textOf(await t.say('opt', 'price btc eth sol xrp ada doge dot'));
+    expect(reply).toMatch(/Up to 5 prices at once; you named 7/);
+    expect(textOf(await t.say('opt', 'chart btc eth'))).toMatch(/One chart at a time: BTC or ETH/);
+  });
+
+  it('raw-validation-messages-never-reach-a-user', async () => {
+    const replies = [
+      await t.command('opt', 'keys', 'link kraken short short'),
+      await t.command('opt', 'mode', 'turbo'),
+      await t.command('opt', 'orders', { scope: 'sometimes' }),
+      await t.command('opt', 'alert', { symbol: 'btc', price: 'lots' }),
+    ].map(textOf);
+    for (const reply of replies) {
+      expect(reply).not.toMatch(
+        /Invalid option|Too small|Too big|expected (?:one of|string|number)|Invalid input/,
+      );
+      expect(reply).toMatch(/^I could not read that: .+\. Example: \/\w+/);
+    }
+    expect(replies[0]).toMatch(/the API key is too short \(at least 8 characters\)/);
+    expect(replies[1]).toMatch(/the mode must be one of: paper, live/);
+  });
+
   async function actorOf(user: string) {
     const { userId } = await t.services.identity.resolve({ platform: 'telegram', platformUserId: user });
     return { userId, platform: 'telegram' as const, chatId: `dm-${user}`, chatKind: 'dm' as const };

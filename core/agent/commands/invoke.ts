@@ -4,6 +4,7 @@
  * and validated with the command's zod schema, then the handler.
  */
 import { AppError } from '../../errors.ts';
+import { issueSentence } from '../intent/validation-text.ts';
 import type { Reply } from '../reply.ts';
 import { text } from '../reply.ts';
 import { need } from '../tools/need.ts';
@@ -47,9 +48,8 @@ export async function invokeCommand(
   const parsed = def.args.safeParse(args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.length ? `${issue.path.map(String).join('.')}: ` : '';
-    throw new AppError('ERR_VALIDATION', `invalid /${def.name} arguments`, {
-      userMessage: `I could not read that: ${field}${issue?.message ?? 'invalid input'}.${usage(def)}`,
+    throw new AppError('ERR_VALIDATION', `invalid /${def.name} arguments: ${issue?.message}`, {
+      userMessage: `I could not read that: ${issue ? issueSentence(issue) : 'the input is not valid'}.${usage(def)}`,
     });
   }
   // Decided before the handler runs, so even a partial answer stays with the asker.

@@ -81,7 +81,12 @@ export interface IndicatorMatch {
   readonly overlays: readonly Overlay[];
   readonly panes: readonly LowerPane[];
   readonly used: number;
+  /** A period the chart cannot draw ("SMA 600"): said back to the user, never replaced by a default. */
+  readonly refused?: string;
 }
+
+/** The periods each indicator can be drawn with (the chart tools' schemas allow the same). */
+const PERIOD_RANGE = { ema: [2, 400], sma: [2, 400], rsi: [2, 100] } as const;
 
 function periods(tokens: readonly string[], i: number): { values: number[]; used: number } {
   const values: number[] = [];
@@ -100,7 +105,15 @@ function periods(tokens: readonly string[], i: number): { values: number[]; used
       continue;
     else break;
   }
-  return { values: values.filter((v) => v >= 2 && v <= 400), used };
+  return { values, used };
+}
+
+function refusal(kind: keyof typeof PERIOD_RANGE, values: readonly number[]): string | undefined {
+  const [min, max] = PERIOD_RANGE[kind];
+  const bad = values.find((v) => v < min || v > max);
+  if (bad === undefined) return undefined;
+  const name = kind.toUpperCase();
+  return `I can draw ${name} with a period from ${min} to ${max}, not ${bad}. For example "${kind} ${Math.min(max, 200)}".`;
 }
 
 /** Reads one indicator mention starting at tokens[i]. */
@@ -116,14 +129,23 @@ export function readIndicator(tokens: readonly string[], i: number): IndicatorMa
     case 'ma': {
       const kind = name === 'ema' ? 'ema' : 'sma';
       const ps = after.values.length ? after.values : [20];
-      return { overlays: ps.map((period) => ({ kind, period })), panes: [], used };
+      const refused = refusal(kind, ps);
+      return {
+        overlays: ps.map((period) => ({ kind, period })),
+        panes: [],
+        used,
+        ...(refused ? { refused } : {}),
+      };
     }
-    case 'rsi':
+    case 'rsi': {
+      const refused = refusal('rsi', after.values.slice(0, 1));
       return {
         overlays: [],
         panes: [after.values[0] ? { kind: 'rsi', period: after.values[0] } : { kind: 'rsi' }],
         used,
+        ...(refused ? { refused } : {}),
       };
+    }
     case 'macd':
       return { overlays: [], panes: [{ kind: 'macd' }], used: 1 };
     case 'bollinger':

@@ -73,12 +73,24 @@ function markets(s: string, tokens: readonly string[], slotWords: RegExp): strin
   return found.filter((m) => m !== 'USDT' || found.length === 1);
 }
 
+/** Chart options people ask for that the chart does not offer: said, not dropped. */
+const UNSUPPORTED_CHART_OPTION =
+  /\b(?:light|white)(?: theme| mode)?\b|\blog(?:arithmic)? scale\b|\bheikin[ -]?ashi\b/;
+
 function parseChart(s: string, tokens: readonly string[]): Intent {
+  const option = UNSUPPORTED_CHART_OPTION.exec(s);
+  if (option)
+    return {
+      kind: 'clarify',
+      topic: 'option',
+      question: `Charts here have one look; I cannot do "${option[0]}" yet. Ask without it, e.g. "chart btc 1h ema 20".`,
+    };
   const overlays: Overlay[] = [];
   const panes: LowerPane[] = [];
   let timeframe: ReturnType<typeof readTimeframe>;
   for (let i = 0; i < tokens.length; i++) {
     const ind = readIndicator(tokens, i);
+    if (ind?.refused) return { kind: 'clarify', topic: 'option', question: ind.refused };
     if (ind) {
       overlays.push(...ind.overlays);
       panes.push(...ind.panes);
@@ -218,6 +230,13 @@ function parseNormalized(s: string): Intent {
   if (has(s, ALERT)) return parseAlert(s, tokens);
   if (looksLikeOrder(tokens)) {
     const side = sideOf(tokens);
+    const negative = /(?:^|\s)(-\s?\$?\d[\d.,]*k?)/.exec(s);
+    if (negative && side && side !== 'both')
+      return {
+        kind: 'clarify',
+        topic: 'amount',
+        question: `An amount cannot be negative ("${negative[1]}"). Say how much to ${side} as a positive number, e.g. "${side} 0.01 btc"${side === 'buy' ? ', or "sell …" to sell' : ', or "buy …" to buy'}.`,
+      };
     if (side === 'both')
       return {
         kind: 'clarify',
@@ -247,7 +266,13 @@ function parseNormalized(s: string): Intent {
   }
   const found = markets(s, tokens, /^(of|for|is|price|quote|on|about|check|ticker|does)$/);
   if (has(s, PRICE)) {
-    if (found.length) return { kind: 'price', symbols: found.slice(0, 5) };
+    if (found.length > 5)
+      return {
+        kind: 'clarify',
+        topic: 'symbol',
+        question: `Up to 5 prices at once; you named ${found.length} (${found.join(', ')}). Ask for five, e.g. "price of ${found.slice(0, 5).join(' ').toLowerCase()}".`,
+      };
+    if (found.length) return { kind: 'price', symbols: found };
     return {
       kind: 'clarify',
       topic: 'symbol',

@@ -1,5 +1,6 @@
 /** /price and /chart. */
 import { z } from 'zod';
+import { AppError } from '../../../errors.ts';
 import { readIndicator } from '../../intent/chart.ts';
 import { tokenize } from '../../intent/normalize.ts';
 import type { LowerPane, Overlay } from '../../ports.ts';
@@ -36,7 +37,14 @@ export function readIndicators(words: string): { overlays: Overlay[]; panes: Low
   const panes: LowerPane[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const ind = readIndicator(tokens, i);
-    if (!ind) continue;
+    if (ind?.refused) throw new AppError('ERR_VALIDATION', 'indicator period', { userMessage: ind.refused });
+    if (!ind) {
+      // A word that is not an indicator is said back, never dropped.
+      if (/^(and|with|&|plus|\+)$/.test(tokens[i]!)) continue;
+      throw new AppError('ERR_VALIDATION', `unknown indicator ${tokens[i]}`, {
+        userMessage: `I don't know "${tokens[i]!.slice(0, 20)}" as an indicator. I draw ema, sma, bollinger, vwap, rsi and macd, e.g. "ema 20/50 rsi".`,
+      });
+    }
     overlays.push(...ind.overlays);
     panes.push(...ind.panes);
     i += ind.used - 1;
@@ -59,6 +67,10 @@ export const chartCommand = defineCommand({
   needs: ['market', 'charts'],
   async handler({ symbol, timeframe, indicators }, ctx) {
     const { overlays, panes } = readIndicators(indicators ?? '');
+    if (overlays.length > 4 || panes.length > 2)
+      throw new AppError('ERR_VALIDATION', 'too many indicators', {
+        userMessage: `One chart takes up to 4 lines (ema, sma, bollinger, vwap) and 2 panes (rsi, macd); you asked for ${overlays.length} and ${panes.length}. Ask for fewer.`,
+      });
     await ctx.tool(generateChart, {
       symbol,
       timeframe,
