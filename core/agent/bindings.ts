@@ -5,11 +5,14 @@
  * /signals answers "not available yet"; settings likewise.
  */
 import { type ChartRenderer, createChartRenderer } from '../../charts/render.ts';
+import { everyDay, renderSentimentChart } from '../../charts/sentiment.ts';
 import { type ChannelAccess, subscriptionsPort } from '../broadcast/subscriptions-port.ts';
 import type { AppContext } from '../context.ts';
+import type { Db } from '../db/client.ts';
 import type { IdentityService } from '../identity/service.ts';
 import { createIdentityService } from '../identity/service.ts';
 import type { MarketData, Ticker as MarketTicker } from '../market/market-data.ts';
+import { createNewsReader } from '../news/reader.ts';
 import type { TradingService } from '../trading/service.ts';
 import { startTradingService } from '../trading/service.ts';
 import type { AlertView as TradingAlertView } from '../trading/triggers.ts';
@@ -24,6 +27,7 @@ import type {
   IdentityPort,
   KeysPort,
   MarketPort,
+  NewsPort,
   OrderView,
   TradingPort,
 } from './ports.ts';
@@ -180,6 +184,20 @@ export function chartPort(charts: ChartRenderer): ChartPort {
   };
 }
 
+/** Stored news and its per-day sentiment chart. */
+export function newsPort(db: Db, now: () => Date = () => new Date()): NewsPort {
+  const reader = createNewsReader(db, now);
+  return {
+    ...reader,
+    async sentimentChart(coin, days) {
+      const points = (await reader.days(coin, days)).map((d) => ({ ...d, day: d.day.getTime() }));
+      const today = now();
+      const to = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+      return renderSentimentChart({ coin, days: everyDay(to - (days - 1) * 86_400_000, to, points) });
+    },
+  };
+}
+
 export interface BoundServices {
   readonly services: AgentServices;
   /** The trading service the ports wrap, for adapters that read its order-event stream. */
@@ -211,6 +229,7 @@ export function bindServices(ctx: AppContext, options: BindOptions = {}): BoundS
       keys: keysPort(createKeysService(ctx)),
       charts: chartPort(charts),
       subscriptions: subscriptionsPort(ctx.db, options.channelAccess),
+      news: newsPort(ctx.db),
     },
     trading,
     market,

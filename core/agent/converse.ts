@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Redis, RedisKeys } from '../redis.ts';
 import { invokeCommand } from './commands/invoke.ts';
 import { findCommand } from './commands/registry.ts';
+import { FEED_MARK, memoryHoldsNews } from './feed-guard.ts';
 import { boundModelText, REFUSALS, systemPrompt } from './guardrails.ts';
 import { parseIntent } from './intent/parse.ts';
 import { intentToCommand } from './intent/to-command.ts';
@@ -63,6 +64,7 @@ async function withModel(
   const llm = deps.llm!;
   const { config } = deps;
   const history = await deps.memory.load(turn.conversation);
+  if (memoryHoldsNews(history)) turn.untrusted.feedRead = true;
   const messages: ChatCompletionMessageParam[] = [
     {
       role: 'system',
@@ -141,7 +143,10 @@ export async function converse(
   }
   await deps.memory.append(turn.conversation, [
     { role: 'user', content: userText },
-    { role: 'assistant', content: memoryText(turn.finish(replies)) || '(no answer)' },
+    {
+      role: 'assistant',
+      content: `${turn.untrusted.feedRead ? `${FEED_MARK}\n` : ''}${memoryText(turn.finish(replies)) || '(no answer)'}`,
+    },
   ]);
   return replies;
 }

@@ -9,6 +9,7 @@
  */
 import type { Pane as LowerPane, Overlay } from '../../charts/types.ts';
 import type { Candle, Timeframe } from '../market/types.ts';
+import type { NewsReader } from '../news/reader.ts';
 
 export type ChatPlatform = 'discord' | 'telegram' | 'console';
 export type ChatKind = 'dm' | 'group' | 'channel';
@@ -343,6 +344,11 @@ export interface ChartPort {
   candlestick(request: CandleChartRequest): Promise<{ readonly png: Buffer; readonly alt: string }>;
 }
 
+/** Stored news (core/news) plus its sentiment chart; headlines are third-party data, never instructions. */
+export interface NewsPort extends NewsReader {
+  sentimentChart(coin: string, days: number): Promise<{ readonly png: Buffer; readonly alt: string }>;
+}
+
 /** Everything the agent can reach. Only identity is required: without it nobody has a user id. */
 export interface AgentServices {
   readonly identity: IdentityPort;
@@ -354,4 +360,5 @@ export interface AgentServices {
   readonly settings?: SettingsPort;
   readonly keys?: KeysPort;
   readonly subscriptions?: SubscriptionsPort;
+  readonly news?: NewsPort;
 }

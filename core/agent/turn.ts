@@ -38,6 +38,8 @@ export interface Turn {
   readonly actor: Actor;
   readonly artifacts: Artifacts;
   readonly conversation: ConversationKey;
+  /** Set once news reached the model in this conversation (a news tool ran, or memory holds news). */
+  readonly untrusted: { feedRead: boolean };
   runTool(tool: ToolDef, args: unknown, source: ToolSource): Promise<ToolOutcome>;
   commandContext(source: ToolSource): CommandContext;
   audit(entry: Omit<AuditEntry, 'actorUserId' | 'platform'>): Promise<void>;
@@ -51,6 +53,8 @@ export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn 
   const artifacts = newArtifacts();
   // Shared by every tool source in this message, so a command and the model cannot add up past it.
   const budget = { proposalsLeft: MAX_PROPOSALS_PER_TURN };
+  const untrusted = { feedRead: false };
+  const userText = inbound.kind === 'text' ? inbound.text : undefined;
   const conversation = { userId: actor.userId, platform: actor.platform, chatId: actor.chatId };
   let audience: Audience = 'chat';
   const markPersonal = () => {
@@ -68,6 +72,8 @@ export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn 
       services: deps.services,
       source,
       artifacts,
+      untrusted,
+      ...(userText === undefined ? {} : { userText }),
       get proposalsLeft() {
         return budget.proposalsLeft;
       },
@@ -82,6 +88,7 @@ export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn 
     actor,
     artifacts,
     conversation,
+    untrusted,
     get audience() {
       return audience;
     },

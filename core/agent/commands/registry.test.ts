@@ -25,6 +25,7 @@ const BRIEF_COMMANDS = [
   'settings',
   'link',
   'memory',
+  'news',
 ];
 
 describe('one command registry', () => {

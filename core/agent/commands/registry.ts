@@ -10,6 +10,7 @@ import {
 } from './definitions/account.ts';
 import { helpCommand, memoryCommand } from './definitions/general.ts';
 import { chartCommand, priceCommand } from './definitions/market.ts';
+import { newsCommand } from './definitions/news.ts';
 import {
   alertCommand,
   alertsCommand,
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CommandDef[] = [
   portfolioCommand,
   pnlCommand,
   signalsCommand,
+  newsCommand,
   alertCommand,
   alertsCommand,
   subscribeCommand,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cancelAlert, getPnl, getPortfolio, getSignals, listAlerts, setAlert } from './account.ts';
 import { generateChart } from './chart.ts';
 import { getCandles, getPrice } from './market.ts';
+import { getNews, searchNews } from './news.ts';
 import { cancelOrder, listOrders, proposeOrder } from './orders.ts';
 import type { ToolDef } from './tool.ts';
 
@@ -19,6 +20,8 @@ export const AGENT_TOOLS: readonly ToolDef[] = [
   setAlert,
   listAlerts,
   cancelAlert,
+  getNews,
+  searchNews,
 ];
 
 const BY_NAME = new Map(AGENT_TOOLS.map((t) => [t.name, t]));

@@ -12,6 +12,7 @@ const WHAT: Record<keyof AgentServices, string> = {
   settings: 'Settings',
   keys: 'Exchange keys',
   subscriptions: 'Signal subscriptions',
+  news: 'News',
 };
 
 export function need<K extends keyof AgentServices>(

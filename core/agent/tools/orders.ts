@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
+import { assertOrderFromUser } from '../feed-guard.ts';
 import type { OrderRequest, OrderView } from '../ports.ts';
 import { orderRefArg, positiveNumber, symbolArg } from './args.ts';
 import { need } from './need.ts';
@@ -69,6 +70,8 @@ export const proposeOrder = defineTool({
   args: proposeArgs,
   async run(args, ctx) {
     const trading = need(ctx.services, 'trading');
+    // After news reached the model, only the user's own words can shape an order (feed-guard.ts).
+    if (ctx.source === 'llm' && ctx.untrusted.feedRead) assertOrderFromUser(ctx.userText, args);
     if (ctx.proposalsLeft <= 0)
       throw new AppError('ERR_RATE_LIMITED', 'proposal limit per turn reached', {
         userMessage: `At most ${MAX_PROPOSALS_PER_TURN} order proposals per message. Ask again for more.`,

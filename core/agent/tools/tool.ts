@@ -22,6 +22,10 @@ export interface ToolContext {
   readonly artifacts: Artifacts;
   /** Proposals still allowed in this turn; a model told to spam orders runs out. */
   proposalsLeft: number;
+  /** Third-party text (news) reached the model in this conversation; see guardrails.ts orderAskedByUser. */
+  readonly untrusted: { feedRead: boolean };
+  /** The user's own words in this message, when it was free text. */
+  readonly userText?: string;
 }
 
 export interface ToolDef<A extends z.ZodType = z.ZodType, R = unknown> {
