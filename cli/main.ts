@@ -173,6 +173,8 @@ async function main(argv: string[]): Promise<number> {
       const env = {
         API_HOST: '127.0.0.1',
         ...process.env,
+        // Accelerated simulated time, so the signal engine's first signals appear within two minutes.
+        SIM_SPEED: process.env.SIM_SPEED || '120',
         EXCHANGE: 'sim',
         TRADING_MODE: 'paper',
         LIVE_TRADING_ENABLED: 'false',
@@ -185,6 +187,7 @@ async function main(argv: string[]): Promise<number> {
             'CryptoPulse demo: simulated market, paper trading (no real money, not financial advice).',
             ...lines,
             ...dashboardLine(lines),
+            `Signals: the engine replays the last ${process.env.SIGNAL_BACKFILL_HOURS || 24} h of simulated 5m candles (marked late), then runs at ${env.SIM_SPEED}× speed: new signals appear within about two minutes (/v1/signals, the dashboard, /signals in chat).`,
             '',
             chatHint(env),
             'Press Ctrl-C to stop.',

@@ -4,6 +4,7 @@ import type { AppContext, RoleHandle, RoleName, RoleRuntime } from '../core/cont
 import { startApiRole } from '../server/role.ts';
 import { startBroadcasterRole } from '../worker/broadcaster/role.ts';
 import { startWorkerRole } from '../worker/role.ts';
+import { startSignalsRole } from '../worker/signals/role.ts';
 
 export type RoleStarter = (ctx: AppContext, runtime: RoleRuntime) => Promise<RoleHandle>;
 
@@ -12,4 +13,5 @@ export const ROLE_STARTERS: Partial<Record<RoleName, RoleStarter>> = {
   worker: startWorkerRole,
   bots: startBotsRole,
   broadcaster: startBroadcasterRole,
+  signals: startSignalsRole,
 };

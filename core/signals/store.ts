@@ -10,6 +10,7 @@
  *   insertSignal / closeSignal / insertEquityPoint (tx, …)
  *                                  write a row AND its outbox entry in the caller's transaction;
  *                                  streams.ts relayOutbox() then appends it to Redis exactly once.
+ *   writeBatch(tx, writes)         the same for many changes in a handful of statements (the engine)
  *
  * Times: `since` inclusive, `until` inclusive, both on the signal's time (its candle's close) or the
  * equity point's time; epoch ms or Date.
@@ -263,31 +264,33 @@ export interface TrackSize {
 
 /** A new signal: its row and its `signal` stream entry. A second insert of the same id fails (P2002). */
 export async function insertSignal(tx: DbTx, signal: Signal, size: TrackSize): Promise<void> {
-  await tx.signal.create({
-    data: {
-      id: signal.id,
-      mode: signal.mode,
-      strategy: signal.strategy,
-      exchange: signal.exchange,
-      pair: signal.pair,
-      timeframe: signal.timeframe,
-      side: signal.side,
-      entry: signal.entry,
-      stopLoss: signal.stopLoss,
-      takeProfit1: signal.takeProfit1,
-      takeProfit: signal.takeProfit,
-      confidence: signal.confidence,
-      reason: signal.reason,
-      candleTime: new Date(signal.candleTime),
-      time: new Date(signal.time),
-      status: signal.status,
-      late: signal.late === true,
-      qty: size.qty,
-      equityAtEntry: size.equityAtEntry,
-      ...exitColumns(signal),
-    },
-  });
+  await tx.signal.create({ data: signalRow(signal, size) });
   await enqueue(tx, signalStreamOf(signal.mode), 'signal', signal);
+}
+
+function signalRow(signal: Signal, size: TrackSize) {
+  return {
+    id: signal.id,
+    mode: signal.mode,
+    strategy: signal.strategy,
+    exchange: signal.exchange,
+    pair: signal.pair,
+    timeframe: signal.timeframe,
+    side: signal.side,
+    entry: signal.entry,
+    stopLoss: signal.stopLoss,
+    takeProfit1: signal.takeProfit1,
+    takeProfit: signal.takeProfit,
+    confidence: signal.confidence,
+    reason: signal.reason,
+    candleTime: new Date(signal.candleTime),
+    time: new Date(signal.time),
+    status: signal.status,
+    late: signal.late === true,
+    qty: size.qty,
+    equityAtEntry: size.equityAtEntry,
+    ...exitColumns(signal),
+  };
 }
 
 function exitColumns(signal: Signal) {
@@ -334,4 +337,75 @@ export async function insertEquityPoint(
     },
   });
   await enqueue(tx, 'pnl:equity', 'equity', point);
+}
+
+export type SignalWrite =
+  | { readonly kind: 'open'; readonly signal: Signal; readonly size: TrackSize }
+  | { readonly kind: 'close'; readonly signal: Signal }
+  | {
+      readonly kind: 'equity';
+      readonly key: string;
+      readonly point: EquityData;
+      readonly strategy: string;
+      readonly signalId?: string;
+    };
+
+/**
+ * Many writes, in order, as few statements: one lock, one multi-row insert per table, one update per
+ * signal closed that was opened in an earlier batch. Outbox entries keep the order of `writes`.
+ */
+export async function writeBatch(tx: DbTx, writes: readonly SignalWrite[]): Promise<void> {
+  if (!writes.length) return;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${OUTBOX_LOCK}::bigint)`;
+  const opened = new Map<string, { signal: Signal; size: TrackSize }>();
+  const closedEarlier: Signal[] = [];
+  const equity: SignalWrite[] = [];
+  for (const w of writes) {
+    if (w.kind === 'open') opened.set(`${w.signal.mode}:${w.signal.id}`, { signal: w.signal, size: w.size });
+    else if (w.kind === 'close') {
+      const mine = opened.get(`${w.signal.mode}:${w.signal.id}`);
+      if (mine)
+        mine.signal = w.signal; // opened and closed in this batch: insert it as it ends
+      else closedEarlier.push(w.signal);
+    } else equity.push(w);
+  }
+  if (opened.size)
+    await tx.signal.createMany({
+      data: [...opened.values()].map(({ signal, size }) => signalRow(signal, size)),
+    });
+  for (const signal of closedEarlier) {
+    const { count } = await tx.signal.updateMany({
+      where: { id: signal.id, mode: signal.mode, status: 'open' },
+      data: { status: signal.status, ...exitColumns(signal) },
+    });
+    if (count !== 1) throw new AppError('ERR_INTERNAL', `signal ${signal.id} (${signal.mode}) is not open`);
+  }
+  if (equity.length)
+    await tx.equityPoint.createMany({
+      data: equity.map((w) => {
+        const e = w as Extract<SignalWrite, { kind: 'equity' }>;
+        return {
+          key: e.key,
+          mode: e.point.mode,
+          strategy: e.strategy,
+          time: new Date(e.point.time),
+          equity: e.point.equity,
+          pnl: e.point.pnl,
+          drawdownPct: e.point.drawdownPct,
+          open: e.point.open,
+          signalId: e.signalId ?? null,
+        };
+      }),
+    });
+  await tx.signalOutbox.createMany({
+    data: writes.map((w) =>
+      w.kind === 'equity'
+        ? { stream: 'pnl:equity', type: 'equity', data: JSON.stringify(w.point) }
+        : {
+            stream: signalStreamOf(w.signal.mode),
+            type: w.kind === 'open' ? 'signal' : 'lifecycle',
+            data: JSON.stringify(w.kind === 'open' ? { ...w.signal, status: 'open', exit: null } : w.signal),
+          },
+    ),
+  });
 }

@@ -60,6 +60,8 @@ export const S = {
   EXIT_PNL: 22,
   EXIT_PNL_PCT: 23,
   SKIP: 24,
+  /** The caller's own mark on the current signal (the role: 1 = late); zeroed when a signal opens. */
+  FLAGS: 25,
   RING: 32,
 } as const;
 
@@ -260,6 +262,7 @@ export class BarReactionEngine {
     s[S.ATR_PCT] = atrPct;
     s[S.EXIT_REASON] = 0;
     s[S.SKIP] = 0;
+    s[S.FLAGS] = 0;
     this.track[T.OPEN_COUNT]!++;
     return EVENT_OPEN;
   }
