@@ -15,6 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../core/context.ts';
 import { registerErrorHandler } from './errors.ts';
+import { PageCache } from './page-cache.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { MAX_HEADER_BYTES, registerRequestLimits, requestId } from './plugins/request-limits.ts';
@@ -115,7 +116,9 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
       maxBufferedBytes: ctx.config.SSE_CLIENT_BUFFER_BYTES,
     }),
   );
-  await app.register(signalRoutes({ db: ctx.db, cursors: services.cursors }));
+  await app.register(
+    signalRoutes({ db: ctx.db, cursors: services.cursors, pages: new PageCache(services.hub) }),
+  );
   await app.register(pnlRoutes(ctx.db));
   await app.register(candleRoutes(services.market, services.candles));
   // Last: its catch-all answers paths no other route claims.

@@ -131,6 +131,12 @@ describe('GET /v1/signals', () => {
     const newer = sampleSignal({ candleTime: start + 100 * FIVE_MIN });
     await seedSignals(t.db, t.redis, t.keys, [newer]);
     signals.push(newer);
+    // Page one shows it as soon as the stream entry reaches this process (cached pages are dropped then).
+    for (let i = 0; i < 100; i++) {
+      if ((await app.inject('/v1/signals?limit=7')).json().items[0].id === newer.id) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await app.inject('/v1/signals?limit=7')).json().items[0].id).toBe(newer.id);
     const seen = [...page1.items];
     let cursor = page1.nextCursor;
     while (cursor) {

@@ -7,6 +7,7 @@ import { DEFAULT_PAGE, getSignal, listSignals, MAX_PAGE } from '../../core/signa
 import { SIGNAL_SIDES, SIGNAL_STATUSES } from '../../core/signals/types.ts';
 import type { CursorSigner } from '../cursor.ts';
 import { badParameter } from '../errors.ts';
+import type { PageCache } from '../page-cache.ts';
 import { commonErrors, errorBodySchema } from '../schemas/errors.ts';
 import { intParam, modeParam, pairParam, timeParam } from '../schemas/params.ts';
 import { signalOut, signalPageOut } from '../schemas/signals.ts';
@@ -14,6 +15,7 @@ import { signalOut, signalPageOut } from '../schemas/signals.ts';
 export interface SignalRouteDeps {
   readonly db: Db;
   readonly cursors: CursorSigner;
+  readonly pages: PageCache;
 }
 
 const listQuery = z.strictObject({
@@ -55,26 +57,32 @@ export function signalRoutes(deps: SignalRouteDeps): FastifyPluginAsyncZod {
           response: { 200: signalPageOut, ...commonErrors },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const q = request.query;
         if (q.since !== undefined && q.until !== undefined && q.since > q.until) {
           throw badParameter('until', 'must not be before since');
         }
         const scope = scopeOf(q);
         const inner = q.cursor === undefined ? undefined : await deps.cursors.open(q.cursor, scope);
-        let page: Awaited<ReturnType<typeof listSignals>>;
-        try {
-          page = await listSignals(deps.db, { ...q, cursor: inner });
-        } catch (err) {
-          // The signature held, so this is a store-side refusal of the cursor: still the caller's parameter.
-          if (err instanceof AppError && err.code === 'ERR_VALIDATION')
-            throw badParameter('cursor', 'is not valid');
-          throw err;
-        }
-        return {
-          items: page.items,
-          nextCursor: page.nextCursor === null ? null : await deps.cursors.sign(page.nextCursor, scope),
-        };
+        const body = await deps.pages.get(q.mode, `${scope}|${q.limit ?? ''}|${inner ?? ''}`, async () => {
+          let page: Awaited<ReturnType<typeof listSignals>>;
+          try {
+            page = await listSignals(deps.db, { ...q, cursor: inner });
+          } catch (err) {
+            // The signature held, so this is a store-side refusal of the cursor: still the caller's parameter.
+            if (err instanceof AppError && err.code === 'ERR_VALIDATION')
+              throw badParameter('cursor', 'is not valid');
+            throw err;
+          }
+          const out = {
+            items: page.items,
+            nextCursor: page.nextCursor === null ? null : await deps.cursors.sign(page.nextCursor, scope),
+          };
+          // Checked once here rather than on every cached send: the same schema the route documents.
+          return JSON.stringify(signalPageOut.encode(out));
+        });
+        // A string with a JSON content type is sent as it is (already validated and serialized above).
+        return reply.type('application/json; charset=utf-8').send(body as never);
       },
     );
 

@@ -1,0 +1,52 @@
+/**
+ * Serialized /v1/signals pages, kept until the stream says something changed. Every new signal and
+ * every lifecycle change of a mode is an entry of `signals:<mode>`, appended after its Postgres commit
+ * (the engine's outbox), and this process' hub reads every entry: so a page cached for a mode is
+ * dropped as soon as that mode changes. A generation check keeps a page computed before a change from
+ * being stored after it; a short TTL bounds staleness should the hub's reader be down.
+ */
+import type { HubStream } from './sse/entry.ts';
+import type { StreamHub } from './sse/hub.ts';
+
+const TTL_MS = 2_000;
+const MAX_ENTRIES = 1_000;
+
+type Mode = 'paper' | 'live';
+
+export class PageCache {
+  private readonly pages = new Map<string, { body: string; at: number }>();
+  private readonly generation: Record<Mode, number> = { paper: 0, live: 0 };
+  private reading = false;
+
+  constructor(hub: StreamHub) {
+    const drop = (mode: Mode) => () => {
+      this.generation[mode]++;
+      for (const key of this.pages.keys()) if (key.startsWith(`${mode}|`)) this.pages.delete(key);
+    };
+    const streams: [HubStream, Mode][] = [
+      ['signals:paper', 'paper'],
+      ['signals:live', 'live'],
+    ];
+    for (const [stream, mode] of streams) hub.subscribe(stream, drop(mode));
+    hub.ready().then(
+      () => {
+        this.reading = true;
+      },
+      () => undefined,
+    );
+  }
+
+  async get(mode: Mode, query: string, compute: () => Promise<string>): Promise<string> {
+    const key = `${mode}|${query}`;
+    const hit = this.pages.get(key);
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.body;
+    const generation = this.generation[mode];
+    const body = await compute();
+    // Only while the hub reads (or nothing would drop the page), and only if nothing changed meanwhile.
+    if (this.reading && generation === this.generation[mode]) {
+      if (this.pages.size >= MAX_ENTRIES) this.pages.clear();
+      this.pages.set(key, { body, at: Date.now() });
+    }
+    return body;
+  }
+}
