@@ -16,12 +16,13 @@ import { vaultRing } from '../core/vault/service.ts';
 import { startWorkerRole } from '../worker/role.ts';
 import { runApiKeysCommand } from './apikeys.ts';
 import { runBacktestCommand } from './backtest.ts';
+import { runDlqCommand } from './dlq.ts';
 import { startRoles, untilSignal } from './process.ts';
 
 const USAGE = `Usage: cryptopulse <command> [options]
 
 Commands:
-  start [--roles api,worker,bots,signals]   run the given roles (default: all) until Ctrl-C
+  start [--roles api,worker,bots,signals,broadcaster]   run the given roles (default: all) until Ctrl-C
   demo                                      run every role with the simulated exchange and paper trading
   migrate                                   apply database migrations (safe to repeat)
   chat                                      talk to the agent in this terminal (paper orders fill in-process)
@@ -30,6 +31,7 @@ Commands:
   backtest --file F --pair P [--timeframe 5m] [--json] [--set name=value]... [--chart equity.png]
   backtest --exchange ID --pair P --since 2024-01-01 [--until ...]
                                             run the signal strategy over a candle file or downloaded history
+  dlq list [--limit N] | retry <id> | drop <id>   the broadcaster's dead letters (signals:dlq)
   help                                      show this text
 
 Configuration comes from the environment (see .env.example).`;
@@ -146,6 +148,7 @@ async function main(argv: string[]): Promise<number> {
   // backtest has its own options and its own bad-input handling (one line, exit 2).
   if (argv[0] === 'backtest') return runBacktestCommand(argv.slice(1));
   if (argv[0] === 'apikeys') return runApiKeysCommand(argv.slice(1), process.env);
+  if (argv[0] === 'dlq') return runDlqCommand(argv.slice(1), process.env);
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
