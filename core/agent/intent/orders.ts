@@ -305,7 +305,7 @@ export function parseOrder(text: string, side: Side): Intent {
     if (err instanceof BadNumber)
       return clarify(
         'number',
-        `I could not read the number "${err.raw}". Write it like 1500, 1,500 or 1.5k.`,
+        `I could not read the number "${err.raw}": which did you mean? Write it like 1.5, 1500, 1,500 or 1.5k.`,
       );
     throw err;
   }

@@ -157,7 +157,7 @@ function parseAlert(s: string, tokens: readonly string[]): Intent {
       return {
         kind: 'clarify',
         topic: 'number',
-        question: `I could not read the number "${err.raw}". Write it like 1500, 1,500 or 1.5k.`,
+        question: `I could not read the number "${err.raw}": which did you mean? Write it like 1.5, 1500, 1,500 or 1.5k.`,
       };
     throw err;
   }
