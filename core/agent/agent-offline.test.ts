@@ -101,7 +101,7 @@ describe('agent without a model (offline parser) over the real trading core', ()
     );
     expect(actionsOf(replies)[0]?.markdown).toMatch(/Buy \*\*[\d.]+ ETH\*\* on ETH\/USDT/);
     const bad = await t.command('bob', 'buy', { symbol: 'ETH', amount: -1 }, { platform: 'discord' });
-    expect(textOf(bad)).toMatch(/^I could not read that: amount:/);
+    expect(textOf(bad)).toMatch(/^I could not read that: the amount must be more than 0\. Example: \/buy /);
   });
 
   it('asks instead of guessing when the amount is missing', async () => {
