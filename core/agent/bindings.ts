@@ -1,8 +1,8 @@
 /**
  * The agent's ports bound to the real modules: market data (core/market), the trading service
  * (core/trading), identity and key vault (core/identity, core/vault) and the chart renderer (charts/).
- * Chat subscriptions are core/broadcast's (subscriptions-port.ts). Signals have no port here yet, so
- * /signals answers "not available yet"; settings likewise.
+ * Chat subscriptions are core/broadcast's (subscriptions-port.ts), signals core/signals' (agent-port.ts);
+ * settings answer "not available yet".
  */
 import { type ChartRenderer, createChartRenderer } from '../../charts/render.ts';
 import { everyDay, renderSentimentChart } from '../../charts/sentiment.ts';
@@ -13,6 +13,7 @@ import type { IdentityService } from '../identity/service.ts';
 import { createIdentityService } from '../identity/service.ts';
 import type { MarketData, Ticker as MarketTicker } from '../market/market-data.ts';
 import { createNewsReader } from '../news/reader.ts';
+import { signalsPort } from '../signals/agent-port.ts';
 import type { TradingService } from '../trading/service.ts';
 import { startTradingService } from '../trading/service.ts';
 import type { AlertView as TradingAlertView } from '../trading/triggers.ts';
@@ -230,6 +231,7 @@ export function bindServices(ctx: AppContext, options: BindOptions = {}): BoundS
       charts: chartPort(charts),
       subscriptions: subscriptionsPort(ctx.db, options.channelAccess),
       news: newsPort(ctx.db),
+      signals: signalsPort(ctx.db),
     },
     trading,
     market,

@@ -284,10 +284,24 @@ export interface SignalView {
   readonly status: string;
   readonly openedAt: Date;
   readonly mode: TradingMode;
+  /** Set once the signal closed: how, and its outcome in R and % of the track-record equity. */
+  readonly exit?: { readonly reason: string; readonly r: number; readonly pnlPct: number };
+}
+
+/** The strategy's paper track record (core/signals/stats.ts). */
+export interface SignalRecord {
+  readonly closed: number;
+  readonly winRate: number | null;
+  readonly profitFactor: number | null;
+  readonly expectancyR: number | null;
+  readonly maxDrawdownPct: number;
+  readonly returnPct: number;
 }
 
 export interface SignalsPort {
   recent(filter: { readonly pair?: string; readonly limit: number }): Promise<readonly SignalView[]>;
+  /** The track record, overall or for one pair. */
+  record?(filter: { readonly pair?: string }): Promise<SignalRecord>;
 }
 
 /** A chat's subscription as the commands show it. */

@@ -53,6 +53,7 @@ export const getSignals = defineTool({
       status: s.status,
       openedAt: s.openedAt.toISOString(),
       mode: s.mode,
+      ...(s.exit ? { exit: s.exit } : {}),
     })),
   }),
 });

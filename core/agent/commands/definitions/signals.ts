@@ -23,11 +23,21 @@ export const signalsCommand = defineCommand({
     const signals = await ctx.tool(getSignals, pair ? { pair, limit: 5 } : { limit: 5 });
     if (!signals.length)
       return [text(pair ? `No recent signals for ${esc(pair.toUpperCase())}.` : 'No recent signals.')];
+    const outcome = (s: (typeof signals)[number]) =>
+      s.exit
+        ? `${esc(s.status)} ${s.exit.r >= 0 ? '+' : '−'}${Math.abs(s.exit.r).toFixed(2)} R`
+        : esc(s.status);
     const lines = signals.map(
       (s) =>
-        `- **${esc(s.pair)}** ${s.side} @ ${formatPrice(s.entry)} · SL ${formatPrice(s.stopLoss)} · TP ${formatPrice(s.takeProfit)} · ${Math.round(s.confidence * 100)}% · ${esc(s.status)}`,
+        `- **${esc(s.pair)}** ${s.side} @ ${formatPrice(s.entry)} · SL ${formatPrice(s.stopLoss)} · TP ${formatPrice(s.takeProfit)} · ${Math.round(s.confidence * 100)}% · ${outcome(s)}`,
     );
-    return [text(['**Latest signals**', ...lines].join('\n'))];
+    const port = ctx.services.signals;
+    const record = port?.record ? await port.record(pair ? { pair: pair.toUpperCase() } : {}) : undefined;
+    const pct = (x: number | null, d = 1) => (x === null ? '—' : `${x.toFixed(d)}%`);
+    const recordLine = record?.closed
+      ? `Track record (paper, ${record.closed} closed): win rate ${pct(record.winRate === null ? null : record.winRate * 100)} · profit factor ${record.profitFactor === null ? '—' : record.profitFactor.toFixed(2)} · expectancy ${record.expectancyR === null ? '—' : `${record.expectancyR.toFixed(2)} R`} · max drawdown ${pct(record.maxDrawdownPct)} · return ${pct(record.returnPct, 2)}`
+      : undefined;
+    return [text(['**Latest signals**', ...lines, ...(recordLine ? [esc(recordLine)] : [])].join('\n'))];
   },
 });
 
