@@ -32,7 +32,7 @@ describe('news feeds against a local feed server', () => {
   beforeAll(async () => {
     server = await FeedServer.start();
     t = await createTradingTestContext('news-feeds', {
-      NEWS_FETCH_TIMEOUT_MS: '400',
+      NEWS_FETCH_TIMEOUT_MS: '1500',
       NEWS_MAX_BYTES: '1048576',
     });
     app = t.app;
