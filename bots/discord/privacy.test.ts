@@ -66,7 +66,7 @@ describe('Discord: personal answers stay private', () => {
     const asked = [
       { name: 'portfolio', expect: /BTC/ },
       { name: 'orders', options: { scope: 'all' }, expect: /0\.01 BTC/ },
-      { name: 'pnl', expect: /PnL since the start/ },
+      { name: 'pnl', expect: /PnL since/ },
     ];
     for (const a of asked) {
       const i = h.fake.slash({ user: alice, channelId: general(), name: a.name, options: a.options ?? {} });
@@ -126,7 +126,7 @@ describe('Discord: personal answers stay private', () => {
     const reply = await answered(i);
     expect(i.callbacks[0]).toMatchObject({ type: 5 });
     expect(isEphemeral(reply)).toBe(false);
-    expect(textOf(reply)).toMatch(/PnL since the start/);
+    expect(textOf(reply)).toMatch(/PnL since/);
     h.fake.userMessage({ user: erin, channelId: dm, content: 'show my portfolio' });
     const answer = await h.fake.state.waitFor(
       () => h.fake.state.channelMessages(dm).find((m) => m !== reply && /portfolio|account/i.test(textOf(m))),
