@@ -8,7 +8,10 @@ ENV CI=true
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY scripts/prisma-generate.mjs ./scripts/
-RUN npm install --no-audit --no-fund \
+RUN npm ci --no-audit --no-fund
+# The dashboard is built here (its toolchain is dev-only) and only web/dist reaches the runtime stage.
+COPY web ./web
+RUN node_modules/.bin/vite build --logLevel warn web \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-slim AS runtime
@@ -20,6 +23,7 @@ ENV NODE_ENV=production \
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --from=deps --chown=node:node /app/generated ./generated
 COPY --chown=node:node . .
+COPY --from=deps --chown=node:node /app/web/dist ./web/dist
 USER node
 EXPOSE 8080
 # Only the api role listens; other roles' containers override or disable this check (see compose).
