@@ -17,7 +17,6 @@ import { startWorkerRole } from '../worker/role.ts';
 import { runApiKeysCommand } from './apikeys.ts';
 import { runBacktestCommand } from './backtest.ts';
 import { runDlqCommand } from './dlq.ts';
-import { runKillSwitchCommand } from './killswitch.ts';
 import { startRoles, untilSignal } from './process.ts';
 
 const USAGE = `Usage: cryptopulse <command> [options]
@@ -28,7 +27,6 @@ Commands:
   migrate                                   apply database migrations (safe to repeat)
   chat                                      talk to the agent in this terminal (paper orders fill in-process)
   keys rotate                               re-encrypt every exchange credential under the newest VAULT_KEY
-  killswitch on|off|status                  stop (or resume) every order on every role at once; audited
   apikeys create --name N [--limit R] | list | revoke <id>   API keys for /v1 (shown once, hashed at rest)
   backtest --file F --pair P [--timeframe 5m] [--json] [--set name=value]... [--chart equity.png]
   backtest --exchange ID --pair P --since 2024-01-01 [--until ...]
@@ -166,8 +164,6 @@ async function main(argv: string[]): Promise<number> {
       return runMigrate(process.env);
     case 'chat':
       return runChat(process.env);
-    case 'killswitch':
-      return runKillSwitchCommand(configure(process.env).config, positionals.slice(1));
     case 'keys':
       if (positionals[1] !== 'rotate') throw new UsageError('usage: cryptopulse keys rotate');
       return runKeysRotate(process.env);
