@@ -40,11 +40,10 @@ import {
   redisEventPublisher,
   type StoredOrderEvent,
 } from './order-events.ts';
-import { createOrderQueue, type OrderQueue } from './order-queue.ts';
+import { createOrderQueue } from './order-queue.ts';
 import { OPEN_STATUSES } from './order-states.ts';
 import { type PnlPeriod, type PnlView, type PortfolioView, pnl, portfolio } from './portfolio.ts';
 import { type Proposal, type ProposeInput, propose } from './proposals.ts';
-import { canFindByClientId, noClientIdLookup } from './remote-orders.ts';
 import { setKillSwitch } from './risk.ts';
 import { type AlertInput, type AlertView, cancelAlert, createAlert, listAlerts } from './triggers.ts';
 import { type Mode, type OrderView, orderView } from './views.ts';
@@ -91,8 +90,7 @@ export function tradingDeps(ctx: ServiceContext, options: TradingServiceOptions)
     logger: ctx.logger,
     market: options.market,
     queue: options.queue,
-    // Events on the queue's fail-fast connection when there is one: a press never waits for a dead Redis.
-    events: options.events ?? redisEventPublisher(producerOf(options.queue) ?? ctx.redis, ctx.keys),
+    events: options.events ?? redisEventPublisher(ctx.redis, ctx.keys),
     secret: () => {
       secret ??= confirmSecret(ctx).catch((err: unknown) => {
         secret = undefined;
@@ -102,10 +100,6 @@ export function tradingDeps(ctx: ServiceContext, options: TradingServiceOptions)
     },
     now: options.now ?? (() => new Date()),
   };
-}
-
-function producerOf(queue: OrderQueuePort) {
-  return 'redis' in queue ? (queue as OrderQueue).redis : undefined;
 }
 
 async function modeOf(deps: TradingDeps, userId: string): Promise<Mode> {
@@ -166,7 +160,6 @@ export function createTradingService(ctx: ServiceContext, options: TradingServic
       if (mode === 'live') {
         if (!deps.config.LIVE_TRADING_ENABLED)
           throw new AppError('ERR_LIVE_DISABLED', 'LIVE_TRADING_ENABLED is off');
-        if (!canFindByClientId(deps.market.exchangeId)) throw noClientIdLookup(deps.market.exchangeId);
         if (!(await hasCredentials(deps.db, a.userId, deps.market.exchangeId))) {
           throw new AppError('ERR_LIVE_DISABLED', `no ${deps.market.exchangeId} keys`, {
             userMessage: `Link your ${deps.market.exchangeId} API keys (in a DM) before switching to live.`,
