@@ -4,7 +4,6 @@
  * pointer in the group), so the next adapter inherits the rule instead of re-implementing it.
  */
 import { z } from 'zod';
-import type { OrderEventType } from '../../trading/order-events.ts';
 import type { ChatScope, CommandDef } from './command.ts';
 
 const SECRET_META = { secret: true } as const;
@@ -89,15 +88,4 @@ export type Audience = 'chat' | 'owner';
  * the owner waits for (fills, failures, triggers, alerts). Queued, submitted, cancelled and expired only
  * change the card; a DM would be noise. Notifiers on every platform read this one table.
  */
-export const OWNER_DM_EVENTS: Readonly<Record<OrderEventType, boolean>> = {
-  'order.queued': false,
-  'order.submitted': false,
-  'order.triggered': true,
-  'order.filled': true,
-  'order.partially_filled': true,
-  'order.rejected': true,
-  'order.failed': true,
-  'order.cancelled': false,
-  'order.expired': false,
-  'alert.triggered': true,
-};
+export { OWNER_DM as OWNER_DM_EVENTS } from '../../broadcast/order-events.ts';
