@@ -1,6 +1,6 @@
 /**
  * technicalindicators (batch arrays) vs trading-signals (streaming, one value at a time) on the
- * indicators the charts draw. Decides which library `charts/indicators.ts` uses; figures go in
+ * indicators the charts draw. Decides which library `core/market/indicators/series.ts` uses; figures go in
  * docs/charts.md. Same process, same data, interleaved runs, median of repeats.
  */
 import { performance } from 'node:perf_hooks';

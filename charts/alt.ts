@@ -1,6 +1,7 @@
 /** Alt text: what a screen-reader user (or a search over chat history) needs to know about a chart. */
+
+import { lastValue } from '../core/market/indicators/series.ts';
 import { formatPercent, formatPrice, formatUtcRange } from './format.ts';
-import { lastValue } from './indicators.ts';
 import type { OverlayStudy, PaneStudy } from './studies.ts';
 import type { CandlestickRequest } from './types.ts';
 

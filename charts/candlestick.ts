@@ -3,6 +3,7 @@
  * signal levels, fill markers, last-price tag, header and PAPER mark.
  */
 import type { ChartConfiguration, ChartDataset, Plugin, Scale } from 'chart.js';
+import { lastValue, type Series } from '../core/market/indicators/series.ts';
 import { timeframeMs } from '../core/market/types.ts';
 import { candleAlt } from './alt.ts';
 import {
@@ -21,7 +22,6 @@ import {
   watermarkPlugin,
 } from './decorations.ts';
 import { formatNumber, formatPercent, formatPrice, formatUtcRange, stepDecimals } from './format.ts';
-import { lastValue, type Series } from './indicators.ts';
 import { axisStyle, type LinearOptions, paneArea, paneCaptionsPlugin, timeAxisTicks } from './panes.ts';
 import { overlayStudies, type PaneStudy, paneStudies } from './studies.ts';
 import { type Theme, withAlpha } from './theme.ts';

@@ -1,8 +1,18 @@
 /** Turns the requested overlays and panes into named, coloured series ready to plot and describe. */
+
+import {
+  bollinger,
+  ema,
+  lastValue,
+  macd,
+  rsi,
+  type Series,
+  sma,
+  vwap,
+} from '../core/market/indicators/series.ts';
+import type { Overlay, Pane } from '../core/market/indicators/types.ts';
 import type { Candle } from '../core/market/types.ts';
-import { bollinger, ema, lastValue, macd, rsi, type Series, sma, vwap } from './indicators.ts';
 import type { Theme } from './theme.ts';
-import type { Overlay, Pane } from './types.ts';
 
 export interface Line {
   readonly label: string;

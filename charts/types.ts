@@ -2,6 +2,7 @@
  * Public input and output types of the chart renderer. Inputs are plain, structured-cloneable data so a
  * request can cross into a worker thread unchanged.
  */
+import type { Overlay, Pane } from '../core/market/indicators/types.ts';
 import type { Candle, Timeframe } from '../core/market/types.ts';
 
 export type ThemeName = 'dark' | 'light';
@@ -10,18 +11,6 @@ export interface ChartSize {
   readonly width: number;
   readonly height: number;
 }
-
-/** Price-pane overlays, e.g. `[{ kind: 'ema', period: 20 }]`. */
-export type Overlay =
-  | { readonly kind: 'sma'; readonly period: number }
-  | { readonly kind: 'ema'; readonly period: number }
-  | { readonly kind: 'bollinger'; readonly period?: number; readonly stdDev?: number }
-  | { readonly kind: 'vwap' };
-
-/** Lower panes under the price pane, drawn in the order given. */
-export type Pane =
-  | { readonly kind: 'rsi'; readonly period?: number }
-  | { readonly kind: 'macd'; readonly fast?: number; readonly slow?: number; readonly signal?: number };
 
 /** Strategy signal levels drawn as labelled horizontal lines. */
 export interface SignalLevels {

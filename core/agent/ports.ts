@@ -7,7 +7,7 @@
  * Every method throws `AppError` with a code from core/errors.ts on failure; the agent maps codes to
  * user text once.
  */
-import type { Pane as LowerPane, Overlay } from '../../charts/types.ts';
+import type { Pane as LowerPane, Overlay } from '../market/indicators/types.ts';
 import type { Candle, Timeframe } from '../market/types.ts';
 import type { NewsReader } from '../news/reader.ts';
 
@@ -341,7 +341,7 @@ export interface SubscriptionsPort {
 }
 
 /** Indicator overlays and lower panes, as the chart module draws them. */
-export type { Overlay, Pane as LowerPane } from '../../charts/types.ts';
+export type { Overlay, Pane as LowerPane } from '../market/indicators/types.ts';
 
 export interface CandleChartRequest {
   readonly symbol: string;

@@ -1,6 +1,6 @@
 /** get_price and get_candles: read-only market data, compact for the model. */
 import { z } from 'zod';
-import { bollinger, ema, lastValue, macd, rsi, sma, vwap } from '../../../charts/indicators.ts';
+import { bollinger, ema, lastValue, macd, rsi, sma, vwap } from '../../market/indicators/series.ts';
 import type { Candle } from '../../market/types.ts';
 import { compact } from '../present/numbers.ts';
 import { indicatorArg, symbolArg, timeframeArg } from './args.ts';

@@ -1,9 +1,12 @@
 import * as ti from 'technicalindicators';
 import { describe, expect, it } from 'vitest';
-import { bollinger, ema, lastValue, macd, rsi, sma, vwap } from './indicators.ts';
-import { sampleCandles } from './sample-data.ts';
+import { bollinger, ema, lastValue, macd, rsi, sma, vwap } from './series.ts';
 
-const closes = sampleCandles(300).map((c) => c.c);
+/** A deterministic wavy walk around 64,000 (no charts/ sample data: core does not import charts). */
+const closes = Array.from(
+  { length: 300 },
+  (_, i) => 64_000 * (1 + 0.02 * Math.sin(i / 23) + 0.004 * Math.sin(i * 1.7)),
+);
 
 /** Compares the last `n` values of two series aligned at their ends. */
 function tailsAgree(ours: (number | null)[], theirs: number[], n: number, tolerance: number): void {

@@ -1,10 +1,11 @@
 /**
  * Indicator series aligned with the candles (null during warm-up), computed with `trading-signals`:
  * it beat `technicalindicators` on every indicator we draw (bench/indicators.bench.ts, docs/charts.md)
- * and is streaming, the same one-candle-at-a-time model the signal engine uses.
+ * and is streaming, the same one-candle-at-a-time model the signal engine uses. Lives in core so the
+ * agent's text answers and the chart renderer compute the same numbers without core importing charts/.
  */
 import { BollingerBands, EMA, MACD, RSI, SMA, VWAP } from 'trading-signals';
-import type { Candle } from '../core/market/types.ts';
+import type { Candle } from '../types.ts';
 
 export type Series = (number | null)[];
 
