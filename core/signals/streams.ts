@@ -93,6 +93,8 @@ export interface RelayOptions {
   readonly maxLen?: number;
   /** Rows per pass (one Redis pipeline, one Postgres update). */
   readonly batch?: number;
+  /** Fault-injection seam for crash tests: runs between the XADDs and marking the rows published. */
+  readonly afterAppend?: () => Promise<void>;
 }
 
 /** Publishes every pending outbox row; returns how many rows it handled. Safe to run concurrently. */
@@ -120,6 +122,7 @@ export async function relayOutbox(
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([err]) => err);
     if (failed) throw failed[0];
+    await options.afterAppend?.();
     await db.signalOutbox.updateMany({
       where: { id: { in: rows.map((r) => r.id) } },
       data: { publishedAt: new Date() },

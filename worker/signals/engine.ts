@@ -56,6 +56,15 @@ export interface EngineOptions {
   readonly streamMaxLen: number;
   /** Candles fetched per pair per pass (the exchange may return fewer). */
   readonly pageSize?: number;
+  /** Fault-injection seams for the crash test (worker/signals/crash.test.ts); production sets none. */
+  readonly hooks?: EngineHooks;
+}
+
+export interface EngineHooks {
+  /** After a pass's transaction committed, before its outbox rows are relayed. */
+  readonly afterCommit?: () => Promise<void>;
+  /** Inside the relay: after a batch was appended to Redis, before Postgres marks it published. */
+  readonly afterAppend?: () => Promise<void>;
 }
 
 export interface PassResult {
@@ -177,13 +186,20 @@ export class SignalEngine {
           { timeout: 60_000, maxWait: 10_000 },
         );
       } catch (err) {
-        // Nothing was committed: forget the pass, it is redone from the saved state.
+        // Forget the pass and read the state again before the next: usually nothing was committed, but
+        // a COMMIT whose answer was lost, or a dying predecessor's last commit landing after this
+        // engine took over, means the saved state may be ahead of the one in memory.
         this.engine.restore(before);
         this.lastHour = lastHourBefore;
+        this.loaded = false;
         throw err;
       }
+      await this.o.hooks?.afterCommit?.();
     }
-    await relayOutbox(this.o.db, this.o.redis, this.o.keys, { maxLen: this.o.streamMaxLen });
+    await relayOutbox(this.o.db, this.o.redis, this.o.keys, {
+      maxLen: this.o.streamMaxLen,
+      ...(this.o.hooks?.afterAppend ? { afterAppend: this.o.hooks.afterAppend } : {}),
+    });
     for (let i = 0; i < pairs.length; i++) {
       const cur = cursorOf(this.engine, i);
       if (cur !== undefined) this.lastClose = Math.max(this.lastClose, cur + TF);

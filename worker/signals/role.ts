@@ -16,7 +16,7 @@ import { errorsTotal } from '../../core/metrics.ts';
 import { paramsForPair } from '../../core/signals/params.ts';
 import { decimalsOfStep } from '../../core/signals/precision.ts';
 import { type SignalMode, STRATEGY_ID } from '../../core/signals/types.ts';
-import { SignalEngine } from './engine.ts';
+import { type EngineHooks, SignalEngine } from './engine.ts';
 import { readinessPlugin, writeHeartbeat } from './readiness.ts';
 
 const TF = 300_000;
@@ -54,6 +54,8 @@ export interface SignalsRoleOptions {
   readonly standbyPollMs?: number;
   /** Called once the engine lock is held and work begins. */
   readonly onWorking?: () => void;
+  /** Fault-injection seams (the crash test's child process); production sets none. */
+  readonly hooks?: EngineHooks;
 }
 
 export async function startSignalsRole(
@@ -90,6 +92,7 @@ export async function startSignalsRole(
     backfillMs: config.SIGNAL_BACKFILL_HOURS * 3_600_000,
     streamMaxLen: config.SIGNAL_STREAM_MAXLEN,
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
   });
   runtime?.httpPlugins.push(readinessPlugin(() => engine.lagSeconds, config.SIGNAL_MAX_LAG_SECONDS));
 
