@@ -79,7 +79,11 @@ export function allocationSpec(
         ctx.textAlign = 'left';
         ctx.fillStyle = theme.text;
         ctx.font = font(11.5, 600);
-        ctx.fillText(s.asset, left + 20, mid);
+        // A long name is cut with an ellipsis before it reaches the share column.
+        const room = 128 - 20 - ctx.measureText(share(s)).width - 8;
+        let name = s.asset;
+        while (ctx.measureText(name).width > room && name.length > 2) name = `${name.slice(0, -2)}…`;
+        ctx.fillText(name, left + 20, mid);
         ctx.textAlign = 'right';
         ctx.fillText(share(s), left + 128, mid);
         ctx.fillStyle = theme.muted;

@@ -41,6 +41,7 @@ export function candleAlt(
     ].filter(Boolean);
     if (named.length) parts.push(`Signal levels: ${named.join(', ')}.`);
   }
+  if (req.avgEntry !== undefined) parts.push(`Your average entry ${formatPrice(req.avgEntry, ref)}.`);
   if (req.fills?.length) {
     const buys = req.fills.filter((f) => f.side === 'buy').length;
     parts.push(`Your fills: ${buys} buy, ${req.fills.length - buys} sell.`);

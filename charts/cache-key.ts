@@ -1,6 +1,6 @@
 /**
  * Cache identity of a request. For candles: pair, timeframe, exchange, indicators, theme, size, paper
- * flag, levels and fills, and the last candle (time plus close and volume, because an open candle keeps
+ * flag, levels, fills and average entry, and the last candle (time plus close and volume, because an open candle keeps
  * its time while its price moves). Earlier candles are identified by count and first time: a closed
  * candle never changes for a given exchange, pair and timeframe.
  */
@@ -29,6 +29,7 @@ export function cacheKey(req: ChartRequest): string {
         req.panes ?? [],
         req.levels ?? null,
         req.fills ?? [],
+        req.avgEntry ?? null,
         req.candles.length,
         first?.t,
         last ? [last.t, last.o, last.h, last.l, last.c, last.v] : null,

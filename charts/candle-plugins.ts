@@ -180,3 +180,38 @@ export function rsiBandPlugin(axisId: string, theme: Theme): Plugin {
     },
   };
 }
+
+/** The user's average entry: a solid thin line labelled "AVG ENTRY" with its price on the axis. */
+export function avgEntryPlugin(price: number, theme: Theme, reference: number): Plugin {
+  return {
+    id: 'cpAvgEntry',
+    afterDatasetsDraw(chart) {
+      const ctx = context(chart);
+      const area = paneArea(chart, 'y');
+      const py = chart.scales.y!.getPixelForValue(price);
+      ctx.save();
+      hLine(ctx, area, py, theme.entry, 1.2, []);
+      ctx.font = font(8.5, 700);
+      const label = 'AVG ENTRY';
+      const w = ctx.measureText(label).width + 8;
+      // Right of the level tags' spot at the left edge, so both can be read when they sit close.
+      const x = area.right - w - 6;
+      ctx.fillStyle = theme.entry;
+      roundRect(ctx, x, py - 6, w, 12, 2);
+      ctx.fill();
+      ctx.fillStyle = theme.tagText;
+      ctx.textBaseline = 'middle';
+      ctx.fillText(label, x + 4, py + 0.5);
+      axisTag(
+        ctx,
+        chart.chartArea,
+        chart.width,
+        py,
+        formatPrice(price, reference),
+        theme.entry,
+        theme.tagText,
+      );
+      ctx.restore();
+    },
+  };
+}

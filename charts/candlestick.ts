@@ -7,6 +7,7 @@ import { lastValue, type Series } from '../core/market/indicators/series.ts';
 import { timeframeMs } from '../core/market/types.ts';
 import { candleAlt } from './alt.ts';
 import {
+  avgEntryPlugin,
   fillsPlugin,
   lastPricePlugin,
   levelsPlugin,
@@ -25,7 +26,7 @@ import { formatNumber, formatPercent, formatPrice, formatUtcRange, stepDecimals 
 import { axisStyle, type LinearOptions, paneArea, paneCaptionsPlugin, timeAxisTicks } from './panes.ts';
 import { overlayStudies, type PaneStudy, paneStudies } from './studies.ts';
 import { type Theme, withAlpha } from './theme.ts';
-import { candleTicks, tickLabel } from './time-axis.ts';
+import { candleTicks, formatSpan, tickLabels } from './time-axis.ts';
 import type { CandlestickRequest } from './types.ts';
 
 export interface ChartSpec {
@@ -54,6 +55,7 @@ function priceRange(req: CandlestickRequest, seriesList: readonly Series[]): { m
   see(req.levels?.entry);
   see(req.levels?.stop);
   see(req.levels?.takeProfit);
+  see(req.avgEntry);
   const span = max - min || Math.abs(max) * 0.01 || 1;
   const bottomRoom = req.volume === false ? 0.06 : VOLUME_HEIGHT / (1 - VOLUME_HEIGHT) + 0.04;
   return { min: min - span * bottomRoom, max: max + span * 0.08 };
@@ -150,6 +152,14 @@ export function candlestickSpec(req: CandlestickRequest, theme: Theme): ChartSpe
     7,
   );
 
+  const labels = tickLabels(
+    ticks.indices.map((i) => candles[i]!.t),
+    ticks.step,
+    first.t,
+    last.t,
+  );
+  const tickText = new Map(ticks.indices.map((i, k) => [i, labels[k]!]));
+
   const datasets: ChartDataset[] = [
     {
       type: 'candlestick',
@@ -184,10 +194,7 @@ export function candlestickSpec(req: CandlestickRequest, theme: Theme): ChartSpe
       offset: false,
       max: candles.length - 0.5 + RIGHT_MARGIN_SLOTS,
       grid: { color: theme.grid, drawTicks: false, offset: false },
-      ...timeAxisTicks(theme, ticks.indices, (i) => {
-        const c = candles[i];
-        return c ? tickLabel(c.t, ticks.step) : '';
-      }),
+      ...timeAxisTicks(theme, ticks.indices, (i) => tickText.get(i) ?? ''),
     },
     y: {
       ...axisStyle(theme),
@@ -226,7 +233,15 @@ export function candlestickSpec(req: CandlestickRequest, theme: Theme): ChartSpe
         color: last.c >= last.o ? theme.up : theme.down,
         weight: 600,
       },
-      { text: formatPercent(change), color: changeColor, weight: 600 },
+      // The percentage says what it covers: the drawn candles, first open to last close.
+      {
+        text: `${formatPercent(change)} over ${formatSpan(last.t + slotMs - first.t)}`,
+        color: changeColor,
+        weight: 600,
+      },
+      ...(req.avgEntry === undefined
+        ? []
+        : [{ text: `Avg entry ${formatPrice(req.avgEntry, reference)}`, color: theme.entry }]),
       ...overlays.map((o) => ({
         text: o.last === null ? o.label : `${o.label} ${formatPrice(o.last, reference)}`,
         color: o.color,
@@ -265,6 +280,7 @@ export function candlestickSpec(req: CandlestickRequest, theme: Theme): ChartSpe
   if (req.volume !== false) plugins.push(volumePlugin(candles, theme));
   for (const p of panes) if (p.kind === 'rsi') plugins.push(rsiBandPlugin(p.axisId, theme));
   if (req.levels) plugins.push(levelsPlugin(req.levels, theme, reference));
+  if (req.avgEntry !== undefined) plugins.push(avgEntryPlugin(req.avgEntry, theme, reference));
   plugins.push(lastPricePlugin(last, theme, reference));
   if (req.fills?.length) plugins.push(fillsPlugin(candles, req.fills, slotMs, theme));
   plugins.push(paneCaptionsPlugin(captions, theme), headerPlugin(header));

@@ -94,18 +94,80 @@ export interface Header {
   readonly second: readonly TextRun[];
 }
 
+/** Line height of the header's wrapped rows, logical px. */
+const HEADER_ROW = 14;
+const RUN_GAP = 7;
+
+function runWidth(ctx: SKRSContext2D, r: TextRun): number {
+  ctx.font = font(r.size ?? 10.5, r.weight ?? 400);
+  return ctx.measureText(r.text).width + (r.badge ? 10 : 0);
+}
+
+function runsWidth(ctx: SKRSContext2D, runs: readonly TextRun[]): number {
+  return runs.reduce((sum, r) => sum + runWidth(ctx, r), 0) + RUN_GAP * Math.max(0, runs.length - 1);
+}
+
+export interface HeaderLayout {
+  /** The right-hand runs share the title line; otherwise they lead the wrapped rows. */
+  readonly rightOnTitle: boolean;
+  /** Rows under the title line, each fitting the width. */
+  readonly rows: readonly (readonly TextRun[])[];
+}
+
+/**
+ * Wraps the header so nothing runs off the image: the time range moves under the title when both do
+ * not fit on one line, and the values row breaks between runs (a run wider than the line is cut with
+ * an ellipsis).
+ */
+export function layoutHeader(ctx: SKRSContext2D, header: Header, width: number): HeaderLayout {
+  const avail = width - 20;
+  const rightOnTitle = runsWidth(ctx, header.left) + 16 + runsWidth(ctx, header.right) <= avail;
+  const flow = rightOnTitle ? header.second : [...header.right, ...header.second];
+  const rows: TextRun[][] = [];
+  let row: TextRun[] = [];
+  let used = 0;
+  for (const run of flow) {
+    let r = run;
+    while (runWidth(ctx, r) > avail && r.text.length > 2) r = { ...r, text: `${r.text.slice(0, -2)}…` };
+    const w = runWidth(ctx, r);
+    if (row.length && used + RUN_GAP + w > avail) {
+      rows.push(row);
+      row = [];
+      used = 0;
+    }
+    used += (row.length ? RUN_GAP : 0) + w;
+    row.push(r);
+  }
+  if (row.length) rows.push(row);
+  return { rightOnTitle, rows };
+}
+
 export function headerPlugin(header: Header): Plugin {
-  return {
+  let layout: HeaderLayout | undefined;
+  let baseTop: number | undefined;
+  const plugin: Plugin & { readonly header: Header } = {
     id: 'cpHeader',
+    header,
+    // Measure before the layout so extra header rows push the plot down instead of covering it.
+    beforeLayout(chart) {
+      layout = layoutHeader(context(chart), header, chart.width);
+      const padding = chart.options.layout?.padding as { top: number };
+      baseTop ??= padding.top;
+      padding.top = baseTop + Math.max(0, layout.rows.length - 1) * HEADER_ROW;
+    },
     afterDraw(chart) {
       const ctx = context(chart);
+      const l = layout ?? layoutHeader(ctx, header, chart.width);
       ctx.save();
       drawRuns(ctx, header.left, 10, 18);
-      drawRuns(ctx, header.right, chart.width - 10, 18, 'right');
-      drawRuns(ctx, header.second, 10, 36);
+      if (l.rightOnTitle) drawRuns(ctx, header.right, chart.width - 10, 18, 'right');
+      l.rows.forEach((row, i) => {
+        drawRuns(ctx, row, 10, 36 + i * HEADER_ROW);
+      });
       ctx.restore();
     },
   };
+  return plugin;
 }
 
 /** Large faint "PAPER" across `area()` so a cropped screenshot still says it is not real money. */

@@ -12,7 +12,7 @@ import {
 import { formatNumber, formatPercent, formatUtcRange, niceFloor, stepDecimals } from './format.ts';
 import { axisStyle, paneArea, paneCaptionsPlugin, timeAxisTicks } from './panes.ts';
 import { type Theme, withAlpha } from './theme.ts';
-import { tickLabel, timeTicks } from './time-axis.ts';
+import { formatSpan, tickLabels, timeTicks } from './time-axis.ts';
 import type { EquityPoint, EquityRequest } from './types.ts';
 
 export interface EquityStats {
@@ -54,6 +54,8 @@ export function equitySpec(req: EquityRequest, theme: Theme): { config: ChartCon
   const up = stats.returnPct >= 0;
   const lineColor = up ? theme.up : theme.down;
   const ticks = timeTicks(first.t, last.t, 7);
+  const labels = tickLabels(ticks.ticks, ticks.step, first.t, last.t);
+  const tickText = new Map(ticks.ticks.map((t, k) => [t, labels[k]!]));
   const values = points.map((p) => p.equity);
   const lo = Math.min(...values, stats.start);
   const hi = Math.max(...values, stats.start);
@@ -115,7 +117,7 @@ export function equitySpec(req: EquityRequest, theme: Theme): { config: ChartCon
           min: first.t,
           max: last.t,
           grid: { color: theme.grid, drawTicks: false },
-          ...timeAxisTicks(theme, ticks.ticks, (t) => tickLabel(t, ticks.step)),
+          ...timeAxisTicks(theme, ticks.ticks, (t) => tickText.get(t) ?? ''),
         },
         y: {
           ...base,
@@ -172,7 +174,11 @@ export function equitySpec(req: EquityRequest, theme: Theme): { config: ChartCon
         right: [{ text: formatUtcRange(first.t, last.t), color: theme.muted, size: 10 }],
         second: [
           { text: `Equity ${money(stats.last)} ${req.currency}`, color: theme.text, weight: 600 },
-          { text: formatPercent(stats.returnPct), color: lineColor, weight: 600 },
+          {
+            text: `${formatPercent(stats.returnPct)} over ${formatSpan(last.t - first.t)}`,
+            color: lineColor,
+            weight: 600,
+          },
           { text: `Max drawdown ${formatPercent(stats.maxDrawdownPct)}`, color: theme.down },
         ],
       }),

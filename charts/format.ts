@@ -1,6 +1,6 @@
 /** Number and UTC time formatting for labels and alt text. Fixed locale so output never varies by host. */
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Decimals that keep about five significant digits for a price of this magnitude. */
 export function priceDecimals(reference: number): number {
@@ -79,6 +79,14 @@ export function formatUtcRange(from: number, to: number): string {
   const midnight = (ms: number): boolean => ms % 86_400_000 === 0;
   const fmt = midnight(from) && midnight(to) ? formatUtcDay : formatUtcDateTime;
   const yearOf = (ms: number): number => new Date(ms).getUTCFullYear();
-  const year = yearOf(from) === yearOf(to) ? ` ${yearOf(to)}` : '';
-  return `${fmt(from)} \u2013 ${fmt(to)}${year} UTC`;
+  // Both years when the range crosses one: "Dec 2 2025 – Jan 5 2026 UTC", never two bare dates.
+  if (yearOf(from) !== yearOf(to)) {
+    const withYear = (ms: number) => {
+      const s = fmt(ms);
+      const day = formatUtcDay(ms);
+      return `${day} ${yearOf(ms)}${s.slice(day.length)}`;
+    };
+    return `${withYear(from)} \u2013 ${withYear(to)} UTC`;
+  }
+  return `${fmt(from)} \u2013 ${fmt(to)} ${yearOf(to)} UTC`;
 }

@@ -48,6 +48,8 @@ export interface CandlestickRequest extends CommonRequest {
   readonly panes?: readonly Pane[];
   readonly levels?: SignalLevels;
   readonly fills?: readonly FillMarker[];
+  /** The user's average entry price in this market: a labelled line across the price pane. */
+  readonly avgEntry?: number;
 }
 
 export interface EquityPoint {

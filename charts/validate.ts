@@ -51,6 +51,10 @@ export function validateRequest(req: ChartRequest): void {
       );
       const levels = Object.values(req.levels ?? {}).filter((v) => v !== undefined);
       check(finite(...levels) && levels.every((v) => v > 0), 'Signal levels must be positive prices.');
+      check(
+        req.avgEntry === undefined || (finite(req.avgEntry) && req.avgEntry > 0),
+        'The average entry must be a positive price.',
+      );
       break;
     }
     case 'equity':
