@@ -22,7 +22,7 @@ import { MAX_HEADER_BYTES, registerRequestLimits, requestId } from './plugins/re
 import { registerSecurity } from './plugins/security.ts';
 import { candleRoutes } from './routes/candles.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
-import { healthRoutes } from './routes/health.ts';
+import { healthRoutes, signalEngineCheck } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { pnlRoutes } from './routes/pnl.ts';
 import { signalRoutes } from './routes/signals.ts';
@@ -103,6 +103,7 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
       [
         { name: 'postgres', probe: () => ctx.db.$queryRaw`SELECT 1` },
         { name: 'redis', probe: async () => (await whenConnected(services.reads)).ping() },
+        signalEngineCheck(ctx.redis, ctx.keys, ctx.config.SIGNAL_MAX_LAG_SECONDS),
       ],
       API_VERSION,
     ),

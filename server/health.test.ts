@@ -32,12 +32,13 @@ describe('operations endpoints', () => {
     expect(res.json()).toMatchObject({ status: 'ok', version: expect.any(String) });
   });
 
-  it('GET /ready checks Postgres and Redis for real', async () => {
+  it('GET /ready checks Postgres and Redis for real (and the signal engine, which never ran here)', async () => {
     const res = await app.inject('/ready');
     expect(res.statusCode).toBe(200);
     expect(res.json().checks).toEqual([
       { name: 'postgres', ok: true },
       { name: 'redis', ok: true },
+      { name: 'signals', ok: true, detail: { engine: 'not running' } },
     ]);
   });
 

@@ -1,10 +1,20 @@
-/** Liveness (/health: the process answers) and readiness (/ready: its stores answer too). */
+/**
+ * Liveness (/health: the process answers) and readiness (/ready: its stores answer, and the signal
+ * engine — in this process or any other — keeps up with the candles, read from its heartbeat).
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Redis, RedisKeys } from '../../core/redis.ts';
+import { readinessProbe } from '../../core/signals/heartbeat.ts';
 
 export interface ReadinessCheck {
   readonly name: string;
   readonly probe: () => Promise<unknown>;
+}
+
+/** Not ready while the engine is more than `maxLagSeconds` (market clock) behind the last closed candle. */
+export function signalEngineCheck(redis: Redis, keys: RedisKeys, maxLagSeconds: number): ReadinessCheck {
+  return { name: 'signals', probe: () => readinessProbe(redis, keys, maxLagSeconds) };
 }
 
 const checkResult = z.object({
@@ -44,7 +54,13 @@ async function check(c: ReadinessCheck, timeoutMs = 1_500): Promise<z.infer<type
         }
       : { name: c.name, ok: true };
   } catch (err) {
-    return { name: c.name, ok: false, error: err instanceof Error ? err.message : String(err) };
+    const detail = (err as { detail?: Record<string, number | string | null> }).detail;
+    return {
+      name: c.name,
+      ok: false,
+      error: err instanceof Error ? err.message : String(err),
+      ...(detail ? { detail } : {}),
+    };
   } finally {
     clearTimeout(timer);
   }

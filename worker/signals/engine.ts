@@ -88,6 +88,18 @@ export class SignalEngine {
   private lastClose = 0;
   lagSeconds = Number.POSITIVE_INFINITY;
 
+  /** Candles in the strategy state, all pairs (since the engine's first start). */
+  get candlesSeen(): number {
+    let n = 0;
+    for (const s of this.engine.states) n += s[S.COUNT]!;
+    return n;
+  }
+
+  /** Close time (market ms) of the newest candle processed, null before the first. */
+  get newestClose(): number | null {
+    return this.lastClose || null;
+  }
+
   constructor(private readonly o: EngineOptions) {
     this.engine = new BarReactionEngine(o.params, TF);
     this.key = stateKey(STRATEGY_ID, o.market.exchangeId);

@@ -7,17 +7,19 @@
  * One engine works at a time: a Postgres advisory lock held on a dedicated connection (released by
  * Postgres when a process dies); a second process of the role waits as a standby.
  */
+
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { ConfigError } from '../../core/config.ts';
 import type { AppContext, RoleHandle, RoleRuntime } from '../../core/context.ts';
 import type { MarketData } from '../../core/market/market-data.ts';
 import { SimMarketData } from '../../core/market/sim/sim-market.ts';
 import { errorsTotal } from '../../core/metrics.ts';
+import { clearHeartbeat, writeHeartbeat } from '../../core/signals/heartbeat.ts';
 import { paramsForPair } from '../../core/signals/params.ts';
 import { decimalsOfStep } from '../../core/signals/precision.ts';
 import { type SignalMode, STRATEGY_ID } from '../../core/signals/types.ts';
 import { type EngineHooks, SignalEngine } from './engine.ts';
-import { readinessPlugin, writeHeartbeat } from './readiness.ts';
 
 const TF = 300_000;
 const ENGINE_LOCK = 0x5e_4a_11;
@@ -60,7 +62,7 @@ export interface SignalsRoleOptions {
 
 export async function startSignalsRole(
   ctx: AppContext,
-  runtime?: RoleRuntime,
+  _runtime?: RoleRuntime,
   options: SignalsRoleOptions = {},
 ): Promise<RoleHandle> {
   const { config, logger } = ctx;
@@ -94,7 +96,9 @@ export async function startSignalsRole(
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
     ...(options.hooks ? { hooks: options.hooks } : {}),
   });
-  runtime?.httpPlugins.push(readinessPlugin(() => engine.lagSeconds, config.SIGNAL_MAX_LAG_SECONDS));
+  // /ready of every api process (this one's or another's) reads the engine's heartbeat (heartbeat.ts).
+  const owner = randomUUID();
+  let beating = false;
 
   let stopping = false;
   let wake: (() => void) | undefined;
@@ -138,7 +142,15 @@ export async function startSignalsRole(
             },
             'signal engine pass',
           );
-        await writeHeartbeat(ctx.redis, ctx.keys, engine.lagSeconds).catch(() => undefined);
+        beating = true;
+        await writeHeartbeat(ctx.redis, ctx.keys, {
+          lastClose: engine.newestClose,
+          candles: engine.candlesSeen,
+          marketNow: venue.clock(),
+          at: Date.now(),
+          speed: venue.speed,
+          owner,
+        }).catch(() => undefined);
         if (r.more) continue;
         // Sleep until the next candle closes, in market time.
         const now = venue.clock();
@@ -164,6 +176,8 @@ export async function startSignalsRole(
       stopping = true;
       wake?.();
       await loop; // the pass in flight finishes (and commits) first
+      // Stopped on purpose: "not running" rather than a stale beat that reads as lagging.
+      if (beating) await clearHeartbeat(ctx.redis, ctx.keys, owner).catch(() => undefined);
       await lock.end().catch(() => undefined);
       await venue.market.close();
     },
