@@ -6,14 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { createChartRenderer } from '../charts/render.ts';
+import { createProcessServices } from '../cli/services.ts';
 import { createAgent } from '../core/agent/agent.ts';
-import { bindServices } from '../core/agent/bindings.ts';
 import { parseIntent } from '../core/agent/intent/parse.ts';
 import { loadConfig } from '../core/config.ts';
 import { createAppContext } from '../core/context.ts';
 import { createLogger } from '../core/logger.ts';
-import type { CachedMarketData } from '../core/market/ticker-cache.ts';
 import type { BenchRow } from './run.ts';
 import { ms, percentile } from './stats.ts';
 
@@ -33,10 +31,9 @@ export async function run(): Promise<BenchRow[]> {
     TICKER_TTL_MS: '600000',
   });
   const ctx = createAppContext(config, createLogger({ level: 'silent' }));
-  const charts = createChartRenderer({ workers: 0 });
-  const bound = bindServices(ctx, { charts });
+  const services = createProcessServices(ctx, { charts: { workers: 0 } });
   const agent = createAgent({
-    services: bound.services,
+    services: services.agent,
     config,
     logger: ctx.logger,
     db: ctx.db,
@@ -55,7 +52,7 @@ export async function run(): Promise<BenchRow[]> {
   } as const;
   try {
     for (let i = 0; i < WARMUP; i++) await agent.handle(inbound);
-    const stats = (bound.market as CachedMarketData).stats;
+    const stats = services.market.stats;
     const upstreamBefore = stats?.upstreamCalls ?? 0;
     const samples: number[] = [];
     const started = performance.now();
@@ -100,8 +97,7 @@ export async function run(): Promise<BenchRow[]> {
     }
     const keys = await ctx.redis.keys(`${prefix}:*`);
     if (keys.length) await ctx.redis.del(...keys);
-    await bound.close();
-    await charts.close();
+    await services.close();
     await ctx.close();
   }
 }

@@ -1,42 +1,37 @@
 /**
  * The `bots` role: the Telegram and Discord adapters over one agent, so both platforms (and the console)
- * run exactly the same core path. A platform starts when its token is configured.
+ * run exactly the same core path. A platform starts when its token is configured. The services come
+ * from the process' composition root (cli/services.ts); the role owns only its bots and the agent.
  */
-import { Api } from 'grammy';
 import { createAgent } from '../core/agent/agent.ts';
-import { bindServices } from '../core/agent/bindings.ts';
 import { commandPolicy } from '../core/agent/commands/policy.ts';
 import { COMMANDS } from '../core/agent/commands/registry.ts';
+import type { AgentServices } from '../core/agent/ports.ts';
 import { orderEventFeedFor } from '../core/broadcast/order-events.ts';
 import type { AppContext, RoleHandle, RoleRuntime } from '../core/context.ts';
-import { readHandle } from '../core/trading/confirm-handle.ts';
+import { orderIdOfHandle } from '../core/trading/service.ts';
 import { startDiscordBot } from './discord/bot.ts';
 import { registrySources } from './discord/registry.ts';
 import { startTelegramBot } from './telegram/bot.ts';
-import { telegramChannelAccess } from './telegram/channel-access.ts';
 
 interface Running {
   readonly summary: string;
   stop(): Promise<void>;
 }
 
-export async function startBotsRole(ctx: AppContext, runtime: RoleRuntime): Promise<RoleHandle> {
+export interface BotsServices {
+  /** The agent's ports, bound once per process. */
+  readonly agent: AgentServices;
+}
+
+export async function startBotsRole(
+  ctx: AppContext,
+  runtime: RoleRuntime,
+  services: BotsServices,
+): Promise<RoleHandle> {
   const { config } = ctx;
-  const token = config.TELEGRAM_BOT_TOKEN;
-  // Channels named in a DM are looked up on Telegram (a plain client: these calls post nothing).
-  const bound = bindServices(ctx, {
-    ...(token
-      ? {
-          channelAccess: {
-            telegram: telegramChannelAccess(
-              new Api(token, { apiRoot: config.TELEGRAM_API_ROOT.replace(/\/+$/, '') }),
-            ),
-          },
-        }
-      : {}),
-  });
   const agent = createAgent({
-    services: bound.services,
+    services: services.agent,
     config,
     logger: ctx.logger.child({ role: 'bots' }),
     db: ctx.db,
@@ -68,13 +63,12 @@ export async function startBotsRole(ctx: AppContext, runtime: RoleRuntime): Prom
         agent,
         commands: registrySources(),
         orderEvents: orderEventFeedFor(ctx),
-        orderIdOfHandle: (handle) => readHandle(handle).orderId,
+        orderIdOfHandle,
       });
       running.push({ summary: bot.summary, stop: () => bot.stop() });
     }
   } catch (err) {
     await Promise.allSettled(running.map((r) => r.stop()));
-    await bound.close();
     throw err;
   }
   const summary = running.length
@@ -85,7 +79,6 @@ export async function startBotsRole(ctx: AppContext, runtime: RoleRuntime): Prom
     summary,
     async stop() {
       await Promise.allSettled(running.map((r) => r.stop()));
-      await bound.close();
     },
   };
 }

@@ -18,6 +18,7 @@ import { runApiKeysCommand } from './apikeys.ts';
 import { runBacktestCommand } from './backtest.ts';
 import { runDlqCommand } from './dlq.ts';
 import { startRoles, untilSignal } from './process.ts';
+import { createProcessServices } from './services.ts';
 
 const USAGE = `Usage: cryptopulse <command> [options]
 
@@ -70,11 +71,14 @@ async function runMigrate(env: NodeJS.ProcessEnv): Promise<number> {
 async function runChat(env: NodeJS.ProcessEnv): Promise<number> {
   const { config, logger } = configure({ LOG_LEVEL: 'warn', ...env });
   const ctx = createAppContext(config, logger);
-  const worker = await startWorkerRole(ctx);
+  // The console draws charts on its own thread: one user, no render pool worth starting.
+  const services = createProcessServices(ctx, { charts: { workers: 0 } });
+  const worker = await startWorkerRole(ctx, services);
   try {
-    await runConsoleChat(ctx, { input: process.stdin, output: process.stdout });
+    await runConsoleChat(ctx, { input: process.stdin, output: process.stdout }, services);
   } finally {
     await worker.stop();
+    await services.close();
     await ctx.close();
   }
   return 0;

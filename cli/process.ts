@@ -15,9 +15,11 @@ import {
 import type { Logger } from '../core/logger.ts';
 import { setMetricsRole } from '../core/metrics.ts';
 import { ROLE_STARTERS } from './roles.ts';
+import { createProcessServices, type ProcessServices } from './services.ts';
 
 export interface RunningProcess {
   readonly ctx: AppContext;
+  readonly services: ProcessServices;
   readonly handles: readonly RoleHandle[];
   readonly skipped: readonly RoleName[];
   stop(reason: string): Promise<void>;
@@ -30,6 +32,7 @@ export async function startRoles(
 ): Promise<RunningProcess> {
   setMetricsRole(roles);
   const ctx = createAppContext(config, logger);
+  const services = createProcessServices(ctx);
   const handles: RoleHandle[] = [];
   const skipped: RoleName[] = [];
   const runtime: RoleRuntime = { roles, httpPlugins: [] };
@@ -40,17 +43,19 @@ export async function startRoles(
         skipped.push(role);
         continue;
       }
-      handles.push(await start(ctx, runtime));
+      handles.push(await start(ctx, runtime, services));
       logger.info({ role }, 'role started');
     }
   } catch (err) {
     await Promise.allSettled(handles.reverse().map((h) => h.stop()));
+    await services.close();
     await ctx.close();
     throw err;
   }
   let stopping: Promise<void> | undefined;
   return {
     ctx,
+    services,
     handles,
     skipped,
     stop(reason) {
@@ -64,6 +69,7 @@ export async function startRoles(
             logger.error({ err, role: handle.name }, 'role did not stop cleanly');
           }
         }
+        await services.close();
         await ctx.close();
       })();
       return stopping;

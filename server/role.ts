@@ -1,9 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext, RoleHandle, RoleRuntime } from '../core/context.ts';
 import { buildApp } from './app.ts';
+import type { ApiOptions } from './services.ts';
 
-export async function startApiRole(ctx: AppContext, runtime?: RoleRuntime): Promise<RoleHandle> {
-  const app = await buildApp(ctx);
+export async function startApiRole(
+  ctx: AppContext,
+  runtime?: RoleRuntime,
+  options: ApiOptions = {},
+): Promise<RoleHandle> {
+  const app = await buildApp(ctx, options);
   for (const plugin of runtime?.httpPlugins ?? []) await app.register(plugin as FastifyPluginAsync);
   await app.listen({ port: ctx.config.API_PORT, host: ctx.config.API_HOST });
   const address = app.server.address();

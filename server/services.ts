@@ -18,6 +18,8 @@ import { SseRegistry } from './sse/registry.ts';
 export interface ApiOptions {
   /** SSE heartbeat period (15 s, SIGNALS.md); tests shorten it. */
   readonly heartbeatMs?: number;
+  /** The process' market data (cli/services.ts); absent: the API builds and closes its own. */
+  readonly market?: MarketData;
 }
 
 /**
@@ -57,7 +59,7 @@ export function createApiServices(ctx: AppContext, options: ApiOptions = {}): Ap
     maxPerAddress: ctx.config.SSE_MAX_CONNECTIONS_PER_IP,
     heartbeatMs: options.heartbeatMs,
   });
-  const market = createMarketData(ctx);
+  const market = options.market ?? createMarketData(ctx);
   return {
     hub,
     registry,
@@ -69,7 +71,7 @@ export function createApiServices(ctx: AppContext, options: ApiOptions = {}): Ap
     async close() {
       registry.closeAll();
       await hub.stop();
-      await market.close().catch(() => undefined);
+      if (!options.market) await market.close().catch(() => undefined);
       reads.disconnect();
     },
   };

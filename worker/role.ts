@@ -12,6 +12,7 @@ import { Queue, Worker } from 'bullmq';
 import type { AppContext, RoleHandle } from '../core/context.ts';
 import { createDb } from '../core/db/client.ts';
 import { createMarketData } from '../core/market/create-market-data.ts';
+import type { CachedMarketData } from '../core/market/ticker-cache.ts';
 import { exchangeClients } from '../core/trading/exchange-clients.ts';
 import type { LiveDeps } from '../core/trading/live-executor.ts';
 import { pgOrderLocks } from '../core/trading/order-lock.ts';
@@ -21,21 +22,28 @@ import {
   type DeadLetterData,
   ORDERS_QUEUE,
   type OrderJobData,
+  type OrderQueue,
 } from '../core/trading/order-queue.ts';
 import { tradingDeps } from '../core/trading/service.ts';
 import { startNewsSchedule } from './news/schedule.ts';
 import { type OrderJobResult, orderProcessor } from './order-processor.ts';
 import { startTriggerWatcher } from './trigger-watcher.ts';
 
-export async function startWorkerRole(ctx: AppContext): Promise<RoleHandle> {
+/** What the process' composition root (cli/services.ts) shares with this role; absent: the role builds its own. */
+export interface WorkerShared {
+  readonly market: CachedMarketData;
+  readonly orders: OrderQueue;
+}
+
+export async function startWorkerRole(ctx: AppContext, shared?: WorkerShared): Promise<RoleHandle> {
   const { config } = ctx;
   // The money path gets its own connections, enough for every order in flight plus the watcher.
   const db = createDb(config.DATABASE_URL, {
     poolSize: config.ORDER_CONCURRENCY + 4,
     preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
-  const market = createMarketData(ctx);
-  const orders = createOrderQueue(ctx);
+  const market = shared?.market ?? createMarketData(ctx);
+  const orders = shared?.orders ?? createOrderQueue(ctx);
   const locks = pgOrderLocks(config.DATABASE_URL, config.ORDER_CONCURRENCY + 1);
   const clients = exchangeClients(db, config);
   const deps: LiveDeps = { ...tradingDeps({ ...ctx, db }, { market, queue: orders }), locks, clients };
@@ -73,7 +81,12 @@ export async function startWorkerRole(ctx: AppContext): Promise<RoleHandle> {
     async stop() {
       await worker.close(); // waits for in-flight jobs
       await Promise.all([watcher.stop(), news.stop()]);
-      await Promise.allSettled([dlq.close(), orders.close(), locks.close(), clients.close(), market.close()]);
+      await Promise.allSettled([
+        dlq.close(),
+        locks.close(),
+        clients.close(),
+        ...(shared ? [] : [orders.close(), market.close()]),
+      ]);
       await db.$disconnect();
       if (connection.status !== 'end') await connection.quit().catch(() => undefined);
     },

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from '../../charts/png-pixels.ts';
+import { createProcessServices, type ProcessServices } from '../../cli/services.ts';
 import type { RoleHandle } from '../../core/context.ts';
 import { createTradingTestContext, type TradingTestContext } from '../../core/trading/testing/app-context.ts';
 import { startWorkerRole } from '../../worker/role.ts';
@@ -31,12 +32,14 @@ function collector(): { stream: Writable; text: () => string } {
 describe('cryptopulse chat through stdin (paper mode, real worker)', () => {
   let t: TradingTestContext;
   let worker: RoleHandle;
+  let services: ProcessServices;
   let imageDir: string;
   let output = '';
 
   beforeAll(async () => {
     t = await createTradingTestContext('console-chat', { ORDER_CONCURRENCY: '1' });
-    worker = await startWorkerRole(t.app);
+    services = createProcessServices(t.app, { charts: { workers: 0 } });
+    worker = await startWorkerRole(t.app, services);
     imageDir = mkdtempSync(join(tmpdir(), 'cp-console-'));
     const input = new PassThrough();
     const out = collector();
@@ -53,12 +56,13 @@ describe('cryptopulse chat through stdin (paper mode, real worker)', () => {
         '',
       ].join('\n'),
     );
-    await runConsoleChat(t.app, { input, output: out.stream, imageDir, color: false });
+    await runConsoleChat(t.app, { input, output: out.stream, imageDir, color: false }, services);
     output = out.text();
   }, 60_000);
 
   afterAll(async () => {
     await worker?.stop();
+    await services?.close();
     await t?.close();
     rmSync(imageDir, { recursive: true, force: true });
   });

@@ -10,9 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createChartRenderer } from '../../charts/render.ts';
 import { createAgent } from '../../core/agent/agent.ts';
-import { bindServices } from '../../core/agent/bindings.ts';
 import type { Inbound } from '../../core/agent/inbound.ts';
 import { parseIntent } from '../../core/agent/intent/parse.ts';
 import type { AgentServices, OrderView } from '../../core/agent/ports.ts';
@@ -20,6 +18,7 @@ import { orderLine, stateWords } from '../../core/agent/present/trading.ts';
 import type { Reply } from '../../core/agent/reply.ts';
 import type { AppContext } from '../../core/context.ts';
 import { toAppError } from '../../core/errors.ts';
+import type { TradingService } from '../../core/trading/service.ts';
 import { watchOrderEvents } from './events.ts';
 import { renderMarkdown } from './render.ts';
 
@@ -32,9 +31,14 @@ export interface ConsoleIO {
   readonly color?: boolean;
 }
 
+export interface ConsoleServices {
+  /** The agent's ports, from the process' composition root (cli/services.ts). */
+  readonly agent: AgentServices;
+  /** The trading facade, for the order and alert events printed between prompts. */
+  readonly trading: Pick<TradingService, 'readEvents'>;
+}
+
 export interface ConsoleOptions {
-  /** Ports to use instead of binding this process' own (e.g. the demo shares its services). */
-  readonly services?: AgentServices;
   /** How long to wait for a confirmed order to fill before giving the prompt back. Default 15 s. */
   readonly fillWaitMs?: number;
 }
@@ -71,14 +75,13 @@ function localUser(): string {
 export async function runConsoleChat(
   ctx: AppContext,
   io: ConsoleIO,
+  shared: ConsoleServices,
   options: ConsoleOptions = {},
 ): Promise<void> {
   const color = io.color ?? Boolean((io.output as { isTTY?: boolean }).isTTY);
   const print = (s = '') => io.output.write(`${s}\n`);
   const imageDir = resolve(io.imageDir ?? join(tmpdir(), 'cryptopulse-charts'));
-  const charts = options.services ? undefined : createChartRenderer({ workers: 0 });
-  const bound = options.services ? undefined : bindServices(ctx, { charts: charts! });
-  const services = options.services ?? bound!.services;
+  const services = shared.agent;
   const agent = createAgent({
     services,
     config: ctx.config,
@@ -105,7 +108,7 @@ export async function runConsoleChat(
   };
   // Fills, triggers and alerts, printed as they happen; each told once, with waitForOrder.
   const told = new Set<string>();
-  const events = await watchOrderEvents(ctx.redis, ctx.keys, actor.userId, (notice, e) => {
+  const events = await watchOrderEvents(shared.trading, actor.userId, (notice, e) => {
     const key = `${e.orderId ?? notice.markdown}:${e.type}`;
     if (told.has(key)) return;
     told.add(key);
@@ -215,7 +218,5 @@ export async function runConsoleChat(
   } finally {
     rl.close();
     await events.stop();
-    await bound?.close();
-    await charts?.close();
   }
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProcessServices } from '../../cli/services.ts';
 import { createTradingTestContext, type TradingTestContext } from '../../core/trading/testing/app-context.ts';
 import { ROOT } from '../../test/support/cli.ts';
 import { startWorkerRole } from '../../worker/role.ts';
@@ -53,15 +54,19 @@ describe('every chat example in README.md and docs/ works on the demo defaults',
       PAPER_START_BALANCE: '10000',
       ORDERS_PER_MINUTE: '1000',
     });
-    const worker = await startWorkerRole(t.app);
-    stop = () => worker.stop();
+    const services = createProcessServices(t.app, { charts: { workers: 0 } });
+    const worker = await startWorkerRole(t.app, services);
+    stop = async () => {
+      await worker.stop();
+      await services.close();
+    };
     const out = new Writable({
       write(chunk, _enc, cb) {
         output += String(chunk);
         cb();
       },
     });
-    done = runConsoleChat(t.app, { input, output: out, color: false });
+    done = runConsoleChat(t.app, { input, output: out, color: false }, services);
     while (!output.endsWith('> ')) await sleep(20);
   }, 60_000);
 

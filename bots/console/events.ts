@@ -1,48 +1,47 @@
 /**
  * The console user's notifications: alerts that fire, conditional orders that trigger, fills and
- * failures, read from the trading core's event stream and printed between prompts. Only events that
+ * failures, read from the trading facade's event stream and printed between prompts. Only events that
  * deserve a message (core/agent/present/events.ts) and only the console user's own are shown.
  */
 import { type EventNotice, eventNotice } from '../../core/agent/present/events.ts';
-import type { Redis, RedisKeys } from '../../core/redis.ts';
-import { orderEventsStream, readOrderEvents } from '../../core/trading/order-events.ts';
+import type { TradingService } from '../../core/trading/service.ts';
 
 export interface EventWatch {
   stop(): Promise<void>;
 }
 
+const POLL_MS = 250;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export async function watchOrderEvents(
-  redis: Redis,
-  keys: RedisKeys,
+  trading: Pick<TradingService, 'readEvents'>,
   userId: string,
   onNotice: (notice: EventNotice, event: { readonly type: string; readonly orderId?: string }) => void,
 ): Promise<EventWatch> {
-  // Its own connection: a blocking XREAD would hold up every other command on a shared one.
-  const conn = redis.duplicate();
-  const newest = await conn.xrevrange(orderEventsStream(keys), '+', '-', 'COUNT', 1);
-  let after = newest[0]?.[0] ?? '0';
+  // Stream ids start with their epoch milliseconds: "now-0" is "everything published from here on".
+  // Polled without BLOCK, so the facade's shared connection is never held by a waiting read.
+  let after = `${Date.now()}-0`;
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       try {
-        const batch = await readOrderEvents(conn, keys, after, { blockMs: 500 });
+        const batch = await trading.readEvents(after);
         for (const { id, event } of batch) {
           after = id;
           const notice = eventNotice(event);
           if (notice.userId === userId && notice.notify)
             onNotice(notice, { type: event.type, ...('orderId' in event ? { orderId: event.orderId } : {}) });
         }
+        if (batch.length === 0) await sleep(POLL_MS);
       } catch {
-        if (stopped) return;
         // Redis away for a moment: try again shortly, the stream keeps what was published.
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
       }
     }
   })();
   return {
     async stop() {
       stopped = true;
-      conn.disconnect();
       await loop;
     },
   };

@@ -6,6 +6,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProcessServices, type ProcessServices } from '../../cli/services.ts';
 import type { RoleHandle } from '../../core/context.ts';
 import { createMarketData } from '../../core/market/create-market-data.ts';
 import { dec } from '../../core/market/decimal.ts';
@@ -19,6 +20,7 @@ import { readAnswer, runConsoleChat } from './chat.ts';
 describe('the console chat tells the trader everything (issue 13)', () => {
   let t: TradingTestContext;
   let worker: RoleHandle;
+  let services: ProcessServices;
   let output = '';
   const input = new PassThrough();
   let done: Promise<void>;
@@ -37,14 +39,15 @@ describe('the console chat tells the trader everything (issue 13)', () => {
 
   beforeAll(async () => {
     t = await createTradingTestContext('trader-console', { ORDER_CONCURRENCY: '1' });
-    worker = await startWorkerRole(t.app);
+    services = createProcessServices(t.app, { charts: { workers: 0 } });
+    worker = await startWorkerRole(t.app, services);
     const out = new Writable({
       write(chunk, _enc, cb) {
         output += String(chunk);
         cb();
       },
     });
-    done = runConsoleChat(t.app, { input, output: out, color: false }, { fillWaitMs: 10_000 });
+    done = runConsoleChat(t.app, { input, output: out, color: false }, services, { fillWaitMs: 10_000 });
     await type([], /> $/);
   }, 60_000);
 
@@ -52,6 +55,7 @@ describe('the console chat tells the trader everything (issue 13)', () => {
     input.end('exit\n');
     await done;
     await worker?.stop();
+    await services?.close();
     await t?.close();
   });
 

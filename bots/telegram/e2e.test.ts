@@ -5,8 +5,8 @@
  * this test's own Postgres database and Redis prefix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProcessServices } from '../../cli/services.ts';
 import { createAgent } from '../../core/agent/agent.ts';
-import { bindServices } from '../../core/agent/bindings.ts';
 import { commandPolicy } from '../../core/agent/commands/policy.ts';
 import { COMMANDS } from '../../core/agent/commands/registry.ts';
 import { orderEventFeedFor } from '../../core/broadcast/order-events.ts';
@@ -21,9 +21,9 @@ import { openAiTranscriber, type Transcriber } from './transcribe.ts';
 const realCore =
   (transcriber: Transcriber): DepsFactory =>
   async (app) => {
-    const bound = bindServices(app);
-    const agent = createAgent({ ...app, services: bound.services, llm: null });
-    const worker: RoleHandle = await startWorkerRole(app);
+    const services = createProcessServices(app);
+    const agent = createAgent({ ...app, services: services.agent, llm: null });
+    const worker: RoleHandle = await startWorkerRole(app, services);
     return {
       deps: {
         agent,
@@ -33,7 +33,7 @@ const realCore =
       },
       async close() {
         await worker.stop();
-        await bound.close();
+        await services.close();
       },
     };
   };

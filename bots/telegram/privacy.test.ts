@@ -5,8 +5,8 @@
  * there. The real grammY bot, the real agent core and trading core, the Bot API fakes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProcessServices } from '../../cli/services.ts';
 import { createAgent } from '../../core/agent/agent.ts';
-import { bindServices } from '../../core/agent/bindings.ts';
 import { commandPolicy } from '../../core/agent/commands/policy.ts';
 import { COMMANDS } from '../../core/agent/commands/registry.ts';
 import type { SentMessage } from '../../test/fakes/telegram/state.ts';
@@ -15,14 +15,14 @@ import { openDmFirst, SENT_TO_DM } from './respond.ts';
 import { type DepsFactory, type Stage, startStage } from './testing/harness.ts';
 
 const core: DepsFactory = async (app) => {
-  const bound = bindServices(app);
-  const agent = createAgent({ ...app, services: bound.services, llm: null });
-  const worker = await startWorkerRole(app);
+  const services = createProcessServices(app);
+  const agent = createAgent({ ...app, services: services.agent, llm: null });
+  const worker = await startWorkerRole(app, services);
   return {
     deps: { agent, commands: COMMANDS.map(commandPolicy) },
     async close() {
       await worker.stop();
-      await bound.close();
+      await services.close();
     },
   };
 };

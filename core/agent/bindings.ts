@@ -1,25 +1,22 @@
 /**
  * The agent's ports bound to the real modules: market data (core/market), the trading service
- * (core/trading), identity and key vault (core/identity, core/vault) and the chart renderer (charts/).
- * Chat subscriptions are core/broadcast's (subscriptions-port.ts), signals core/signals' (agent-port.ts);
- * settings answer "not available yet".
+ * (core/trading), identity and key vault (core/identity, core/vault). Chat subscriptions are
+ * core/broadcast's (subscriptions-port.ts), signals core/signals' (agent-port.ts); settings answer "not
+ * available yet". Nothing here builds a service: the composition root (cli/services.ts) builds each one
+ * once per process and hands them in, drawing included (charts/ sits outside core).
  */
-import { type ChartRenderer, createChartRenderer } from '../../charts/render.ts';
-import { everyDay, renderSentimentChart } from '../../charts/sentiment.ts';
 import { type ChannelAccess, subscriptionsPort } from '../broadcast/subscriptions-port.ts';
-import type { AppContext } from '../context.ts';
 import type { Db } from '../db/client.ts';
 import type { IdentityService } from '../identity/service.ts';
-import { createIdentityService } from '../identity/service.ts';
+import type { Overlay, Pane } from '../market/indicators/types.ts';
 import type { MarketData, Ticker as MarketTicker } from '../market/market-data.ts';
+import type { Timeframe } from '../market/types.ts';
 import { createNewsReader } from '../news/reader.ts';
 import { signalsPort } from '../signals/agent-port.ts';
 import type { TradingService } from '../trading/service.ts';
-import { startTradingService } from '../trading/service.ts';
 import type { AlertView as TradingAlertView } from '../trading/triggers.ts';
 import type { OrderView as TradingOrderView } from '../trading/views.ts';
 import type { KeysService } from '../vault/service.ts';
-import { createKeysService } from '../vault/service.ts';
 import type {
   AccountPort,
   AgentServices,
@@ -32,6 +29,33 @@ import type {
   OrderView,
   TradingPort,
 } from './ports.ts';
+
+/** A drawn picture and its alt text. */
+export interface Picture {
+  readonly png: Buffer;
+  readonly alt: string;
+}
+
+/** What the chart port needs of a renderer (charts/render.ts in production). */
+export interface CandlestickRenderer {
+  render(request: {
+    readonly kind: 'candlestick';
+    readonly title: { readonly pair: string; readonly timeframe: Timeframe; readonly exchange: string };
+    readonly candles: CandleChartInput['candles'];
+    readonly overlays: readonly Overlay[];
+    readonly panes: readonly Pane[];
+    readonly volume: boolean;
+    readonly paper: boolean;
+  }): Promise<Picture>;
+}
+type CandleChartInput = Parameters<ChartPort['candlestick']>[0];
+
+/** Per-day news sentiment of a coin, `from`..`to` (00:00 UTC, epoch ms); charts/sentiment.ts in production. */
+export type SentimentRenderer = (
+  coin: string,
+  window: { readonly from: number; readonly to: number },
+  days: readonly { readonly day: number; readonly score: number; readonly items: number }[],
+) => Promise<Picture>;
 
 export function marketPort(market: MarketData): MarketPort {
   const ticker = (t: MarketTicker) => ({
@@ -168,7 +192,7 @@ export function keysPort(keys: KeysService): KeysPort {
   };
 }
 
-export function chartPort(charts: ChartRenderer): ChartPort {
+export function chartPort(charts: CandlestickRenderer): ChartPort {
   return {
     async candlestick(r) {
       const { png, alt } = await charts.render({
@@ -186,7 +210,7 @@ export function chartPort(charts: ChartRenderer): ChartPort {
 }
 
 /** Stored news and its per-day sentiment chart. */
-export function newsPort(db: Db, now: () => Date = () => new Date()): NewsPort {
+export function newsPort(db: Db, sentiment: SentimentRenderer, now: () => Date = () => new Date()): NewsPort {
   const reader = createNewsReader(db, now);
   return {
     ...reader,
@@ -194,50 +218,35 @@ export function newsPort(db: Db, now: () => Date = () => new Date()): NewsPort {
       const points = (await reader.days(coin, days)).map((d) => ({ ...d, day: d.day.getTime() }));
       const today = now();
       const to = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
-      return renderSentimentChart({ coin, days: everyDay(to - (days - 1) * 86_400_000, to, points) });
+      return sentiment(coin, { from: to - (days - 1) * 86_400_000, to }, points);
     },
   };
 }
 
-export interface BoundServices {
-  readonly services: AgentServices;
-  /** The trading service the ports wrap, for adapters that read its order-event stream. */
-  readonly trading: TradingService;
+/** The services one process built once (cli/services.ts), which the agent's ports wrap. */
+export interface AgentDeps {
+  readonly db: Db;
   readonly market: MarketData;
-  close(): Promise<void>;
-}
-
-export interface BindOptions {
-  /** Use these instead of starting new ones (a process shares one market and one trading service). */
-  readonly trading?: { readonly service: TradingService; readonly market: MarketData };
-  readonly charts?: ChartRenderer;
+  readonly trading: TradingService;
+  readonly identity: IdentityService;
+  readonly keys: KeysService;
+  readonly charts: CandlestickRenderer;
+  readonly sentiment: SentimentRenderer;
   /** How a Telegram channel named from a DM is checked (the Telegram adapter's Bot API lookups). */
   readonly channelAccess?: { readonly telegram?: ChannelAccess };
 }
 
-/** Every port bound to the real modules of this process. `close` releases only what it started. */
-export function bindServices(ctx: AppContext, options: BindOptions = {}): BoundServices {
-  const started = options.trading ? undefined : startTradingService(ctx);
-  const trading = options.trading?.service ?? started!.service;
-  const market = options.trading?.market ?? started!.market;
-  const charts = options.charts ?? createChartRenderer();
+/** Every port over the given services. Owns nothing, so there is nothing to close. */
+export function agentServices(deps: AgentDeps): AgentServices {
   return {
-    services: {
-      identity: identityPort(createIdentityService(ctx)),
-      market: marketPort(market),
-      trading: tradingPort(trading),
-      accounts: accountPort(trading),
-      keys: keysPort(createKeysService(ctx)),
-      charts: chartPort(charts),
-      subscriptions: subscriptionsPort(ctx.db, options.channelAccess),
-      news: newsPort(ctx.db),
-      signals: signalsPort(ctx.db),
-    },
-    trading,
-    market,
-    async close() {
-      if (!options.charts) await charts.close();
-      await started?.close();
-    },
+    identity: identityPort(deps.identity),
+    market: marketPort(deps.market),
+    trading: tradingPort(deps.trading),
+    accounts: accountPort(deps.trading),
+    keys: keysPort(deps.keys),
+    charts: chartPort(deps.charts),
+    subscriptions: subscriptionsPort(deps.db, deps.channelAccess),
+    news: newsPort(deps.db, deps.sentiment),
+    signals: signalsPort(deps.db),
   };
 }

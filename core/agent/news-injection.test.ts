@@ -6,6 +6,7 @@
  * that the user did not ask for. A user who does ask still gets their own order.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sentimentRenderer } from '../../cli/services.ts';
 import {
   call,
   calls,
@@ -169,7 +170,7 @@ describe('hostile headlines never become orders the user did not ask for', () =>
         ORDERS_PER_MINUTE: '1000',
       },
     });
-    news = newsPort(t.h.app.db);
+    news = newsPort(t.h.app.db, sentimentRenderer);
     (t.services as { news?: NewsPort }).news = news;
     const now = new Date();
     const xml = rss(

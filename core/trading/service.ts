@@ -31,7 +31,7 @@ import { createMarketData } from '../market/create-market-data.ts';
 import type { MarketData } from '../market/market-data.ts';
 import { hasCredentials } from '../vault/credentials.ts';
 import { cancelOrder, findOwnOrder } from './cancel.ts';
-import { confirmSecret } from './confirm-handle.ts';
+import { confirmSecret, readHandle } from './confirm-handle.ts';
 import { type ConfirmResult, confirm, decline } from './confirmations.ts';
 import { asServiceError, type OrderQueuePort, parseActor, type TradingDeps } from './deps.ts';
 import {
@@ -70,6 +70,14 @@ export interface TradingService {
     after: string,
     options?: { readonly count?: number; readonly blockMs?: number },
   ): Promise<StoredOrderEvent[]>;
+}
+
+/**
+ * The order a confirmation handle names, unverified: adapters use it to find the card an order event
+ * should edit; acting on an order still goes through `confirm`/`decline`. ERR_BAD_HANDLE if malformed.
+ */
+export function orderIdOfHandle(handle: string): string {
+  return readHandle(handle).orderId;
 }
 
 export interface TradingServiceOptions {

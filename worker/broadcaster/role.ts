@@ -8,11 +8,12 @@
 import { discordSignalChannelFor } from '../../bots/discord/signal-cards.ts';
 import type { TelegramRateLimits } from '../../bots/telegram/outbox.ts';
 import { createTelegramBroadcast, type TelegramBroadcast } from '../../bots/telegram/signal-cards.ts';
-import { createChartRenderer } from '../../charts/render.ts';
+import { type ChartRenderer, createChartRenderer } from '../../charts/render.ts';
 import { type Broadcaster, startBroadcaster } from '../../core/broadcast/broadcaster.ts';
 import type { BroadcastPlatform, SignalChannel } from '../../core/broadcast/ports.ts';
 import type { AppContext, RoleHandle, RoleRuntime } from '../../core/context.ts';
 import { createMarketData } from '../../core/market/create-market-data.ts';
+import type { MarketData } from '../../core/market/market-data.ts';
 import { signalCharts } from './charts.ts';
 
 export interface BroadcasterRoleOptions {
@@ -20,6 +21,8 @@ export interface BroadcasterRoleOptions {
   readonly telegramLimits?: TelegramRateLimits;
   /** Chart render threads (0: on this thread). */
   readonly chartWorkers?: number;
+  /** The process' market data and renderer (cli/services.ts); absent: the role builds its own. */
+  readonly shared?: { readonly market: MarketData; readonly charts: ChartRenderer };
 }
 
 export async function startBroadcasterRole(
@@ -44,10 +47,10 @@ export async function startBroadcasterRole(
     channels.telegram = telegram.channel;
   }
   if (config.DISCORD_TOKEN && config.DISCORD_APP_ID) channels.discord = discordSignalChannelFor(ctx);
-  const market = createMarketData(ctx);
-  const renderer = createChartRenderer(
-    options.chartWorkers === undefined ? {} : { workers: options.chartWorkers },
-  );
+  const market = options.shared?.market ?? createMarketData(ctx);
+  const renderer =
+    options.shared?.charts ??
+    createChartRenderer(options.chartWorkers === undefined ? {} : { workers: options.chartWorkers });
   const broadcaster: Broadcaster = startBroadcaster({
     db: ctx.db,
     redis: ctx.redis,
@@ -71,8 +74,10 @@ export async function startBroadcasterRole(
     async stop() {
       await broadcaster.stop();
       await telegram?.close(config.SHUTDOWN_TIMEOUT_MS);
-      await renderer.close();
-      await market.close();
+      if (!options.shared) {
+        await renderer.close();
+        await market.close();
+      }
     },
   };
 }

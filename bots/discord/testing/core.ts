@@ -5,11 +5,11 @@
  * its own Redis connection. Nothing of ours is replaced.
  */
 import { randomBytes } from 'node:crypto';
+import { createProcessServices } from '../../../cli/services.ts';
 import { createAgent } from '../../../core/agent/agent.ts';
-import { bindServices } from '../../../core/agent/bindings.ts';
 import { orderEventFeedFor } from '../../../core/broadcast/order-events.ts';
 import type { AppContext, RoleHandle } from '../../../core/context.ts';
-import { readHandle } from '../../../core/trading/confirm-handle.ts';
+import { orderIdOfHandle } from '../../../core/trading/service.ts';
 import { startWorkerRole } from '../../../worker/role.ts';
 import type { DiscordDeps } from '../deps.ts';
 import { registrySources } from '../registry.ts';
@@ -27,9 +27,9 @@ export interface Core {
 }
 
 export async function startCore(ctx: AppContext, options: { worker?: boolean } = {}): Promise<Core> {
-  const bound = bindServices(ctx);
+  const services = createProcessServices(ctx);
   const agent = createAgent({
-    services: bound.services,
+    services: services.agent,
     config: ctx.config,
     logger: ctx.logger,
     db: ctx.db,
@@ -37,17 +37,18 @@ export async function startCore(ctx: AppContext, options: { worker?: boolean } =
     keys: ctx.keys,
     llm: null,
   });
-  const worker: RoleHandle | undefined = options.worker === false ? undefined : await startWorkerRole(ctx);
+  const worker: RoleHandle | undefined =
+    options.worker === false ? undefined : await startWorkerRole(ctx, services);
   return {
     deps: {
       agent,
       commands: registrySources(),
       orderEvents: orderEventFeedFor(ctx),
-      orderIdOfHandle: (handle) => readHandle(handle).orderId,
+      orderIdOfHandle,
     },
     async close() {
       await worker?.stop();
-      await bound.close();
+      await services.close();
     },
   };
 }
