@@ -139,6 +139,31 @@ describe('backtest on a 100,000-candle file', () => {
     expect(a.code).toBe(0);
     expect(JSON.parse(a.out)).toEqual(JSON.parse(b.out));
   });
+
+  it('reads every row when the first line is much longer than the rest (the columns grow)', async () => {
+    // Capacity is guessed from the first line's length: here a tenth of the rows needed.
+    const rows = Array.from({ length: 300 }, (_, i) => i);
+    const line = (i: number) =>
+      `${candles.t[i]},${candles.o[i]},${candles.h[i]},${candles.l[i]},${candles.c[i]},${candles.v[i]}`;
+    const padded = `${candles.t[0]}.${'0'.repeat(200)},${candles.o[0]},${candles.h[0]},${candles.l[0]},${candles.c[0]},${candles.v[0]}`;
+    const a = await cli([
+      '--file',
+      await file('plain.csv', rows.map(line).join('\n')),
+      '--pair',
+      'BTC/USDT',
+      '--json',
+    ]);
+    const b = await cli([
+      '--file',
+      await file('long-first.csv', [padded, ...rows.slice(1).map(line)].join('\n')),
+      '--pair',
+      'BTC/USDT',
+      '--json',
+    ]);
+    expect(b.code, b.err).toBe(0);
+    expect(JSON.parse(b.out).period).toEqual(JSON.parse(a.out).period);
+    expect(JSON.parse(b.out).period.candles).toBe(300);
+  });
 });
 
 describe('bad input: one line saying what and where, exit 2, nothing on stdout', () => {

@@ -6,7 +6,7 @@
  * Bad input exits 2 with one line on stderr saying what is wrong and where, and nothing on stdout.
  * `--json` prints `{ params, period, signals, stats, equity }` and nothing else on stdout.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { isAppError } from '../core/errors.ts';
@@ -21,7 +21,7 @@ import {
 import { computeStats } from '../core/signals/stats.ts';
 import type { Stats } from '../core/signals/types.ts';
 import { downloadCandles } from './backtest-download.ts';
-import { BadCandleFile, type ParsedCandles, parseCandleFile } from './backtest-file.ts';
+import { BadCandleFile, type ParsedCandles, parseCandleFile, readCandleBytes } from './backtest-file.ts';
 
 /** A problem with what the user gave us: one line, exit code 2. */
 export class BacktestInputError extends Error {}
@@ -163,9 +163,9 @@ export async function runBacktestCommand(
     let candles: ParsedCandles;
     let source: string;
     if (values.file) {
-      let buf: Buffer;
+      let buf: Uint8Array;
       try {
-        buf = await readFile(values.file);
+        buf = readCandleBytes(values.file);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         throw new BacktestInputError(
