@@ -63,9 +63,13 @@ async function pressButton(turn: Turn, press: InboundButton, services: AgentServ
   const trading = need(services, 'trading');
   try {
     if (press.action === 'confirm') {
-      const { order, alreadyConfirmed } = await trading.confirm(press.handle, turn.actor);
+      const { order, status } = await trading.confirm(press.handle, turn.actor);
       await turn.audit({ action: 'agent.confirm', subjectType: 'order', subjectId: order.id });
-      return [text(alreadyConfirmed ? `Already confirmed: ${orderLine(order)}` : confirmedText(order))];
+      return [
+        text(
+          status === 'already_confirmed' ? `Already confirmed: ${orderLine(order)}` : confirmedText(order),
+        ),
+      ];
     }
     const order = await trading.decline(press.handle, turn.actor);
     await turn.audit({ action: 'agent.decline', subjectType: 'order', subjectId: order.id });

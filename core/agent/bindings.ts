@@ -14,21 +14,8 @@ import type { Timeframe } from '../market/types.ts';
 import { createNewsReader } from '../news/reader.ts';
 import { signalsPort } from '../signals/agent-port.ts';
 import type { TradingService } from '../trading/service.ts';
-import type { AlertView as TradingAlertView } from '../trading/triggers.ts';
-import type { OrderView as TradingOrderView } from '../trading/views.ts';
 import type { KeysService } from '../vault/service.ts';
-import type {
-  AccountPort,
-  AgentServices,
-  AlertView,
-  ChartPort,
-  IdentityPort,
-  KeysPort,
-  MarketPort,
-  NewsPort,
-  OrderView,
-  TradingPort,
-} from './ports.ts';
+import type { AgentServices, ChartPort, IdentityPort, KeysPort, MarketPort, NewsPort } from './ports.ts';
 
 /** A drawn picture and its alt text. */
 export interface Picture {
@@ -74,104 +61,6 @@ export function marketPort(market: MarketData): MarketPort {
     resolveSymbol: async (input) => (await market.resolveMarket(input)).symbol,
     price: async (symbol) => ticker(await market.ticker(symbol)),
     candles: (symbol, timeframe, limit) => market.candles(symbol, timeframe, { limit }),
-  };
-}
-
-function orderView(o: TradingOrderView): OrderView {
-  return {
-    id: o.id,
-    mode: o.mode,
-    symbol: o.symbol,
-    side: o.side,
-    type: o.type,
-    status: o.status,
-    amount: o.amount,
-    filledAmount: o.filledAmount,
-    ...(o.avgFillPrice ? { avgFillPrice: o.avgFillPrice } : {}),
-    ...(o.limitPrice ? { limitPrice: o.limitPrice } : {}),
-    ...(o.trigger ? { trigger: o.trigger } : {}),
-    createdAt: o.createdAt,
-    ...(o.error ? { error: o.error } : {}),
-  };
-}
-
-function alertView(a: TradingAlertView): AlertView {
-  return { id: a.id, symbol: a.symbol, direction: a.direction, price: a.price, status: a.status };
-}
-
-export function tradingPort(trading: TradingService): TradingPort {
-  return {
-    async propose(actor, r) {
-      const p = await trading.propose(actor, {
-        symbol: r.symbol,
-        side: r.side,
-        type: r.type,
-        amount: { unit: r.amount.unit, value: r.amount.value },
-        ...(r.limitPrice === undefined ? {} : { limitPrice: r.limitPrice }),
-        ...(r.trigger ? { trigger: r.trigger } : {}),
-      });
-      return {
-        orderId: p.orderId,
-        handle: p.handle,
-        ownerUserId: actor.userId,
-        mode: p.mode,
-        exchange: p.exchange,
-        symbol: p.symbol,
-        side: p.side,
-        type: p.type,
-        amount: p.amount,
-        quotedPrice: p.price,
-        notional: p.notional,
-        estimatedFee: p.estimatedFee,
-        quoteCurrency: p.quote,
-        ...(p.limitPrice ? { limitPrice: p.limitPrice } : {}),
-        ...(p.trigger ? { trigger: p.trigger } : {}),
-        expiresAt: p.expiresAt,
-        riskNotes: p.riskNotes,
-        riskWarnings: p.riskWarnings,
-        ...(p.portfolioValue ? { portfolioValue: p.portfolioValue } : {}),
-        ...(p.balanceAfter ? { balanceAfter: p.balanceAfter } : {}),
-        ...(p.portfolioShare ? { portfolioShare: p.portfolioShare } : {}),
-      };
-    },
-    async confirm(handle, actor) {
-      const r = await trading.confirm(handle, actor);
-      return { order: orderView(r.order), alreadyConfirmed: r.status === 'already_confirmed' };
-    },
-    decline: async (handle, actor) => orderView(await trading.decline(handle, actor)),
-    cancel: async (ref, actor) => orderView(await trading.cancel(ref, actor)),
-    order: async (ref, actor) => orderView(await trading.order(ref, actor)),
-    listOrders: async (actor, filter) => (await trading.listOrders(actor, filter)).map(orderView),
-    async portfolio(actor) {
-      const p = await trading.portfolio(actor);
-      return {
-        mode: p.mode,
-        quoteCurrency: p.quoteCurrency,
-        ...(p.cash === undefined ? {} : { cash: p.cash }),
-        totalValue: p.totalValue,
-        holdings: p.holdings.map((h) => ({
-          asset: h.asset,
-          quantity: h.quantity,
-          ...(h.value ? { value: h.value } : {}),
-          ...(h.price ? { price: h.price } : {}),
-          ...(h.avgEntry ? { avgEntry: h.avgEntry } : {}),
-          ...(h.unrealizedPnl ? { unrealizedPnl: h.unrealizedPnl } : {}),
-        })),
-      };
-    },
-    pnl: (actor, period) => trading.pnl(actor, period),
-    async setAlert(actor, request) {
-      return alertView(await trading.setAlert(actor, request));
-    },
-    listAlerts: async (actor) => (await trading.listAlerts(actor)).map(alertView),
-    cancelAlert: async (actor, id) => alertView(await trading.cancelAlert(actor, id)),
-  };
-}
-
-export function accountPort(trading: TradingService): AccountPort {
-  return {
-    getMode: (actor) => trading.getMode(actor),
-    setMode: (actor, mode) => trading.setMode(actor, mode),
   };
 }
 
@@ -241,8 +130,9 @@ export function agentServices(deps: AgentDeps): AgentServices {
   return {
     identity: identityPort(deps.identity),
     market: marketPort(deps.market),
-    trading: tradingPort(deps.trading),
-    accounts: accountPort(deps.trading),
+    // The trading facade is the port: its views are the agent's, nothing to map.
+    trading: deps.trading,
+    accounts: deps.trading,
     keys: keysPort(deps.keys),
     charts: chartPort(deps.charts),
     subscriptions: subscriptionsPort(deps.db, deps.channelAccess),

@@ -1,7 +1,7 @@
 /**
  * The narrow interfaces the agent needs from the rest of the system. The agent core depends only on
- * these; `bindings.ts` adapts the real modules (core/market, core/trading, core/identity, charts/) to
- * them. A port that is absent means the service is not built or not enabled: commands that need it
+ * these; `bindings.ts` adapts the real modules (core/market, core/identity, the chart renderer) to them,
+ * and the trading facade is used as it is, with its own views. A port that is absent means the service is not built or not enabled: commands that need it
  * answer "not available yet" instead of failing.
  *
  * Every method throws `AppError` with a code from core/errors.ts on failure; the agent maps codes to
@@ -10,6 +10,8 @@
 import type { Pane as LowerPane, Overlay } from '../market/indicators/types.ts';
 import type { Candle, Timeframe } from '../market/types.ts';
 import type { NewsReader } from '../news/reader.ts';
+import type { Proposal } from '../trading/proposals.ts';
+import type { TradingService } from '../trading/service.ts';
 
 export type ChatPlatform = 'discord' | 'telegram' | 'console';
 export type ChatKind = 'dm' | 'group' | 'channel';
@@ -63,16 +65,7 @@ export type OrderAmount =
 
 export type TriggerDirection = 'above' | 'below';
 
-export interface OrderTrigger {
-  readonly direction: TriggerDirection;
-  readonly price: number;
-}
-
-export interface TriggerView {
-  readonly direction: TriggerDirection;
-  readonly price: DecimalString;
-}
-
+/** What the agent asks the trading core to propose (a narrowing of its ProposeInput). */
 export interface OrderRequest {
   readonly symbol: string;
   readonly side: Side;
@@ -80,145 +73,38 @@ export interface OrderRequest {
   readonly type: 'market' | 'limit';
   readonly limitPrice?: number;
   /** Conditional order: waits until the price crosses the trigger. */
-  readonly trigger?: OrderTrigger;
+  readonly trigger?: { readonly direction: TriggerDirection; readonly price: number };
 }
 
-/** A proposed order: nothing is queued until the owner confirms with `handle`. */
-export interface Proposal {
-  readonly orderId: string;
-  /** Opaque, short enough for a Telegram callback_data (≤ 60 bytes). */
-  readonly handle: string;
-  readonly ownerUserId: string;
-  readonly mode: TradingMode;
-  readonly exchange: string;
-  readonly symbol: string;
-  readonly side: Side;
-  readonly type: 'market' | 'limit';
-  /** Base-asset quantity. */
-  readonly amount: DecimalString;
-  readonly quotedPrice: DecimalString;
-  readonly notional: DecimalString;
-  readonly estimatedFee: DecimalString;
-  readonly quoteCurrency: string;
-  readonly limitPrice?: DecimalString;
-  readonly trigger?: TriggerView;
-  readonly expiresAt: Date;
-  /** The limits that apply, e.g. "Max per order: 1,000.00 USDT". */
-  readonly riskNotes: readonly string[];
-  /** Only the limits this order comes close to: the card shows these. */
-  readonly riskWarnings?: readonly string[];
-  /** Paper: the account's value before the order, in the quote currency. */
-  readonly portfolioValue?: DecimalString;
-  /** The market price when the card was made: a marketable limit or trigger fills about there. */
+// The trading core's own views: one set of types from the facade to the chat.
+export type { ConfirmResult } from '../trading/confirmations.ts';
+export type { OrderStatus } from '../trading/order-states.ts';
+export type { HoldingView, PnlPeriod, PnlView, PortfolioView } from '../trading/portfolio.ts';
+export type { Proposal } from '../trading/proposals.ts';
+export type { AlertView } from '../trading/triggers.ts';
+export type { OrderView } from '../trading/views.ts';
+
+/** A proposal as its card shows it: the trading core's, plus the market price when the card was made. */
+export interface ProposalCard extends Proposal {
+  /** A marketable limit or trigger fills about here. */
   readonly marketPrice?: DecimalString;
-  /** Paper: free balances after the fill, e.g. { USDT: "9500", BTC: "0.01" }. */
-  readonly balanceAfter?: Readonly<Record<string, DecimalString>>;
-  /** Percent of the account's value this order moves. */
-  readonly portfolioShare?: DecimalString;
 }
 
-export type OrderStatus =
-  | 'PROPOSED'
-  | 'CONFIRMED'
-  | 'QUEUED'
-  | 'SUBMITTED'
-  | 'FILLED'
-  | 'PARTIALLY_FILLED'
-  | 'REJECTED'
-  | 'FAILED'
-  | 'CANCELLED'
-  | 'EXPIRED';
-
-export interface OrderView {
-  readonly id: string;
-  readonly mode: TradingMode;
-  readonly symbol: string;
-  readonly side: Side;
-  readonly type: 'market' | 'limit';
-  readonly status: OrderStatus;
-  readonly amount: DecimalString;
-  readonly filledAmount: DecimalString;
-  readonly avgFillPrice?: DecimalString;
-  readonly limitPrice?: DecimalString;
-  readonly trigger?: TriggerView;
-  readonly createdAt: Date;
-  readonly error?: string;
-}
-
-export interface ConfirmOutcome {
-  readonly order: OrderView;
-  /** The proposal had been confirmed before (a double press): nothing happened now. */
-  readonly alreadyConfirmed: boolean;
-}
-
-export interface Holding {
-  readonly asset: string;
-  readonly quantity: DecimalString;
-  /** Value in the portfolio's quote currency, when a price is known. */
-  readonly value?: DecimalString;
-  readonly price?: DecimalString;
-  readonly avgEntry?: DecimalString;
-  readonly unrealizedPnl?: DecimalString;
-}
-
-export interface Portfolio {
-  readonly mode: TradingMode;
-  readonly quoteCurrency: string;
-  /** Cash in the quote currency (paper accounts); absent when unknown (live). */
-  readonly cash?: DecimalString;
-  readonly totalValue: DecimalString;
-  readonly holdings: readonly Holding[];
-}
-
-export type PnlPeriod = 'day' | 'week' | 'month' | 'all';
-
-export interface PnlReport {
-  readonly mode: TradingMode;
-  readonly period: PnlPeriod;
-  readonly quoteCurrency: string;
-  readonly realized: DecimalString;
-  readonly unrealized: DecimalString;
-  readonly fees: DecimalString;
-  readonly trades: number;
-}
-
-export interface AlertRequest {
-  readonly symbol: string;
-  readonly direction: TriggerDirection;
-  readonly price: number;
-  readonly note?: string;
-}
-
-export interface AlertView {
-  readonly id: string;
-  readonly symbol: string;
-  readonly direction: TriggerDirection;
-  readonly price: DecimalString;
-  readonly status: 'ACTIVE' | 'FIRED' | 'CANCELLED' | 'EXPIRED';
-}
-
-export interface TradingPort {
-  /** Risk-checked proposal in PROPOSED state; never queues anything. */
-  propose(actor: Actor, request: OrderRequest): Promise<Proposal>;
-  /** The owner's confirmation. MUST reject anyone else with ERR_NOT_OWNER and stale handles with ERR_ORDER_EXPIRED. */
-  confirm(handle: string, actor: Actor): Promise<ConfirmOutcome>;
-  /** The owner declines a proposal (Cancel button). */
-  decline(handle: string, actor: Actor): Promise<OrderView>;
-  /** Cancels an open order of `actor` by id or unique id prefix. */
-  cancel(orderRef: string, actor: Actor): Promise<OrderView>;
-  order(orderId: string, actor: Actor): Promise<OrderView>;
-  listOrders(
-    actor: Actor,
-    filter: { readonly open: boolean; readonly limit: number },
-  ): Promise<readonly OrderView[]>;
-  portfolio(actor: Actor): Promise<Portfolio>;
-  pnl(actor: Actor, period: PnlPeriod): Promise<PnlReport>;
-  setAlert(actor: Actor, request: AlertRequest): Promise<AlertView>;
-  /** The actor's alerts, newest first. */
-  listAlerts(actor: Actor): Promise<readonly AlertView[]>;
-  /** Cancels an active alert by its full id; ERR_NOT_FOUND otherwise. */
-  cancelAlert(actor: Actor, alertId: string): Promise<AlertView>;
-}
+/** The trading facade (core/trading/service.ts) as the agent uses it. */
+export type TradingPort = Pick<
+  TradingService,
+  | 'propose'
+  | 'confirm'
+  | 'decline'
+  | 'cancel'
+  | 'order'
+  | 'listOrders'
+  | 'portfolio'
+  | 'pnl'
+  | 'setAlert'
+  | 'listAlerts'
+  | 'cancelAlert'
+>;
 
 // ---------------------------------------------------------------- identity and account
 
@@ -246,11 +132,8 @@ export interface SettingsPort {
   update(actor: Actor, key: string, value: string): Promise<Readonly<Record<string, SettingValue>>>;
 }
 
-export interface AccountPort {
-  getMode(actor: Actor): Promise<TradingMode>;
-  /** Live needs the operator switch, the user's opt-in and linked keys; throws ERR_LIVE_DISABLED otherwise. */
-  setMode(actor: Actor, mode: TradingMode): Promise<TradingMode>;
-}
+/** Live needs the operator switch, the user's opt-in and linked keys; setMode throws ERR_LIVE_DISABLED otherwise. */
+export type AccountPort = Pick<TradingService, 'getMode' | 'setMode'>;
 
 export interface KeyInfo {
   readonly id: string;

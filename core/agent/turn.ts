@@ -123,7 +123,7 @@ export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn 
       return [
         ...replies,
         ...artifacts.images,
-        ...artifacts.proposals.map((p) => actions(proposalCard(p, now), p)),
+        ...artifacts.proposals.map((p) => actions(proposalCard(p, now), { ...p, ownerUserId: actor.userId })),
       ];
     },
   };

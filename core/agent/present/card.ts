@@ -7,7 +7,7 @@
  */
 import { Decimal, dec, groupThousands } from '../../market/decimal.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
-import type { Proposal } from '../ports.ts';
+import type { ProposalCard } from '../ports.ts';
 import { formatAmount, formatMoney, formatPrice } from './numbers.ts';
 
 const SIDE = { buy: 'Buy', sell: 'Sell' } as const;
@@ -21,7 +21,7 @@ export type CardOutlook =
   | { readonly kind: 'rests'; readonly at: string }
   | { readonly kind: 'waits' };
 
-export function outlook(p: Proposal): CardOutlook {
+export function outlook(p: ProposalCard): CardOutlook {
   const market = p.marketPrice === undefined ? undefined : dec(p.marketPrice);
   if (p.trigger) {
     const level = dec(p.trigger.price);
@@ -40,8 +40,8 @@ function money(value: Decimal, currency: string): string {
   return formatMoney(value.toFixed(), currency);
 }
 
-export function proposalCard(p: Proposal, now = new Date()): string {
-  const q = esc(p.quoteCurrency);
+export function proposalCard(p: ProposalCard, now = new Date()): string {
+  const q = esc(p.quote);
   const base = esc(baseOf(p.symbol));
   const secs = Math.max(0, Math.round((p.expiresAt.getTime() - now.getTime()) / 1000));
   const view = outlook(p);
@@ -50,7 +50,7 @@ export function proposalCard(p: Proposal, now = new Date()): string {
   const fee = dec(p.estimatedFee);
   const feeRate = notional.gt(0) ? fee.div(notional) : new Decimal(0);
   // The price the fill most likely happens at.
-  const fillPrice = view.kind === 'fills_now' && p.marketPrice ? dec(p.marketPrice) : dec(p.quotedPrice);
+  const fillPrice = view.kind === 'fills_now' && p.marketPrice ? dec(p.marketPrice) : dec(p.price);
   const fillNotional = amount.mul(fillPrice);
   const fillFee = fillNotional.mul(feeRate);
   const kind = p.limitPrice ? `limit ${formatPrice(p.limitPrice)} ${q}` : 'market';
@@ -86,9 +86,9 @@ export function proposalCard(p: Proposal, now = new Date()): string {
 }
 
 /** "After: 9,351.10 USDT · 0.01 BTC (6.5% of your portfolio)", with the balances moved to the likely fill. */
-function afterLine(p: Proposal, fillNotional: Decimal, fillFee: Decimal, fillPrice: Decimal): string {
+function afterLine(p: ProposalCard, fillNotional: Decimal, fillFee: Decimal, fillPrice: Decimal): string {
   if (!p.balanceAfter) return '';
-  const quote = p.quoteCurrency;
+  const quote = p.quote;
   const base = baseOf(p.symbol);
   const sign = p.side === 'buy' ? -1 : 1;
   // The core computed the balances at the card's own price; move them to the likely fill.

@@ -6,7 +6,7 @@
  */
 import { Decimal, dec, groupThousands } from '../../market/decimal.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
-import type { Holding, PnlReport, Portfolio } from '../ports.ts';
+import type { HoldingView, PnlView, PortfolioView } from '../ports.ts';
 import { formatAmount, formatMoney, formatPercent, formatPrice, formatSignedMoney } from './numbers.ts';
 
 const MODE = { paper: 'paper', live: '**LIVE**' } as const;
@@ -20,7 +20,7 @@ interface Row {
   readonly pnl: string;
 }
 
-function positionRow(h: Holding, quote: string): Row {
+function positionRow(h: HoldingView, quote: string): Row {
   const value = h.value === undefined ? undefined : cents(dec(h.value));
   let pnl = '–';
   if (h.unrealizedPnl !== undefined && h.avgEntry !== undefined) {
@@ -37,7 +37,7 @@ function positionRow(h: Holding, quote: string): Row {
   };
 }
 
-export function portfolioText(p: Portfolio, asset?: string): string {
+export function portfolioText(p: PortfolioView, asset?: string): string {
   const q = esc(p.quoteCurrency);
   if (asset) {
     const h = p.holdings.find((x) => x.asset === asset);
@@ -65,7 +65,7 @@ export function portfolioText(p: Portfolio, asset?: string): string {
   const unpriced = rows.filter((r) => r.value === undefined).map((r) => r.asset);
   const title = asset
     ? `**${esc(asset)}** (${MODE[p.mode]})`
-    : `**Portfolio** (${MODE[p.mode]}) · total ${formatMoney(total.toFixed(2), q)}`;
+    : `**PortfolioView** (${MODE[p.mode]}) · total ${formatMoney(total.toFixed(2), q)}`;
   return [
     title,
     '',
@@ -87,7 +87,7 @@ export const PNL_PERIOD_WORDS = {
   all: 'since you started',
 } as const;
 
-export function pnlText(r: PnlReport): string {
+export function pnlText(r: PnlView): string {
   const q = esc(r.quoteCurrency);
   // The trading core counts fees inside `realized`; a trader reads them apart: the result of sales, then fees.
   const fees = dec(r.fees);

@@ -9,7 +9,7 @@ import { executePaperOrder } from '../../trading/paper-broker.ts';
 import { createTradingHarness, type TradingHarness } from '../../trading/testing/harness.ts';
 import { createKeysService } from '../../vault/service.ts';
 import { type Agent, createAgent } from '../agent.ts';
-import { accountPort, chartPort, identityPort, keysPort, marketPort, tradingPort } from '../bindings.ts';
+import { chartPort, identityPort, keysPort, marketPort } from '../bindings.ts';
 import type { Inbound } from '../inbound.ts';
 import type { AgentServices, ChatKind } from '../ports.ts';
 import type { Reply } from '../reply.ts';
@@ -62,8 +62,8 @@ export async function createAgentHarness(
   const all: AgentServices = {
     identity: identityPort(h.identity),
     market: marketPort(h.market),
-    trading: tradingPort(h.service),
-    accounts: accountPort(h.service),
+    trading: h.service,
+    accounts: h.service,
     keys: keysPort(createKeysService(h.app)),
     charts: chartPort(charts),
   };

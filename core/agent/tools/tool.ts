@@ -4,7 +4,7 @@
  * or set alerts: there is no tool that confirms an order, and none that sees exchange keys.
  */
 import type { z } from 'zod';
-import type { Actor, AgentServices, Proposal } from '../ports.ts';
+import type { Actor, AgentServices, ProposalCard } from '../ports.ts';
 import type { ImageReply } from '../reply.ts';
 
 export type ToolSource = 'llm' | 'command' | 'intent';
@@ -12,7 +12,7 @@ export type ToolSource = 'llm' | 'command' | 'intent';
 /** What tools produce besides their JSON result: attached to the reply by the core, not by the model. */
 export interface Artifacts {
   readonly images: ImageReply[];
-  readonly proposals: Proposal[];
+  readonly proposals: ProposalCard[];
 }
 
 export interface ToolContext {
