@@ -4,8 +4,10 @@
  * with evidence that a coin is meant: a cashtag ($SOL), a ticker in parentheses after a name ("Polkadot
  * (DOT)"), a pair ("SOL/USDT", "SOLUSDT"), an amount before it ("10,000 SOL") or a market word beside it
  * ("DOT price", "LINK token") — and never from their lower-case spelling. Names that are ordinary words
- * ("optimism", "stellar", "avalanche") likewise need a market word beside them. A headline in capitals
- * gives no case evidence, so there only cashtags, parentheses and pairs count for word-like tickers.
+ * ("optimism", "stellar", "avalanche") likewise need a market word beside them; "Ether" counts
+ * capitalised and not after "the" ("lost in the ether"). A headline in capitals gives no case evidence,
+ * so there only cashtags, parentheses and pairs count for word-like tickers. A pair's quote ("/USDT") is
+ * not a mention. The table in coins.test.ts holds the false friends this was written against.
  */
 
 /** plain: any case; upper: upper case exactly (ADA, not Ada); context: upper case plus evidence. */
@@ -18,8 +20,12 @@ interface CoinSpec {
   readonly names?: readonly string[];
   /** Names that are ordinary words: they need a market word beside them. */
   readonly wordNames?: readonly string[];
+  /** Names that are also lower-case words ("ether"): they count capitalised and not after "the", or beside a market word. */
+  readonly casedNames?: readonly string[];
   /** A name followed by one of these is the ordinary phrase ("ripple effect"). */
   readonly notBefore?: readonly string[];
+  /** A ticker followed by one of these is something else ("ETH Zurich", the university). */
+  readonly tickerNotBefore?: readonly string[];
 }
 
 const COINS: readonly CoinSpec[] = [
@@ -31,11 +37,26 @@ const COINS: readonly CoinSpec[] = [
     ],
     names: ['bitcoin', 'bitcoins'],
   },
-  { code: 'ETH', tickers: [['eth', 'plain']], names: ['ethereum', 'ether'] },
+  {
+    code: 'ETH',
+    tickers: [['eth', 'plain']],
+    names: ['ethereum'],
+    casedNames: ['ether'],
+    tickerNotBefore: ['zurich', 'zürich'],
+  },
   { code: 'SOL', tickers: [['sol', 'context']], names: ['solana'] },
-  { code: 'XRP', tickers: [['xrp', 'plain']], names: ['ripple'], notBefore: ['effect', 'effects'] },
-  { code: 'ADA', tickers: [['ada', 'upper']], names: ['cardano'] },
-  { code: 'DOGE', tickers: [['doge', 'plain']], names: ['dogecoin'] },
+  {
+    code: 'XRP',
+    tickers: [
+      ['xrp', 'plain'],
+      ['xrpl', 'plain'],
+    ],
+    names: ['ripple'],
+    notBefore: ['effect', 'effects'],
+  },
+  // ADA is also the Americans with Disabilities Act; DOGE also the US "Department of Government Efficiency".
+  { code: 'ADA', tickers: [['ada', 'context']], names: ['cardano'] },
+  { code: 'DOGE', tickers: [['doge', 'context']], names: ['dogecoin'] },
   { code: 'DOT', tickers: [['dot', 'context']], names: ['polkadot'] },
   { code: 'LTC', tickers: [['ltc', 'plain']], names: ['litecoin'] },
   { code: 'BNB', tickers: [['bnb', 'plain']], names: ['binance coin', 'bnb chain'] },
@@ -125,26 +146,31 @@ function shouting(title: string): boolean {
   return letters.length >= 8 && upper / letters.length > 0.7;
 }
 
+/** plain: any spelling; market: needs a market word beside; cased: capitalised and not after "the", or a market word. */
+type NameRule = 'plain' | 'market' | 'cased';
+
 interface NameEntry {
   readonly code: string;
   readonly words: readonly string[];
-  readonly needsMarketWord: boolean;
+  readonly rule: NameRule;
   readonly notBefore: readonly string[];
 }
 
 const NAMES_BY_FIRST = new Map<string, NameEntry[]>();
-const TICKERS = new Map<string, { code: string; rule: TickerRule }>();
+const TICKERS = new Map<string, { code: string; rule: TickerRule; notBefore: readonly string[] }>();
 for (const c of COINS) {
-  const add = (name: string, needsMarketWord: boolean) => {
+  const add = (name: string, rule: NameRule) => {
     const words = name.split(' ');
     const list = NAMES_BY_FIRST.get(words[0]!) ?? [];
-    list.push({ code: c.code, words, needsMarketWord, notBefore: c.notBefore ?? [] });
+    list.push({ code: c.code, words, rule, notBefore: c.notBefore ?? [] });
     list.sort((a, b) => b.words.length - a.words.length);
     NAMES_BY_FIRST.set(words[0]!, list);
   };
-  for (const n of c.names ?? []) add(n, false);
-  for (const n of c.wordNames ?? []) add(n, true);
-  for (const [t, rule] of c.tickers) TICKERS.set(t, { code: c.code, rule });
+  for (const n of c.names ?? []) add(n, 'plain');
+  for (const n of c.wordNames ?? []) add(n, 'market');
+  for (const n of c.casedNames ?? []) add(n, 'cased');
+  for (const [t, rule] of c.tickers)
+    TICKERS.set(t, { code: c.code, rule, notBefore: c.tickerNotBefore ?? [] });
 }
 
 /** Every coin code this module can tag, e.g. for validating a /news argument. */
@@ -166,6 +192,15 @@ function marketWordBeside(tokens: readonly Token[], i: number, len = 1): boolean
   return Boolean((prev && MARKET_WORDS.has(prev.lower)) || (next && MARKET_WORDS.has(next.lower)));
 }
 
+function nameCounts(tokens: readonly Token[], i: number, n: NameEntry): boolean {
+  if (!n.words.every((w, k) => tokens[i + k]?.lower === w)) return false;
+  if (n.notBefore.includes(tokens[i + n.words.length]?.lower ?? '')) return false;
+  if (n.rule === 'plain') return true;
+  if (marketWordBeside(tokens, i, n.words.length)) return true;
+  const t = tokens[i]!;
+  return n.rule === 'cased' && t.text[0] !== t.lower[0] && tokens[i - 1]?.lower !== 'the';
+}
+
 function tickerCounts(tokens: readonly Token[], i: number, rule: TickerRule, loud: boolean): boolean {
   const t = tokens[i]!;
   if (t.cashtag || t.parens || t.pair) return true;
@@ -185,19 +220,20 @@ export function tagCoins(title: string): string[] {
   };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    const name = NAMES_BY_FIRST.get(t.lower)?.find(
-      (n) =>
-        n.words.every((w, k) => tokens[i + k]?.lower === w) &&
-        !n.notBefore.includes(tokens[i + n.words.length]?.lower ?? '') &&
-        (!n.needsMarketWord || marketWordBeside(tokens, i, n.words.length)),
-    );
+    const name = NAMES_BY_FIRST.get(t.lower)?.find((n) => nameCounts(tokens, i, n));
     if (name) {
       add(name.code);
       i += name.words.length - 1;
       continue;
     }
+    // The quote of a pair ("SOL/USDT") is the price's unit, not what the headline is about.
+    if (tokens[i - 1]?.pair && QUOTES.includes(t.lower)) continue;
     const ticker = TICKERS.get(t.lower);
-    if (ticker && tickerCounts(tokens, i, ticker.rule, loud)) {
+    if (
+      ticker &&
+      !ticker.notBefore.includes(tokens[i + 1]?.lower ?? '') &&
+      tickerCounts(tokens, i, ticker.rule, loud)
+    ) {
       add(ticker.code);
       continue;
     }
