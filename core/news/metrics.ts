@@ -43,3 +43,22 @@ export function feedLabel(url: string): string {
     return 'invalid';
   }
 }
+
+export const newsLlmRequests = new Counter({
+  name: 'cryptopulse_news_llm_requests_total',
+  help: 'Model requests of the optional news scorer by outcome (ok, failed, unreadable, budget: refused before sending).',
+  labelNames: ['outcome'] as const,
+  registers: [metrics],
+});
+
+export const newsLlmTokens = new Counter({
+  name: 'cryptopulse_news_llm_tokens_total',
+  help: 'Model tokens (prompt + completion) the news scorer used.',
+  registers: [metrics],
+});
+
+export const newsLlmItems = new Counter({
+  name: 'cryptopulse_news_llm_items_total',
+  help: 'News items the model scored (their lexicon score replaced).',
+  registers: [metrics],
+});

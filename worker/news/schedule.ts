@@ -2,10 +2,16 @@
  * The news part of the `worker` role: every few seconds, the configured feeds that are due (by their
  * stored nextFetchAt, which carries each feed's backoff) are polled, two at a time. Several worker
  * processes share the work through a Redis lock per feed, so a feed is fetched by one of them only.
- * Old items are pruned hourly. `stop()` aborts in-flight fetches and waits for the tick to end.
+ * Old items are pruned hourly. With NEWS_LLM_SENTIMENT and a model configured, each tick also sends
+ * one batch of the newest headlines to the model (core/news/llm-sentiment.ts); a failed request pauses
+ * that for a poll interval so an outage cannot spend the day's budget in minutes. `stop()` aborts
+ * in-flight fetches and waits for the tick to end.
  */
 import { createHash } from 'node:crypto';
+import type OpenAI from 'openai';
+import { createLlmClient } from '../../core/agent/llm/client.ts';
 import type { AppContext } from '../../core/context.ts';
+import { type RescoreResult, rescoreBatch } from '../../core/news/llm-sentiment.ts';
 import { type PollSettings, pollFeed } from '../../core/news/poll.ts';
 import { pruneItems } from '../../core/news/store.ts';
 
@@ -32,13 +38,44 @@ export function newsSettings(config: AppContext['config']): PollSettings {
   };
 }
 
-export function startNewsSchedule(ctx: AppContext, options: { tickMs?: number } = {}): NewsSchedule {
+export interface NewsScheduleOptions {
+  readonly tickMs?: number;
+  /** The model client; default: from OPENAI_API_KEY / OPENAI_BASE_URL when NEWS_LLM_SENTIMENT is on. */
+  readonly llm?: OpenAI | null;
+}
+
+export function startNewsSchedule(ctx: AppContext, options: NewsScheduleOptions = {}): NewsSchedule {
   const { config, db, logger, redis, keys } = ctx;
   const feeds = config.NEWS_FEEDS;
   const settings = newsSettings(config);
   const stopping = new AbortController();
   let lastPrune = 0;
   let running: Promise<void> | undefined;
+  const llm = config.NEWS_LLM_SENTIMENT
+    ? options.llm === undefined
+      ? createLlmClient(config)
+      : options.llm
+    : null;
+  if (config.NEWS_LLM_SENTIMENT && !llm)
+    logger.warn(
+      'NEWS_LLM_SENTIMENT is on but no model is configured (OPENAI_API_KEY); the lexicon scores news',
+    );
+  let llmPausedUntil = 0;
+
+  async function scoreWithModel(): Promise<RescoreResult | undefined> {
+    if (!llm || Date.now() < llmPausedUntil || stopping.signal.aborted) return undefined;
+    const result = await rescoreBatch({
+      db,
+      redis,
+      keys,
+      logger,
+      llm,
+      model: config.LLM_MODEL,
+      dailyRequests: config.NEWS_LLM_DAILY_REQUESTS,
+    });
+    if (result.outcome === 'failed') llmPausedUntil = Date.now() + settings.intervalMs;
+    return result;
+  }
 
   async function pollIfDue(url: string): Promise<void> {
     const state = await db.newsFeed.findUnique({ where: { url }, select: { nextFetchAt: true } });
@@ -67,6 +104,7 @@ export function startNewsSchedule(ctx: AppContext, options: { tickMs?: number } 
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, lane));
+    await scoreWithModel().catch((err: unknown) => logger.error({ err }, 'news scoring by the model failed'));
     if (Date.now() - lastPrune > PRUNE_EVERY_MS && !stopping.signal.aborted) {
       lastPrune = Date.now();
       const removed = await pruneItems(db, new Date(Date.now() - config.NEWS_RETENTION_DAYS * 86_400_000));
@@ -88,7 +126,7 @@ export function startNewsSchedule(ctx: AppContext, options: { tickMs?: number } 
   if (feeds.length) void runTick();
   return {
     summary: feeds.length
-      ? `news from ${feeds.length} feed${feeds.length === 1 ? '' : 's'} every ${config.NEWS_POLL_SECONDS} s`
+      ? `news from ${feeds.length} feed${feeds.length === 1 ? '' : 's'} every ${config.NEWS_POLL_SECONDS} s${llm ? `, scored by ${config.LLM_MODEL} (≤ ${config.NEWS_LLM_DAILY_REQUESTS} requests/day)` : ''}`
       : 'news off (NEWS_FEEDS=off)',
     tick: runTick,
     async stop() {
