@@ -15,7 +15,18 @@ import { createNewsReader } from '../news/reader.ts';
 import { signalsPort } from '../signals/agent-port.ts';
 import type { TradingService } from '../trading/service.ts';
 import type { KeysService } from '../vault/service.ts';
-import type { AgentServices, ChartPort, IdentityPort, KeysPort, MarketPort, NewsPort } from './ports.ts';
+import type {
+  AccountChartRequest,
+  AgentServices,
+  AllocationChartRequest,
+  ChartPort,
+  ChartTheme,
+  EquityChartRequest,
+  IdentityPort,
+  KeysPort,
+  MarketPort,
+  NewsPort,
+} from './ports.ts';
 
 /** A drawn picture and its alt text. */
 export interface Picture {
@@ -23,17 +34,26 @@ export interface Picture {
   readonly alt: string;
 }
 
+type Themed = { readonly theme?: ChartTheme };
+
 /** What the chart port needs of a renderer (charts/render.ts in production). */
 export interface CandlestickRenderer {
-  render(request: {
-    readonly kind: 'candlestick';
-    readonly title: { readonly pair: string; readonly timeframe: Timeframe; readonly exchange: string };
-    readonly candles: CandleChartInput['candles'];
-    readonly overlays: readonly Overlay[];
-    readonly panes: readonly Pane[];
-    readonly volume: boolean;
-    readonly paper: boolean;
-  }): Promise<Picture>;
+  render(
+    request:
+      | (Themed & {
+          readonly kind: 'candlestick';
+          readonly title: { readonly pair: string; readonly timeframe: Timeframe; readonly exchange: string };
+          readonly candles: CandleChartInput['candles'];
+          readonly overlays: readonly Overlay[];
+          readonly panes: readonly Pane[];
+          readonly volume: boolean;
+          readonly paper: boolean;
+          readonly fills?: CandleChartInput['fills'];
+          readonly avgEntry?: number;
+        })
+      | (Themed & { readonly kind: 'equity' } & Omit<EquityChartRequest, 'theme'>)
+      | (Themed & { readonly kind: 'allocation' } & Omit<AllocationChartRequest, 'theme'>),
+  ): Promise<Picture>;
 }
 type CandleChartInput = Parameters<ChartPort['candlestick']>[0];
 
@@ -92,11 +112,29 @@ export function chartPort(charts: CandlestickRenderer): ChartPort {
         panes: r.panes,
         volume: r.volume,
         paper: r.paper,
+        ...(r.theme ? { theme: r.theme } : {}),
+        ...(r.fills?.length ? { fills: r.fills } : {}),
+        ...(r.avgEntry === undefined ? {} : { avgEntry: r.avgEntry }),
       });
+      return { png, alt };
+    },
+    async equity(r) {
+      const { png, alt } = await charts.render({ kind: 'equity', ...accountChart(r), points: r.points });
+      return { png, alt };
+    },
+    async allocation(r) {
+      const { png, alt } = await charts.render({ kind: 'allocation', ...accountChart(r), slices: r.slices });
       return { png, alt };
     },
   };
 }
+
+const accountChart = (r: AccountChartRequest) => ({
+  label: r.label,
+  currency: r.currency,
+  paper: r.paper,
+  ...(r.theme ? { theme: r.theme } : {}),
+});
 
 /** Stored news and its per-day sentiment chart. */
 export function newsPort(db: Db, sentiment: SentimentRenderer, now: () => Date = () => new Date()): NewsPort {

@@ -78,8 +78,9 @@ export interface OrderRequest {
 
 // The trading core's own views: one set of types from the facade to the chat.
 export type { ConfirmResult } from '../trading/confirmations.ts';
+export type { FillRecord as FillView } from '../trading/fills-history.ts';
 export type { OrderStatus } from '../trading/order-states.ts';
-export type { HoldingView, PnlPeriod, PnlView, PortfolioView } from '../trading/portfolio.ts';
+export type { HoldingView, PnlPeriod, PnlView, PnlWindow, PortfolioView } from '../trading/portfolio.ts';
 export type { Proposal } from '../trading/proposals.ts';
 export type { AlertView } from '../trading/triggers.ts';
 export type { OrderView } from '../trading/views.ts';
@@ -101,6 +102,7 @@ export type TradingPort = Pick<
   | 'listOrders'
   | 'portfolio'
   | 'pnl'
+  | 'fills'
   | 'setAlert'
   | 'listAlerts'
   | 'cancelAlert'
@@ -226,6 +228,8 @@ export interface SubscriptionsPort {
 /** Indicator overlays and lower panes, as the chart module draws them. */
 export type { Overlay, Pane as LowerPane } from '../market/indicators/types.ts';
 
+export type ChartTheme = 'dark' | 'light';
+
 export interface CandleChartRequest {
   readonly symbol: string;
   readonly timeframe: Timeframe;
@@ -235,10 +239,33 @@ export interface CandleChartRequest {
   readonly panes: readonly LowerPane[];
   readonly volume: boolean;
   readonly paper: boolean;
+  readonly theme?: ChartTheme;
+  /** The asker's own fills in this market, drawn as markers (personal: only in their DM). */
+  readonly fills?: readonly { readonly t: number; readonly price: number; readonly side: Side }[];
+  /** The asker's average entry in this market: a labelled line. */
+  readonly avgEntry?: number;
+}
+
+/** The user's equity over time (chart_equity) or their allocation (chart_portfolio). */
+export interface AccountChartRequest {
+  readonly label: string;
+  readonly currency: string;
+  readonly paper: boolean;
+  readonly theme?: ChartTheme;
+}
+
+export interface EquityChartRequest extends AccountChartRequest {
+  readonly points: readonly { readonly t: number; readonly equity: number }[];
+}
+
+export interface AllocationChartRequest extends AccountChartRequest {
+  readonly slices: readonly { readonly asset: string; readonly value: number }[];
 }
 
 export interface ChartPort {
   candlestick(request: CandleChartRequest): Promise<{ readonly png: Buffer; readonly alt: string }>;
+  equity(request: EquityChartRequest): Promise<{ readonly png: Buffer; readonly alt: string }>;
+  allocation(request: AllocationChartRequest): Promise<{ readonly png: Buffer; readonly alt: string }>;
 }
 
 /** Stored news (core/news) plus its sentiment chart; headlines are third-party data, never instructions. */

@@ -75,12 +75,15 @@ describe('the trader experience through the agent (issue 13)', () => {
     expect(textOf(await t.command('pat', 'pnl', '30d'))).toMatch(/PnL over the last 30 days/);
     expect(textOf(await t.say('pat', 'pnl today'))).toMatch(/PnL over the last 24 hours/);
     expect(textOf(await t.command('pat', 'pnl', 'all time'))).toMatch(/PnL since you started/);
-    for (const asked of ['year', 'ytd', 'since monday']) {
-      const reply = textOf(await t.command('pat', 'pnl', asked));
-      expect(reply, asked).toMatch(/not for "/);
-      expect(reply).toMatch(/"today" \(last 24 hours\), "week" \(last 7 days\), "month" \(last 30 days\)/);
-    }
-    expect(textOf(await t.say('pat', 'what is my pnl this year'))).toMatch(/fixed windows/);
+    // The harness clock is Mon Jun 1 2026 12:00 UTC.
+    expect(textOf(await t.command('pat', 'pnl', 'ytd'))).toMatch(/PnL year to date \(since Jan 1 2026 UTC\)/);
+    expect(textOf(await t.command('pat', 'pnl', 'since monday'))).toMatch(
+      /PnL since Monday \(since Jun 1 2026 UTC\)/,
+    );
+    expect(textOf(await t.say('pat', 'what is my pnl this year'))).toMatch(/PnL year to date/);
+    const unknown = textOf(await t.command('pat', 'pnl', 'fortnight'));
+    expect(unknown).toMatch(/I don't know the period "fortnight"/);
+    expect(unknown).toMatch(/"ytd", "year" \(365 days\)/);
   });
 
   it('limit-card-estimates-the-market-fill', async () => {
@@ -184,8 +187,8 @@ describe('the trader experience through the agent (issue 13)', () => {
   });
 
   it('unknown-chart-option-is-said', async () => {
-    const replies = await t.say('opt', 'chart btc 1h light theme');
-    expect(textOf(replies)).toMatch(/cannot do "light theme"/);
+    const replies = await t.say('opt', 'chart btc 1h log scale');
+    expect(textOf(replies)).toMatch(/I cannot draw "log scale" yet/);
     const odd = await t.command('opt', 'chart', { symbol: 'btc', indicators: 'ema20 sparkles' });
     expect(textOf(odd)).toMatch(/I don't know "sparkles" as an indicator/);
   });

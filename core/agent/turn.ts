@@ -73,6 +73,7 @@ export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn 
       source,
       artifacts,
       untrusted,
+      now: deps.now,
       ...(userText === undefined ? {} : { userText }),
       get proposalsLeft() {
         return budget.proposalsLeft;

@@ -33,10 +33,15 @@ export interface PortfolioView {
 }
 
 export type PnlPeriod = 'day' | 'week' | 'month' | 'all';
+/** Any window that starts at `since` ("ytd", "since monday"), named by `label` in replies. */
+export interface PnlWindow {
+  readonly since: Date;
+  readonly label: string;
+}
 
 export interface PnlView {
   readonly mode: Mode;
-  readonly period: PnlPeriod;
+  readonly period: PnlPeriod | PnlWindow;
   readonly quoteCurrency: string;
   readonly realized: string;
   readonly unrealized: string;
@@ -137,11 +142,18 @@ export async function pnl(
   deps: TradingDeps,
   userId: string,
   mode: Mode,
-  period: PnlPeriod,
+  period: PnlPeriod | PnlWindow,
 ): Promise<PnlView> {
-  if (!['day', 'week', 'month', 'all'].includes(period))
-    throw new AppError('ERR_VALIDATION', `unknown period ${period}`);
-  const since = period === 'all' ? undefined : new Date(deps.now().getTime() - PERIOD_MS[period]);
+  let since: Date | undefined;
+  if (typeof period === 'object') {
+    if (!(period.since instanceof Date) || Number.isNaN(period.since.getTime()))
+      throw new AppError('ERR_VALIDATION', 'pnl window without a valid start');
+    since = period.since;
+  } else {
+    if (!['day', 'week', 'month', 'all'].includes(period))
+      throw new AppError('ERR_VALIDATION', `unknown period ${period}`);
+    since = period === 'all' ? undefined : new Date(deps.now().getTime() - PERIOD_MS[period]);
+  }
   const fills = await deps.db.fill.findMany({
     where: { order: { userId, mode: dbMode(mode) }, ...(since ? { at: { gte: since } } : {}) },
     include: { order: { select: { symbol: true } } },

@@ -34,6 +34,7 @@ import { cancelOrder, findOwnOrder } from './cancel.ts';
 import { confirmSecret, readHandle } from './confirm-handle.ts';
 import { type ConfirmResult, confirm, decline } from './confirmations.ts';
 import { asServiceError, type OrderQueuePort, parseActor, type TradingDeps } from './deps.ts';
+import { type FillRecord, userFills } from './fills-history.ts';
 import {
   type EventPublisher,
   readOrderEvents,
@@ -42,7 +43,14 @@ import {
 } from './order-events.ts';
 import { createOrderQueue } from './order-queue.ts';
 import { OPEN_STATUSES } from './order-states.ts';
-import { type PnlPeriod, type PnlView, type PortfolioView, pnl, portfolio } from './portfolio.ts';
+import {
+  type PnlPeriod,
+  type PnlView,
+  type PnlWindow,
+  type PortfolioView,
+  pnl,
+  portfolio,
+} from './portfolio.ts';
 import { type Proposal, type ProposeInput, propose } from './proposals.ts';
 import { setKillSwitch } from './risk.ts';
 import { type AlertInput, type AlertView, cancelAlert, createAlert, listAlerts } from './triggers.ts';
@@ -59,7 +67,9 @@ export interface TradingService {
     filter?: { readonly open?: boolean; readonly limit?: number },
   ): Promise<OrderView[]>;
   portfolio(actor: Actor, mode?: Mode): Promise<PortfolioView>;
-  pnl(actor: Actor, period?: PnlPeriod, mode?: Mode): Promise<PnlView>;
+  pnl(actor: Actor, period?: PnlPeriod | PnlWindow, mode?: Mode): Promise<PnlView>;
+  /** The actor's fills in their current mode, oldest first (charts of their trades, equity history). */
+  fills(actor: Actor, filter: { readonly symbol?: string; readonly limit: number }): Promise<FillRecord[]>;
   setAlert(actor: Actor, input: AlertInput): Promise<AlertView>;
   listAlerts(actor: Actor): Promise<AlertView[]>;
   cancelAlert(actor: Actor, alertId: string): Promise<AlertView>;
@@ -154,6 +164,10 @@ export function createTradingService(ctx: ServiceContext, options: TradingServic
     async portfolio(actor, mode) {
       const userId = user(actor);
       return portfolio(deps, userId, mode ?? (await modeOf(deps, userId)));
+    },
+    async fills(actor, filter) {
+      const userId = user(actor);
+      return userFills(deps.db, userId, await modeOf(deps, userId), filter);
     },
     async pnl(actor, period = 'all', mode) {
       const userId = user(actor);

@@ -19,6 +19,7 @@ const IntentShape = z.discriminatedUnion('kind', [
       timeframe: z.enum(['1m', '5m', '15m', '30m', '1h', '4h', '1d', '1w']).optional(),
       overlays: z.array(z.object({ kind: z.string() }).passthrough()),
       panes: z.array(z.object({ kind: z.string() }).passthrough()),
+      theme: z.enum(['dark', 'light']).optional(),
     })
     .strict(),
   z
@@ -38,7 +39,14 @@ const IntentShape = z.discriminatedUnion('kind', [
     .strict()
     .refine((o) => (o.type === 'limit') === (o.limitPrice !== undefined)),
   z.object({ kind: z.literal('portfolio'), asset: z.string().optional() }).strict(),
-  z.object({ kind: z.literal('pnl'), period: z.enum(['day', 'week', 'month', 'all']).optional() }).strict(),
+  z.object({ kind: z.literal('pnl'), period: z.string().min(1).max(40).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('account_chart'),
+      what: z.enum(['equity', 'portfolio']),
+      theme: z.enum(['dark', 'light']).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('orders'), open: z.boolean() }).strict(),
   z.object({ kind: z.literal('cancel'), ref: z.string().min(1) }).strict(),
   z.object({ kind: z.literal('alert'), symbol: z.string().min(1), trigger }).strict(),

@@ -74,8 +74,17 @@ function markets(s: string, tokens: readonly string[], slotWords: RegExp): strin
 }
 
 /** Chart options people ask for that the chart does not offer: said, not dropped. */
-const UNSUPPORTED_CHART_OPTION =
-  /\b(?:light|white)(?: theme| mode)?\b|\blog(?:arithmic)? scale\b|\bheikin[ -]?ashi\b/;
+const UNSUPPORTED_CHART_OPTION = /\blog(?:arithmic)? scale\b|\bheikin[ -]?ashi\b/;
+const THEME_WORD = /\b(light|white|bright|dark|black|night)(?: theme| mode| colou?rs?| background)?\b/;
+/** "chart my equity", "my portfolio chart", "equity curve": the user's own account, not a market. */
+const ACCOUNT_CHART =
+  /\b(?:my|our)\s+(?:paper\s+|live\s+)?(equity|pnl|performance|account(?: value)?|net worth|portfolio|allocation|holdings|positions|bags|balances?)\b|\b(equity|pnl|performance|allocation|portfolio)\s+(?:curve|chart|graph|pie|breakdown)\b/;
+
+function chartTheme(s: string): { theme?: 'dark' | 'light' } {
+  const m = THEME_WORD.exec(s);
+  if (!m) return {};
+  return { theme: /^(light|white|bright)$/.test(m[1]!) ? 'light' : 'dark' };
+}
 
 function parseChart(s: string, tokens: readonly string[]): Intent {
   const option = UNSUPPORTED_CHART_OPTION.exec(s);
@@ -83,8 +92,21 @@ function parseChart(s: string, tokens: readonly string[]): Intent {
     return {
       kind: 'clarify',
       topic: 'option',
-      question: `Charts here have one look; I cannot do "${option[0]}" yet. Ask without it, e.g. "chart btc 1h ema 20".`,
+      question: `I cannot draw "${option[0]}" yet: charts here are candlesticks on a linear scale, dark or light. Ask without it, e.g. "chart btc 1h ema 20".`,
     };
+  const { theme } = chartTheme(s);
+  const account = ACCOUNT_CHART.exec(s);
+  if (account) {
+    const word = account[1] ?? account[2]!;
+    const what = /^(equity|pnl|performance|account|account value|net worth)$/.test(word)
+      ? 'equity'
+      : 'portfolio';
+    return { kind: 'account_chart', what, ...(theme ? { theme } : {}) };
+  }
+  // Theme words are options, not markets ("chart btc light" is not a chart of a coin named LIGHT).
+  tokens = tokens.filter(
+    (t) => !/^(light|white|bright|dark|black|night|theme|mode|colou?rs?|background)$/.test(t),
+  );
   const overlays: Overlay[] = [];
   const panes: LowerPane[] = [];
   let timeframe: ReturnType<typeof readTimeframe>;
@@ -124,6 +146,7 @@ function parseChart(s: string, tokens: readonly string[]): Intent {
     ...(timeframe && 'timeframe' in timeframe ? { timeframe: timeframe.timeframe } : {}),
     overlays,
     panes,
+    ...(theme ? { theme } : {}),
   };
 }
 
@@ -191,7 +214,7 @@ const ALERT =
 const CHART =
   /^(chart|charts|graph|plot|candles|candlesticks?|ta|show (?:me )?(?:an? )?(?:\w+ )?(?:chart|graph|candles))\b|\b(chart|graph|candles|candlestick|candlesticks)\b/;
 const PNL =
-  /\b(pnl|profits?|losses|gains?|returns?|performance|how am i doing|how much (?:did|have) i (?:make|made|lose|lost|earn|earned)|am i (?:up|down|in profit))\b/;
+  /\b(pnl|profits?|losses|gains?|returns?|performance|how am i doing|how (?:did|have) i (?:do|done)|how much (?:did|have) i (?:make|made|lose|lost|earn|earned)|am i (?:up|down|in profit))\b/;
 const PORTFOLIO =
   /\b(portfolio|balances?|holdings?|positions?|wallet|bags?|funds|net worth|equity|what do i (?:own|have|hold)|how much \S+ do i (?:have|own|hold)|my \S+ (?:worth|value)|assets)\b/;
 const ORDERS = /\b(orders?|order history|pending|my trades|trades|fills|open positions)\b/;
@@ -245,7 +268,7 @@ function parseNormalized(s: string): Intent {
       };
     if (side) return parseOrder(s, side);
   }
-  if (has(s, CHART)) return parseChart(s, tokens);
+  if (has(s, CHART) || has(s, /\b(equity|pnl|performance) curve\b/)) return parseChart(s, tokens);
   if (has(s, PNL)) {
     const read = findPnlPeriod(s);
     if (!read.ok) return { kind: 'clarify', topic: 'period', question: read.reply };

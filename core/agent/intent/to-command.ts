@@ -33,9 +33,15 @@ export function intentToCommand(intent: Intent): CommandCall | undefined {
           symbol: intent.symbol,
           ...(intent.timeframe ? { timeframe: intent.timeframe } : {}),
           ...(indicators ? { indicators } : {}),
+          ...(intent.theme ? { theme: intent.theme } : {}),
         },
       };
     }
+    case 'account_chart':
+      return {
+        name: 'chart',
+        args: { symbol: intent.what, ...(intent.theme ? { theme: intent.theme } : {}) },
+      };
     case 'order':
       return {
         name: intent.side,

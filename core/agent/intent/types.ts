@@ -3,7 +3,7 @@
  * owner must confirm; there is deliberately no intent that confirms anything.
  */
 import type { Timeframe } from '../../market/types.ts';
-import type { LowerPane, OrderAmount, Overlay, PnlPeriod, Side, TradingMode } from '../ports.ts';
+import type { LowerPane, OrderAmount, Overlay, Side, TradingMode } from '../ports.ts';
 
 /** `cross` ("when it hits 30k"): above or below is decided against the current price when executed. */
 export type ParsedDirection = 'above' | 'below' | 'cross';
@@ -33,6 +33,13 @@ export type Intent =
       readonly timeframe?: Timeframe;
       readonly overlays: readonly Overlay[];
       readonly panes: readonly LowerPane[];
+      readonly theme?: 'dark' | 'light';
+    }
+  /** "chart my equity" / "chart my portfolio": the user's own account drawn. */
+  | {
+      readonly kind: 'account_chart';
+      readonly what: 'equity' | 'portfolio';
+      readonly theme?: 'dark' | 'light';
     }
   | {
       readonly kind: 'order';
@@ -44,7 +51,8 @@ export type Intent =
       readonly trigger?: ParsedTrigger;
     }
   | { readonly kind: 'portfolio'; readonly asset?: string }
-  | { readonly kind: 'pnl'; readonly period?: PnlPeriod }
+  /** `period` as typed and understood ("ytd", "since monday"); resolved against the clock when run. */
+  | { readonly kind: 'pnl'; readonly period?: string }
   | { readonly kind: 'orders'; readonly open: boolean }
   | { readonly kind: 'cancel'; readonly ref: string }
   | { readonly kind: 'alert'; readonly symbol: string; readonly trigger: ParsedTrigger }

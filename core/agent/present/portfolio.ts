@@ -94,7 +94,7 @@ export function pnlText(r: PnlView): string {
   const onSales = dec(r.realized).add(fees);
   const total = dec(r.realized).add(dec(r.unrealized));
   return [
-    `**PnL ${PNL_PERIOD_WORDS[r.period]}** (${MODE[r.mode]}): ${formatSignedMoney(total.toFixed(), q)}`,
+    `**PnL ${typeof r.period === 'object' ? esc(r.period.label) : PNL_PERIOD_WORDS[r.period]}** (${MODE[r.mode]}): ${formatSignedMoney(total.toFixed(), q)}`,
     `- realised on sales ${formatSignedMoney(onSales.toFixed(), q)}`,
     `- fees paid ${formatMoney(fees.neg().toFixed(), q)} over ${r.trades} trade${r.trades === 1 ? '' : 's'}`,
     `- unrealised (open positions, now) ${formatSignedMoney(r.unrealized, q)}`,

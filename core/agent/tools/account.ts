@@ -1,6 +1,7 @@
 /** get_portfolio, get_pnl, get_signals, set_alert: the user's own data and alerts. */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
+import { PNL_PERIODS_IN_WORDS, resolvePnlPeriod } from '../intent/periods.ts';
 import { formatPrice } from '../present/numbers.ts';
 import { positiveNumber, symbolArg } from './args.ts';
 import { need } from './need.ts';
@@ -25,11 +26,17 @@ export const getPortfolio = defineTool({
 
 export const getPnl = defineTool({
   name: 'get_pnl',
-  description: 'The user’s realized and unrealized profit and loss over a period.',
-  args: z.object({ period: z.enum(['day', 'week', 'month', 'all']).default('all') }).strict(),
+  description:
+    'The user’s realized and unrealized profit and loss over a period: "day", "week", "month", "all", "ytd", "year", "90d", "this month", "since monday".',
+  args: z.object({ period: z.string().trim().min(1).max(40).default('all') }).strict(),
   personal: true,
   async run({ period }, ctx) {
-    return need(ctx.services, 'trading').pnl(ctx.actor, period);
+    const window = resolvePnlPeriod(period, ctx.now?.() ?? new Date());
+    if (window === undefined)
+      throw new AppError('ERR_VALIDATION', `unknown pnl period ${period.slice(0, 40)}`, {
+        userMessage: `I don't know the period "${period.slice(0, 30)}". Ask for ${PNL_PERIODS_IN_WORDS}.`,
+      });
+    return need(ctx.services, 'trading').pnl(ctx.actor, window);
   },
 });
 

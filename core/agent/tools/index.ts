@@ -1,7 +1,7 @@
 /** The model's tool set, and its OpenAI function definitions generated from the zod schemas. */
 import { z } from 'zod';
 import { cancelAlert, getPnl, getPortfolio, getSignals, listAlerts, setAlert } from './account.ts';
-import { generateChart } from './chart.ts';
+import { chartEquity, chartPortfolio, generateChart } from './chart.ts';
 import { getCandles, getPrice } from './market.ts';
 import { getNews, searchNews } from './news.ts';
 import { cancelOrder, listOrders, proposeOrder } from './orders.ts';
@@ -11,6 +11,8 @@ export const AGENT_TOOLS: readonly ToolDef[] = [
   getPrice,
   getCandles,
   generateChart,
+  chartEquity,
+  chartPortfolio,
   proposeOrder,
   cancelOrder,
   listOrders,

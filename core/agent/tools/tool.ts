@@ -26,6 +26,8 @@ export interface ToolContext {
   readonly untrusted: { feedRead: boolean };
   /** The user's own words in this message, when it was free text. */
   readonly userText?: string;
+  /** The agent's clock (tests freeze it): "since monday" and the equity curve's "now". */
+  readonly now?: () => Date;
 }
 
 export interface ToolDef<A extends z.ZodType = z.ZodType, R = unknown> {

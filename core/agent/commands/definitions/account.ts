@@ -34,9 +34,9 @@ export const portfolioCommand = defineCommand({
 
 export const pnlCommand = defineCommand({
   name: 'pnl',
-  description: 'Your profit and loss: today, week (7 days), month (30 days) or all',
-  examples: ['', 'week'],
-  args: z.object({ period: z.enum(['day', 'week', 'month', 'all']).default('all') }).strict(),
+  description: 'Your profit and loss: today, week, month, ytd, year, 90d, since monday, or all',
+  examples: ['', 'week', 'ytd', 'since monday'],
+  args: z.object({ period: z.string().trim().min(1).max(40).default('all') }).strict(),
   parseText: (t) => {
     const read = readPnlPeriod(t);
     return read.ok ? { ok: true, args: read.period ? { period: read.period } : {} } : read;

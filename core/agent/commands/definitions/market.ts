@@ -4,11 +4,13 @@ import { AppError } from '../../../errors.ts';
 import { readIndicator } from '../../intent/chart.ts';
 import { tokenize } from '../../intent/normalize.ts';
 import type { LowerPane, Overlay } from '../../ports.ts';
+import { formatMoney } from '../../present/numbers.ts';
 import { tickersText } from '../../present/trading.ts';
 import { text } from '../../reply.ts';
 import { symbolArg, timeframeArg } from '../../tools/args.ts';
-import { generateChart } from '../../tools/chart.ts';
+import { chartEquity, chartPortfolio, generateChart, themeArg } from '../../tools/chart.ts';
 import { getPrice } from '../../tools/market.ts';
+import { need } from '../../tools/need.ts';
 import { defineCommand } from '../command.ts';
 import { viaIntent } from '../text-args.ts';
 
@@ -54,18 +56,42 @@ export function readIndicators(words: string): { overlays: Overlay[]; panes: Low
 
 export const chartCommand = defineCommand({
   name: 'chart',
-  description: 'Candlestick chart of a market, with indicators',
-  examples: ['btc 1h', 'eth 4h ema 20/50 rsi', 'sol 1d bollinger macd'],
+  description: 'Candlestick chart of a market with indicators (dark or light), or your equity or portfolio',
+  examples: ['btc 1h', 'eth 4h ema 20/50 rsi', 'sol 1d bollinger macd light', 'equity', 'portfolio'],
   args: z
     .object({
-      symbol: symbolArg,
+      symbol: symbolArg.describe('A market, or "equity" / "portfolio" for your own account'),
       timeframe: timeframeArg.default('1h'),
       indicators: z.string().max(100).optional().describe('e.g. "ema20 ema50 rsi macd bollinger vwap"'),
+      theme: themeArg,
     })
     .strict(),
-  parseText: viaIntent('chart', 'chart', 'chart', '/chart btc 1h ema 20'),
+  parseText: (t) => {
+    const read = viaIntent('chart', 'chart', 'chart', '/chart btc 1h ema 20')(t);
+    if (read.ok) return read;
+    // "/chart equity", "/chart my portfolio light": the account charts share the command.
+    const account = viaIntent('chart', 'account_chart', 'chart', '/chart equity')(t);
+    return account.ok ? account : read;
+  },
   needs: ['market', 'charts'],
-  async handler({ symbol, timeframe, indicators }, ctx) {
+  async handler({ symbol, timeframe, indicators, theme }, ctx) {
+    const account = /^(equity|portfolio)$/i.exec(symbol)?.[1]?.toLowerCase();
+    if (account) {
+      need(ctx.services, 'trading');
+      ctx.markPersonal();
+      if (account === 'equity') {
+        const r = await ctx.tool(chartEquity, { theme });
+        if (r.attached) return [];
+        return [
+          text(
+            `You have no trades yet, so there is no curve to draw: your account is worth ${formatMoney(r.total, r.currency)}. Try "buy $100 of eth" first.`,
+          ),
+        ];
+      }
+      const r = await ctx.tool(chartPortfolio, { theme });
+      if (r.attached) return [];
+      return [text('Your portfolio holds nothing I can price yet, so there is nothing to draw.')];
+    }
     const { overlays, panes } = readIndicators(indicators ?? '');
     if (overlays.length > 4 || panes.length > 2)
       throw new AppError('ERR_VALIDATION', 'too many indicators', {
@@ -76,6 +102,7 @@ export const chartCommand = defineCommand({
       timeframe,
       overlays: overlays.slice(0, 4),
       panes: panes.slice(0, 2),
+      theme,
     });
     return [];
   },
