@@ -106,6 +106,13 @@ async function runKeysRotate(env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 /** How to reach this process's stores from a second terminal; passwords are not printed. */
+/** Wall minutes until accelerated sim time reaches the wall clock: lead / (speed − 1). */
+function catchUpMinutes(env: NodeJS.ProcessEnv): number {
+  const speed = Number(env.SIM_SPEED || 1);
+  const lead = Number(env.SIM_LEAD_HOURS || 24);
+  return speed > 1 ? Math.round((lead * 60) / (speed - 1)) : 0;
+}
+
 function chatHint(env: NodeJS.ProcessEnv): string {
   const hide = (raw: string | undefined) => {
     if (!raw) return undefined;
@@ -123,6 +130,9 @@ function chatHint(env: NodeJS.ProcessEnv): string {
     'TRADING_MODE',
     'LIVE_TRADING_ENABLED',
     'PAPER_START_BALANCE',
+    'SIM_SPEED',
+    'SIM_START',
+    'SIM_LEAD_HOURS',
   ])
     if (env[name]) vars.push(`${name}=${env[name]}`);
   return `Chat from another terminal: ${vars.join(' ')} npm run cli -- chat`;
@@ -180,8 +190,11 @@ async function main(argv: string[]): Promise<number> {
       const env = {
         API_HOST: '127.0.0.1',
         ...process.env,
-        // Accelerated simulated time, so the signal engine's first signals appear within two minutes.
+        // Accelerated simulated time, so the signal engine's first signals appear within two minutes;
+        // it starts SIM_LEAD_HOURS behind the wall clock and catches up, never running ahead of it.
+        // SIM_START pins the start so a chat in another terminal shares this simulated clock.
         SIM_SPEED: process.env.SIM_SPEED || '120',
+        SIM_START: process.env.SIM_START || new Date().toISOString(),
         EXCHANGE: 'sim',
         TRADING_MODE: 'paper',
         LIVE_TRADING_ENABLED: 'false',
@@ -194,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
             'CryptoPulse demo: simulated market, paper trading (no real money, not financial advice).',
             ...lines,
             ...dashboardLine(lines),
-            `Signals: the engine replays the last ${process.env.SIGNAL_BACKFILL_HOURS || 24} h of simulated 5m candles (marked late), then runs at ${env.SIM_SPEED}× speed: new signals appear within about two minutes (/v1/signals, the dashboard, /signals in chat).`,
+            `Signals: simulated time starts ${process.env.SIM_LEAD_HOURS || 24} h behind the real clock and runs at ${env.SIM_SPEED}× until it has caught up (about ${catchUpMinutes(env)} min), then in real time, so nothing is dated in the future. The engine first replays ${process.env.SIGNAL_BACKFILL_HOURS || 24} h of candles before that (marked late); new signals appear within about two minutes (/v1/signals, the dashboard, /signals in chat).`,
             '',
             chatHint(env),
             'Press Ctrl-C to stop.',

@@ -412,7 +412,26 @@ export const ENV = {
     schema: positiveNumber,
     default: '1',
     example: '60',
-    description: 'Simulated minutes per real minute (demos); time runs from 2026-01-01 when above 1.',
+    description:
+      'Simulated minutes per real minute (demos). Above 1 the simulated clock starts SIM_LEAD_HOURS behind the wall clock and runs this much faster until it has caught up, then in real time: nothing is dated in the future.',
+  }),
+  SIM_LEAD_HOURS: v({
+    schema: nonNegative,
+    default: '24',
+    example: '72',
+    description:
+      'With SIM_SPEED above 1: how far behind the wall clock accelerated simulated time starts (it catches up after SIM_LEAD_HOURS / (SIM_SPEED − 1) hours).',
+  }),
+  SIM_START: v({
+    schema: z
+      .string()
+      .refine((s) => Number.isFinite(Date.parse(s)), {
+        message: 'must be a date and time such as 2026-12-01T20:00:00Z',
+      })
+      .transform((s) => Date.parse(s)),
+    example: '2026-12-01T20:00:00Z',
+    description:
+      'With SIM_SPEED above 1: the instant accelerated time started. Default: when the process started; give every process of one install the same value so they share one simulated clock.',
   }),
   MAX_ORDER_NOTIONAL: v({
     schema: positiveNumber,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeMarketDataConformance } from './conformance.ts';
-import { SIM_EPOCH, SimMarketData } from './sim/sim-market.ts';
+import { SimMarketData } from './sim/sim-market.ts';
 import { TIMEFRAMES, timeframeMs } from './types.ts';
 
 describeMarketDataConformance('sim', async () => ({
@@ -64,13 +64,33 @@ describe('sim market', () => {
   });
 
   it('runs simulated time faster than the wall clock when accelerated', async () => {
-    let wall = SIM_EPOCH + 3_600_000;
-    const fast = new SimMarketData({ seed: 5, speed: 60, clock: () => wall });
-    const start = fast.now();
+    const start = Date.UTC(2026, 11, 1, 20);
+    let wall = start + 60_000;
+    const fast = new SimMarketData({ seed: 5, speed: 60, clock: () => wall, start, leadMs: 24 * 3_600_000 });
+    const before = fast.now();
     wall += 60_000;
-    expect(fast.now() - start).toBe(3_600_000);
+    expect(fast.now() - before).toBe(3_600_000);
     expect((await fast.candles('BTC/USDT', '1h', { limit: 1 }))[0]!.t).toBe(
       Math.floor(fast.now() / 3_600_000) * 3_600_000,
     );
+  });
+
+  it('accelerated time starts behind the wall clock, catches up, then runs in real time: never in the future', () => {
+    const start = Date.UTC(2026, 11, 1, 20);
+    const lead = 24 * 3_600_000;
+    let wall = start;
+    const sim = new SimMarketData({ seed: 5, speed: 120, clock: () => wall, start, leadMs: lead });
+    // At the start: a day behind. Catch-up takes lead / (speed − 1) = 24 h / 119 ≈ 12.1 min of wall time.
+    expect(sim.now()).toBe(start - lead);
+    wall = start + 6 * 60_000; // 6 min × 120 = 12 h of sim time
+    expect(sim.now()).toBe(start - lead + 12 * 3_600_000);
+    for (const minutes of [12, 12.2, 13, 60, 60 * 24 * 30]) {
+      wall = start + minutes * 60_000;
+      expect(sim.now()).toBeLessThanOrEqual(wall);
+    }
+    wall = start + 13 * 60_000;
+    expect(sim.now()).toBe(wall); // caught up: real time from here on
+    const candles = sim.candles('BTC/USDT', '5m', { limit: 1 });
+    return candles.then((c) => expect(c[0]!.t).toBeLessThanOrEqual(wall));
   });
 });

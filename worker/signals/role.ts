@@ -13,7 +13,7 @@ import pg from 'pg';
 import { ConfigError } from '../../core/config.ts';
 import type { AppContext, RoleHandle, RoleRuntime } from '../../core/context.ts';
 import type { MarketData } from '../../core/market/market-data.ts';
-import { SimMarketData } from '../../core/market/sim/sim-market.ts';
+import { SimMarketData, simOptions } from '../../core/market/sim/sim-market.ts';
 import { errorsTotal } from '../../core/metrics.ts';
 import { clearHeartbeat, writeHeartbeat } from '../../core/signals/heartbeat.ts';
 import { paramsForPair } from '../../core/signals/params.ts';
@@ -36,7 +36,7 @@ interface Venue {
 async function openVenue(ctx: AppContext): Promise<Venue> {
   const { config } = ctx;
   if (config.EXCHANGE === 'sim') {
-    const sim = new SimMarketData({ seed: config.SIM_SEED, speed: config.SIM_SPEED });
+    const sim = new SimMarketData(simOptions(config));
     return { market: sim, clock: () => sim.now(), speed: config.SIM_SPEED, settleMs: 50 };
   }
   // ccxt is large; only a real venue loads it.

@@ -2,7 +2,10 @@
  * `sim`: the deterministic simulated venue behind the MarketData interface. Prices come from a seeded
  * PricePath per pair; candles sample that path, so OHLC is always consistent (low ≤ open, close ≤ high)
  * and history is available for any range. `speed` > 1 runs simulated time faster than the wall clock
- * from a fixed epoch, for demos.
+ * for demos, but never ahead of it: the simulated clock starts `leadMs` behind the wall clock at
+ * `start` (default: when this process started), runs `speed`× until it has caught up, then in real
+ * time. So what a user sees (signals, fills, charts) is never dated in the future; a demo that has
+ * run for `leadMs / (speed − 1)` shows today's real times at a real pace.
  */
 import { AppError } from '../../errors.ts';
 import { Decimal, dec } from '../decimal.ts';
@@ -19,8 +22,10 @@ import { type Candle, type Timeframe, timeframeMs } from '../types.ts';
 import { SIM_PAIRS, SIM_TAKER_FEE, type SimPair } from './pairs.ts';
 import { hashString, PricePath, uniform } from './price-path.ts';
 
-/** Accelerated time starts here, so every process maps a wall-clock instant to the same sim instant. */
-export const SIM_EPOCH = Date.UTC(2026, 0, 1);
+/** When this process started: the default start of accelerated time (one value for every instance). */
+const PROCESS_START = Math.floor(performance.timeOrigin);
+/** How far behind the wall clock accelerated time starts, by default. */
+export const DEFAULT_SIM_LEAD_MS = 24 * 3_600_000;
 const SAMPLE_MS = 10_000;
 const MAX_SAMPLES = 240;
 const SPREAD = 0.0002;
@@ -31,6 +36,10 @@ export interface SimMarketOptions {
   readonly speed?: number;
   /** Wall clock (epoch ms); tests pass a frozen or stepped clock. */
   readonly clock?: () => number;
+  /** With speed > 1: the wall instant accelerated time starts (processes sharing a sim pass the same). */
+  readonly start?: number;
+  /** With speed > 1: how far behind the wall clock the simulated clock is at `start`. */
+  readonly leadMs?: number;
 }
 
 interface SimState {
@@ -45,11 +54,15 @@ export class SimMarketData implements MarketData {
   private readonly pairs = new Map<string, SimState>();
   private readonly clock: () => number;
   private readonly speed: number;
+  private readonly start: number;
+  private readonly leadMs: number;
 
   constructor(options: SimMarketOptions = {}) {
     const seed = options.seed ?? 42;
     this.clock = options.clock ?? Date.now;
     this.speed = options.speed ?? 1;
+    this.start = options.start ?? PROCESS_START;
+    this.leadMs = options.leadMs ?? DEFAULT_SIM_LEAD_MS;
     for (const pair of SIM_PAIRS) {
       const pairSeed = hashString(`${seed}:${pair.symbol}`);
       this.pairs.set(pair.symbol, {
@@ -71,10 +84,12 @@ export class SimMarketData implements MarketData {
     }
   }
 
-  /** The simulated instant for the current wall-clock time. */
+  /** The simulated instant for the current wall-clock time (never later than the wall clock). */
   now(): number {
     const wall = this.clock();
-    return this.speed === 1 ? wall : Math.floor(SIM_EPOCH + (wall - SIM_EPOCH) * this.speed);
+    if (this.speed === 1) return wall;
+    const accelerated = this.start - this.leadMs + (wall - this.start) * this.speed;
+    return Math.floor(Math.min(wall, accelerated));
   }
 
   async markets(): Promise<readonly MarketInfo[]> {
@@ -159,4 +174,19 @@ export class SimMarketData implements MarketData {
   }
 
   async close(): Promise<void> {}
+}
+
+/** The sim's options from the install's settings (SIM_SEED, SIM_SPEED, SIM_LEAD_HOURS, SIM_START). */
+export function simOptions(config: {
+  readonly SIM_SEED: number;
+  readonly SIM_SPEED: number;
+  readonly SIM_LEAD_HOURS: number;
+  readonly SIM_START?: number | undefined;
+}): SimMarketOptions {
+  return {
+    seed: config.SIM_SEED,
+    speed: config.SIM_SPEED,
+    leadMs: config.SIM_LEAD_HOURS * 3_600_000,
+    ...(config.SIM_START === undefined ? {} : { start: config.SIM_START }),
+  };
 }
