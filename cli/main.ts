@@ -5,20 +5,9 @@
 // First: .env and quiet warnings before any other module loads (see the file).
 import './environment.ts';
 import { parseArgs } from 'node:util';
-import { runConsoleChat } from '../bots/console/chat.ts';
 import { type Config, ConfigError, loadConfig, secretValues } from '../core/config.ts';
 import { createAppContext, ROLE_NAMES, type RoleName } from '../core/context.ts';
-import { createDb } from '../core/db/client.ts';
-import { migrate } from '../core/db/migrate.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
-import { rotateVaultKeys } from '../core/vault/rotate.ts';
-import { vaultRing } from '../core/vault/service.ts';
-import { startWorkerRole } from '../worker/role.ts';
-import { runApiKeysCommand } from './apikeys.ts';
-import { runBacktestCommand } from './backtest.ts';
-import { runDlqCommand } from './dlq.ts';
-import { startRoles, untilSignal } from './process.ts';
-import { createProcessServices } from './services.ts';
 
 const USAGE = `Usage: cryptopulse <command> [options]
 
@@ -38,6 +27,9 @@ Commands:
 Configuration comes from the environment (see .env.example).`;
 
 class UsageError extends Error {}
+
+// Each command loads only what it uses, on demand: a configuration error or `help` answers in well under a
+// second instead of after ccxt, Prisma, discord.js and grammY have loaded (several seconds on a busy machine).
 
 function parseRoles(value: string | undefined): RoleName[] {
   if (!value) return [...ROLE_NAMES];
@@ -61,6 +53,7 @@ function configure(env: NodeJS.ProcessEnv): { config: Config; logger: Logger } {
 
 async function runMigrate(env: NodeJS.ProcessEnv): Promise<number> {
   const { config } = configure(env);
+  const { migrate } = await import('../core/db/migrate.ts');
   const result = await migrate(config.DATABASE_URL);
   if (result.createdDatabase) console.log('created the database');
   console.log(result.applied.length ? `applied ${result.applied.join(', ')}` : 'database is up to date');
@@ -70,6 +63,11 @@ async function runMigrate(env: NodeJS.ProcessEnv): Promise<number> {
 /** The console adapter, with an in-process orders worker so confirmed paper orders fill here too. */
 async function runChat(env: NodeJS.ProcessEnv): Promise<number> {
   const { config, logger } = configure({ LOG_LEVEL: 'warn', ...env });
+  const [{ runConsoleChat }, { startWorkerRole }, { createProcessServices }] = await Promise.all([
+    import('../bots/console/chat.ts'),
+    import('../worker/role.ts'),
+    import('./services.ts'),
+  ]);
   const ctx = createAppContext(config, logger);
   // The console draws charts on its own thread: one user, no render pool worth starting.
   const services = createProcessServices(ctx, { charts: { workers: 0 } });
@@ -88,6 +86,11 @@ async function runChat(env: NodeJS.ProcessEnv): Promise<number> {
 async function runKeysRotate(env: NodeJS.ProcessEnv): Promise<number> {
   const { config } = configure(env);
   if (!config.VAULT_KEY) throw new UsageError('keys rotate needs VAULT_KEY (v1:<key>,v2:<key>...)');
+  const [{ createDb }, { rotateVaultKeys }, { vaultRing }] = await Promise.all([
+    import('../core/db/client.ts'),
+    import('../core/vault/rotate.ts'),
+    import('../core/vault/service.ts'),
+  ]);
   const db = createDb(config.DATABASE_URL, {
     poolSize: 2,
     preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
@@ -150,6 +153,7 @@ async function runRoles(
   banner: (lines: string[]) => void,
 ): Promise<number> {
   const { config, logger } = configure(env);
+  const { startRoles, untilSignal } = await import('./process.ts');
   const proc = await startRoles(config, logger, roles);
   banner([
     ...proc.handles.map((h) => `  ${h.name.padEnd(8)} ${h.summary}`),
@@ -160,9 +164,10 @@ async function runRoles(
 
 async function main(argv: string[]): Promise<number> {
   // backtest has its own options and its own bad-input handling (one line, exit 2).
-  if (argv[0] === 'backtest') return runBacktestCommand(argv.slice(1));
-  if (argv[0] === 'apikeys') return runApiKeysCommand(argv.slice(1), process.env);
-  if (argv[0] === 'dlq') return runDlqCommand(argv.slice(1), process.env);
+  if (argv[0] === 'backtest') return (await import('./backtest.ts')).runBacktestCommand(argv.slice(1));
+  if (argv[0] === 'apikeys')
+    return (await import('./apikeys.ts')).runApiKeysCommand(argv.slice(1), process.env);
+  if (argv[0] === 'dlq') return (await import('./dlq.ts')).runDlqCommand(argv.slice(1), process.env);
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
