@@ -10,12 +10,17 @@ import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProcessServices } from '../../cli/services.ts';
+import { helpText } from '../../core/agent/commands/help.ts';
+import { COMMANDS } from '../../core/agent/commands/registry.ts';
 import { createTradingTestContext, type TradingTestContext } from '../../core/trading/testing/app-context.ts';
 import { ROOT } from '../../test/support/cli.ts';
 import { startWorkerRole } from '../../worker/role.ts';
 import { runConsoleChat } from './chat.ts';
 
-const CHAT_VERB = /^(buy|sell|spend|price|chart|alert|my |portfolio|pnl|cancel|what|how|show|btc|eth|sol)\b/i;
+// A bare coin opens a chat example only in lower case ("btc eth sol"); "ETH Zurich" in docs/news.md is a headline.
+const CHAT_VERB =
+  /^(?:(?:buy|sell|spend|price|chart|alert|my |portfolio|pnl|cancel|what|how|show)\b|(?:btc|eth|sol)\b)/i;
+const CHAT_START = (e: string) => CHAT_VERB.test(e) && !/^(?:BTC|ETH|SOL|Btc|Eth|Sol)\b/.test(e);
 
 /** The quoted chat examples of a Markdown file, with the sentence they appear in. */
 function examples(file: string): { example: string; sentence: string }[] {
@@ -23,7 +28,7 @@ function examples(file: string): { example: string; sentence: string }[] {
   const found: { example: string; sentence: string }[] = [];
   for (const m of text.matchAll(/"([^"]{3,80})"/g)) {
     const example = m[1]!.trim();
-    if (!CHAT_VERB.test(example) || /[`{}<>=]|\$\{/.test(example) || example.includes('npm ')) continue;
+    if (!CHAT_START(example) || /[`{}<>=]|\$\{/.test(example) || example.includes('npm ')) continue;
     const start = text.lastIndexOf('. ', m.index) + 2;
     found.push({ example, sentence: text.slice(start, m.index + m[0].length + 40) });
   }
@@ -36,7 +41,28 @@ const FILES = [
     .filter((f) => f.endsWith('.md'))
     .map((f) => `docs/${f}`),
 ];
-const ALL = FILES.flatMap((f) => examples(join(ROOT, f)).map((e) => ({ ...e, file: f })));
+const DOCS = FILES.flatMap((f) => examples(join(ROOT, f)).map((e) => ({ ...e, file: f })));
+/**
+ * The help's examples too: every "/command example" /help lists (the settings port is not built, so
+ * /settings has none) and the free-text ones it quotes. Placeholders like <api-key> are not examples.
+ */
+const HELP = [
+  ...COMMANDS.flatMap((c) =>
+    (c.examples ?? [])
+      .filter((e) => !/[<>]/.test(e) && c.name !== 'settings')
+      .map((e) => ({ example: `/${c.name}${e ? ` ${e}` : ''}`, sentence: '', file: 'help' })),
+  ),
+  ...[
+    ...helpText('dm')
+      .slice(helpText('dm').indexOf('Or just write'))
+      .matchAll(/"([^"]{3,80})"/g),
+  ].map((m) => ({
+    example: m[1]!,
+    sentence: '',
+    file: 'help (free text)',
+  })),
+];
+const ALL = [...DOCS, ...HELP];
 const FAILURE =
   /I did not understand|Not enough|could not read|not available|went wrong|failed|There is no \/|Usage:/;
 
@@ -82,7 +108,7 @@ describe('every chat example in README.md and docs/ works on the demo defaults',
    * real first session) and declines any other card; returns everything printed until the next prompt.
    */
   async function say(line: string): Promise<string> {
-    const answer = /^(buy|spend)\b/i.test(line) && !/\b(if|at|when|below|above)\b/i.test(line) ? 'y' : 'n';
+    const answer = /^\/?(buy|spend)\b/i.test(line) && !/\b(if|at|when|below|above)\b/i.test(line) ? 'y' : 'n';
     const from = output.length;
     input.write(`${line}\n`);
     let declined = 0;
@@ -98,7 +124,8 @@ describe('every chat example in README.md and docs/ works on the demo defaults',
   }
 
   it('finds the examples', () => {
-    expect(ALL.length).toBeGreaterThanOrEqual(10);
+    expect(DOCS.length).toBeGreaterThanOrEqual(10);
+    expect(HELP.map((e) => e.example)).toContain('/buy 0.01 btc');
     expect(ALL.map((e) => e.example)).toContain('buy 0.1 btc if price dips below 30k');
   });
 
@@ -108,7 +135,7 @@ describe('every chat example in README.md and docs/ works on the demo defaults',
       const said = await say(example);
       const ambiguous = /ambiguous|gets a question|asks/i.test(sentence);
       if (ambiguous) expect(said, said).toMatch(/\?/);
-      else if (/^(buy|sell|spend)\b/i.test(example)) expect(said, said).toMatch(/Confirm this order\?/);
+      else if (/^\/?(buy|sell|spend)\b/i.test(example)) expect(said, said).toMatch(/Confirm this order\?/);
       if (!ambiguous) expect(said, said).not.toMatch(FAILURE);
     },
     30_000,

@@ -5,6 +5,7 @@
  * the real chart renderer; the PNGs are decoded to check what they show.
  */
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePng, hexToRgb } from '../../charts/png-pixels.ts';
 import { themeFor } from '../../charts/theme.ts';
@@ -17,6 +18,11 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const imageOf = (replies: readonly Reply[]) => replies.find((r): r is ImageReply => r.kind === 'image');
 const money = (s: string) => Number(s.replace(/,/g, ''));
+/** WRITE_DOCS_IMAGES=1 (scripts/docs-chat-charts.mjs) keeps what the chat sent as docs/img screenshots. */
+async function keep(name: string, img: ImageReply): Promise<void> {
+  if (process.env.WRITE_DOCS_IMAGES !== '1') return;
+  await writeFile(join(import.meta.dirname, '..', '..', 'docs', 'img', name), img.png);
+}
 
 describe('charts and periods from chat (issue 13)', () => {
   let t: AgentHarness;
@@ -47,11 +53,12 @@ describe('charts and periods from chat (issue 13)', () => {
   it('chart-my-equity-draws-the-curve-rebuilt-from-fills-with-drawdown', async () => {
     await trade('eq', 'buy 0.05 btc');
     await trade('eq', 'buy $500 of eth');
-    await backdate('eq', [6 * HOUR, 3 * HOUR]);
+    await trade('eq', 'sell 0.02 btc');
+    await backdate('eq', [6 * HOUR, 3 * HOUR, HOUR]);
     const replies = await t.say('eq', 'chart my equity');
     const img = imageOf(replies);
     expect(img, textOf(replies)).toBeDefined();
-    if (process.env.CHART_DUMP) await writeFile(`${process.env.CHART_DUMP}/equity.png`, img!.png);
+    await keep('chat-equity.png', img!);
     const total = /total ([\d,.]+) USDT/.exec(textOf(await t.say('eq', 'my portfolio')))![1]!;
     // Before the first fill the account was its 10,000 USDT; the last point is today's total.
     expect(img!.alt).toMatch(/^Paper-trading equity curve "Your paper account" in USDT/);
@@ -67,6 +74,7 @@ describe('charts and periods from chat (issue 13)', () => {
   it('chart-my-portfolio-draws-cash-and-holdings-in-the-light-theme', async () => {
     const img = imageOf(await t.say('eq', 'chart my portfolio in light mode'));
     expect(img).toBeDefined();
+    await keep('chat-portfolio-light.png', img!);
     expect(img!.alt).toMatch(/^Paper portfolio allocation "Your paper portfolio", total [\d,.]+ USDT: /);
     expect(img!.alt).toMatch(/USDT cash \d+\.\d%/);
     expect(img!.alt).toMatch(/BTC \d+\.\d%/);
@@ -81,7 +89,8 @@ describe('charts and periods from chat (issue 13)', () => {
     const img = imageOf(await t.say('eq', 'chart btc 15m'));
     expect(img!.alt).toMatch(/^Paper-trading candlestick chart of BTC\/USDT/);
     expect(img!.alt).toMatch(/Your average entry [\d,.]+\./);
-    expect(img!.alt).toMatch(/Your fills: 1 buy, 0 sell\./);
+    expect(img!.alt).toMatch(/Your fills: 1 buy, 1 sell\./);
+    await keep('chat-candles-your-fills.png', img!);
     // In a group the same request shows the market only: fills are the user's own business.
     const group = imageOf(
       await t.say('eq', 'chart btc 15m', { chatKind: 'group', chatId: 'g1', platform: 'telegram' }),
@@ -93,12 +102,19 @@ describe('charts and periods from chat (issue 13)', () => {
   });
 
   it('chart-in-the-light-theme-is-asked-by-word', async () => {
-    const img = imageOf(await t.say('nobody', 'chart sol 4h light theme'));
+    const img = imageOf(await t.say('nobody', 'chart sol 4h ema 20/50 bollinger rsi light theme'));
     expect(img).toBeDefined();
+    await keep('chat-candles-light.png', img!);
     const px = await decodePng(img!.png);
     expect(px.at(3, px.height - 3)).toEqual(hexToRgb(themeFor('light').background));
     const dark = await decodePng(imageOf(await t.say('nobody', 'chart sol 4h'))!.png);
     expect(dark.at(3, dark.height - 3)).toEqual(hexToRgb(themeFor('dark').background));
+  });
+
+  it('weekly-chart-over-years-names-the-years', async () => {
+    const img = imageOf(await t.say('nobody', 'chart btc 1w'));
+    expect(img!.alt).toMatch(/120 1w candles, \w+ \d+ (\d{4}) – \w+ \d+ (?!\1)\d{4} UTC/);
+    await keep('chat-candles-weekly-years.png', img!);
   });
 
   it('pnl-periods-are-computed-for-their-window', async () => {

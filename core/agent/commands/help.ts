@@ -4,7 +4,8 @@ import { commandsFor, findCommand } from './registry.ts';
 
 const FREE_TEXT = [
   'Or just write, e.g. "price of eth", "chart btc 4h with ema 20", "buy $100 of eth",',
-  '"buy 0.5 btc if price dips below 30k", "sell half my sol", "alert me when btc goes above 70k".',
+  '"buy 0.1 btc if price dips below 30k", "sell half my btc", "alert me when btc goes above 70k",',
+  '"chart my equity", "pnl ytd".',
   'Orders are only proposed: nothing trades until you press Confirm.',
 ];
 

@@ -92,7 +92,7 @@ describe('one command registry', () => {
     const help = helpText('dm');
     for (const name of BRIEF_COMMANDS) expect(help).toContain(`/${name}`);
     expect(helpText('group')).not.toContain('/keys');
-    expect(helpText('dm', 'buy')).toMatch(/\/buy 0\.5 btc/);
+    expect(helpText('dm', 'buy')).toMatch(/\/buy 0\.01 btc/);
     expect(helpText('dm', '<b>x')).toMatch(/no \/bx command/);
   });
 });

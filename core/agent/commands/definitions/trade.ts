@@ -13,8 +13,8 @@ const UNIT_TO_TOOL = { coins: 'base', money: 'quote', percent: 'percent' } as co
 function tradeCommand(side: Side) {
   const examples =
     side === 'buy'
-      ? ['0.5 btc', '$100 of eth', '0.1 btc if price dips below 30k', '2 sol at 150']
-      : ['half my eth', '0.01 btc', '1 eth if it goes above 4k', '2 eth at 2.5k'];
+      ? ['0.01 btc', '$100 of eth', '0.1 btc if price dips below 30k', '2 sol at 150']
+      : ['half my eth', '0.01 btc', '0.01 eth if it goes above 4k', '0.01 eth at 4k'];
   return defineCommand({
     name: side,
     description:
