@@ -497,6 +497,30 @@ export const ENV = {
     description:
       'How long a crashed worker holds an order before another worker resumes it (and reconciles).',
   }),
+  MAX_EXECUTION_DELAY_SECONDS: v({
+    schema: positiveInt,
+    default: '30',
+    example: '60',
+    description:
+      'A market order not executed this long after its confirmation (or its trigger) expires instead of filling at a price nobody saw.',
+  }),
+  QUEUE_COMMAND_TIMEOUT_MS: v({
+    schema: positiveInt,
+    default: '2000',
+    example: '2000',
+    description:
+      'Producers (queueing a confirmed order, publishing its events) give up on Redis after this; the outbox relay sends it later.',
+  }),
+  PAPER_LIMIT_TTL_HOURS: v({
+    schema: z.coerce
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(0, 'must be >= 0'),
+    default: '168',
+    example: '24',
+    description:
+      'A resting paper limit order expires after this many hours (0: good till cancelled); shown on the card.',
+  }),
   ADMIN_ACCOUNTS: v({
     schema: list.pipe(
       z.array(

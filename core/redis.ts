@@ -12,13 +12,16 @@ export interface RedisFactoryOptions {
   readonly name: string;
   /** Fail fast (commands error while disconnected) instead of queueing; for health checks and CLIs. */
   readonly failFast?: boolean;
+  /** With failFast: a command without an answer for this long fails (a frozen Redis). */
+  readonly commandTimeoutMs?: number;
 }
 
-export function createRedis({ url, name, failFast = false }: RedisFactoryOptions): Redis {
+export function createRedis({ url, name, failFast = false, commandTimeoutMs }: RedisFactoryOptions): Redis {
   return new Redis(url, {
     connectionName: `cryptopulse:${name}`,
     maxRetriesPerRequest: failFast ? 1 : null,
     enableOfflineQueue: !failFast,
+    ...(failFast && commandTimeoutMs ? { commandTimeout: commandTimeoutMs } : {}),
     retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
     lazyConnect: false,
   });

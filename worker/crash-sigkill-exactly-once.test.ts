@@ -1,8 +1,9 @@
 /**
- * The crash test. Worker processes executing live orders against the fake Binance are killed with
- * SIGKILL at least 20 times, each time while an order is in flight at the exchange (recorded there, its
- * answer still on the way). Replacements resume the stalled jobs. In the end every confirmed order was
- * executed exactly once: one order per client id at the exchange, one fill and FILLED in Postgres.
+ * The crash test. Two worker processes at once execute live orders against the fake Binance; one of them
+ * is killed with SIGKILL at least 20 times, each time an order has just been recorded at the exchange
+ * (its answer still on the way), while the other keeps working. Replacements resume the stalled jobs. In
+ * the end every confirmed order was executed exactly once: one order per client id at the exchange, no
+ * second createOrder ever sent, one fill and FILLED in Postgres.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,7 +18,9 @@ import { createLiveHarness, type LiveHarness } from '../core/trading/testing/liv
 const ROOT = join(import.meta.dirname, '..');
 const ORDERS = 40;
 const KILLS = 21;
-const SPARES = 1;
+const SPARES = 2;
+/** Workers running at the same time. */
+const ACTIVE = 2;
 
 interface Child {
   readonly proc: ChildProcess;
@@ -88,16 +91,18 @@ describe('crash test: SIGKILL mid-execution, every order executed exactly once',
       orderIds.push(p.orderId);
     }
 
-    // One worker runs at a time, so the one a createOrder came from is the one killed. Every answer to
-    // createOrder is held a little after the order is recorded: the window in which it dies.
+    // Two workers run at once; on every order recorded at the exchange one of them (in turn) is killed,
+    // with its own orders in flight. Every answer to createOrder is held a little after the order is
+    // recorded: the window in which it dies.
     h.fake.state.createOrderDelayMs = 150;
-    let active: Child | undefined;
+    let active: Child[] = [];
     let spares: Child[] = [];
     let kills = 0;
     const stopKilling = h.fake.state.onOrder(() => {
-      if (kills >= KILLS || !active) return;
-      active.proc.kill('SIGKILL');
-      active = undefined;
+      if (kills >= KILLS || active.length < ACTIVE) return;
+      const victim = active[kills % active.length]!;
+      victim.proc.kill('SIGKILL');
+      active = active.filter((c) => c !== victim);
       kills++;
     });
 
@@ -110,12 +115,13 @@ describe('crash test: SIGKILL mid-execution, every order executed exactly once',
       if (Date.now() > deadline)
         throw new Error(`stuck: ${await done()} of ${ORDERS} done after ${kills} kills`);
       spares = spares.filter((c) => !c.exited);
+      active = active.filter((c) => !c.exited);
       while (spares.length < (kills < KILLS ? SPARES : 1)) spares.push(spawnSpare());
-      const ready = spares.find((c) => c.loaded);
-      if (!active && ready) {
+      for (const ready of spares.filter((c) => c.loaded)) {
+        if (active.length >= ACTIVE) break;
         spares = spares.filter((c) => c !== ready);
         ready.proc.stdin!.write('go\n');
-        active = ready;
+        active.push(ready);
       }
       await new Promise((r) => setTimeout(r, 25));
     }

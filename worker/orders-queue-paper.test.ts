@@ -45,7 +45,13 @@ describe('worker role: paper orders through BullMQ', () => {
       prefix: t.app.keys.bullPrefix,
     }).getJob(p.orderId);
     expect(job?.id).toBe(p.orderId);
-    expect(await job?.getState()).toBe('completed');
+    // The event is sent from inside the job, so the job completes a moment after it.
+    let state = await job?.getState();
+    for (let i = 0; i < 100 && state === 'active'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      state = await job?.getState();
+    }
+    expect(state).toBe('completed');
     // Enqueuing the same order again (a retried confirmation, the recovery sweep) executes nothing more.
     await queue.enqueue(p.orderId);
     expect(await t.app.db.fill.count({ where: { orderId: p.orderId } })).toBe(1);

@@ -1,7 +1,8 @@
 /**
- * The trigger watcher: on every tick it expires stale proposals and triggers, prices every symbol with
- * an active trigger or a resting order, fires crossed triggers (each at most once), fills resting paper
- * limit orders the market crossed, refreshes open live orders, and re-queues orphaned orders.
+ * The trigger watcher: on every tick it relays what the outbox still holds (jobs and notifications Redis
+ * did not take at commit time), expires stale proposals and triggers, prices every symbol with an active
+ * trigger or a resting order, fires crossed triggers (each at most once), fills (or expires) resting
+ * paper limit orders, reconciles open live orders with the exchange, and re-queues orphaned orders.
  */
 import type { Queue } from 'bullmq';
 import type { Decimal } from '../core/market/decimal.ts';
@@ -9,7 +10,9 @@ import { dec } from '../core/market/decimal.ts';
 import type { OrderId } from '../core/trading/ids.ts';
 import { executeLiveOrder, type LiveDeps } from '../core/trading/live-executor.ts';
 import type { OrderJobData } from '../core/trading/order-queue.ts';
+import { relayOutbox } from '../core/trading/outbox.ts';
 import { fillRestingPaperOrder } from '../core/trading/paper-broker.ts';
+import { safeError } from '../core/trading/safe-error.ts';
 import { evaluateTriggers, expireStale } from '../core/trading/triggers.ts';
 import { requeueOrphans } from './recovery.ts';
 
@@ -48,6 +51,9 @@ export function startTriggerWatcher(deps: LiveDeps, options: WatcherOptions, aut
 
   async function tick(): Promise<void> {
     ticks++;
+    await relayOutbox(deps).catch((err: unknown) =>
+      log.warn({ ...safeError(err) }, 'outbox relay: Redis not answering yet'),
+    );
     await expireStale(deps);
     const exchange = deps.market.exchangeId;
     const [triggered, resting] = await Promise.all([
@@ -58,7 +64,7 @@ export function startTriggerWatcher(deps: LiveDeps, options: WatcherOptions, aut
       }),
       deps.db.order.findMany({
         where: { status: 'SUBMITTED', mode: 'PAPER', type: 'LIMIT', exchange },
-        select: { id: true, symbol: true },
+        select: { id: true, symbol: true, side: true, limitPrice: true, restingUntil: true },
         take: 1_000,
       }),
     ]);
@@ -66,23 +72,27 @@ export function startTriggerWatcher(deps: LiveDeps, options: WatcherOptions, aut
       ...new Set([...triggered.map((t) => t.symbol), ...resting.map((o) => o.symbol)]),
     ]);
     await evaluateTriggers(deps, priced);
+    const now = deps.now();
     for (const o of resting) {
       const price = priced.get(o.symbol);
-      if (price) await fillRestingPaperOrder(deps, o.id, price);
+      const limit = dec(o.limitPrice ?? 0);
+      const crossed = price && (o.side === 'BUY' ? price.lte(limit) : price.gte(limit));
+      // Locked and re-checked (kill switch, limits, time in force) only when there is something to do.
+      if (crossed || (o.restingUntil && now >= o.restingUntil))
+        await fillRestingPaperOrder(deps, o.id, price);
     }
     if (ticks % (options.liveSyncEvery ?? 10) === 0) {
+      // Every live order the exchange may hold, also those whose exchange id we never learnt (found by
+      // client id); never one an executor is working on (reconcile takes the lock only if it is free).
       const open = await deps.db.order.findMany({
-        where: {
-          mode: 'LIVE',
-          status: { in: ['SUBMITTED', 'PARTIALLY_FILLED'] },
-          exchangeOrderId: { not: null },
-        },
+        where: { mode: 'LIVE', status: { in: ['SUBMITTED', 'PARTIALLY_FILLED'] } },
         select: { id: true },
+        orderBy: { updatedAt: 'asc' },
         take: 200,
       });
       for (const o of open)
-        await executeLiveOrder(deps, o.id).catch((err: unknown) =>
-          log.warn({ err, orderId: o.id }, 'live sync failed'),
+        await executeLiveOrder(deps, o.id, { reconcile: true }).catch((err: unknown) =>
+          log.warn({ orderId: o.id, ...safeError(err) }, 'live reconciliation failed; retrying later'),
         );
       await requeueOrphans(
         deps.db,

@@ -7,10 +7,11 @@
 import { AppError } from '../errors.ts';
 import type { Actor } from '../identity/types.ts';
 import { dec } from '../market/decimal.ts';
-import { parseActor, type TradingDeps, userRef } from './deps.ts';
+import { parseActor, type TradingDeps, TX_OPTIONS, userRef } from './deps.ts';
+import { deliver } from './outbox.ts';
 import { settle } from './paper-account.ts';
-import { advance, lockOrder, type OrderRow } from './transitions.ts';
-import { type OrderView, orderEvent, orderView } from './views.ts';
+import { advance, lockOrder, type OrderRow, pendingOf } from './transitions.ts';
+import { type OrderView, orderView } from './views.ts';
 
 /** An order of `userId` by full id or by a unique prefix of at least 6 hex digits (as chat shows it). */
 export async function findOwnOrder(deps: TradingDeps, userId: string, ref: string): Promise<OrderRow> {
@@ -71,8 +72,9 @@ export async function cancelOrder(
     return advance(tx, current, ['CANCELLED'], userRef(actor), {
       detail: { reason: 'cancelled by owner' },
       patch: { reservedAmount: '0', reservedAsset: null },
+      notify: [{ type: 'order.cancelled' }],
     });
-  });
-  await deps.events.publish([orderEvent(order, 'order.cancelled')]);
+  }, TX_OPTIONS);
+  await deliver(deps, pendingOf(order));
   return orderView(order);
 }

@@ -7,15 +7,38 @@ import { AppError, type ErrorCode } from '../errors.ts';
 import { audit } from '../identity/audit.ts';
 import type { Actor, ValidActor } from '../identity/types.ts';
 import { readHandle, verifyHandle } from './confirm-handle.ts';
-import { parseActor, type TradingDeps, userRef } from './deps.ts';
+import { parseActor, type TradingDeps, TX_OPTIONS, userRef } from './deps.ts';
 import type { OrderId } from './ids.ts';
-import { advance, lockOrder, type OrderRow, SYSTEM, type Tx, transition } from './transitions.ts';
+import { deliver, type Notice } from './outbox.ts';
+import {
+  advance,
+  lockOrder,
+  type OrderPatch,
+  type OrderRow,
+  pendingOf,
+  SYSTEM,
+  type Tx,
+  transition,
+} from './transitions.ts';
 import { TRIGGER_TTL_MS } from './triggers.ts';
-import { type OrderView, orderEvent, orderView } from './views.ts';
+import { type OrderView, orderView } from './views.ts';
 
 export type ConfirmResult =
   /** Queued for execution, or (conditional orders) waiting for the trigger price. */
-  | { readonly status: 'confirmed'; readonly order: OrderView; readonly waitingForTrigger: boolean }
+  | {
+      readonly status: 'confirmed';
+      readonly order: OrderView;
+      readonly waitingForTrigger: boolean;
+      /**
+       * 'queued': the worker has it. 'pending': committed, but the queue did not answer in time; it is
+       * handed over as soon as the queue is back (the outbox relay), or expires at `executeBy`.
+       */
+      readonly handOff: 'queued' | 'pending' | 'waiting_for_trigger';
+      /** A market order not executed by then expires instead of filling. */
+      readonly executeBy?: Date;
+      /** The truth to tell the owner when it is not simply queued; safe to show. */
+      readonly notice?: string;
+    }
   /** The proposal was confirmed before: nothing happened now. */
   | { readonly status: 'already_confirmed'; readonly order: OrderView };
 
@@ -48,6 +71,7 @@ async function check(
       kind: 'expired',
       order: await advance(tx, order, ['EXPIRED'], SYSTEM.expirer, {
         detail: { reason: 'pressed after expiry' },
+        notify: [{ type: 'order.expired' }],
       }),
     };
   }
@@ -110,15 +134,49 @@ async function confirmAtOnce(
   // Signed for this user: the order is theirs (the handle names owner and expiry under our secret).
   if (now >= claimedExpiry || !verifyHandle(await deps.secret(), handle, actor.userId)) return undefined;
   return transition(deps.db, orderId, 'PROPOSED', ['CONFIRMED', 'QUEUED'], userRef(actor), {
-    patch: { confirmedAt: now },
+    patch: queuePatch(deps, now, undefined),
     guard: { userId: actor.userId, unexpiredAt: now, withoutTrigger: true },
+    notify: QUEUED_NOTICES,
   });
 }
 
+/** The job and the `order.queued` notification, promised in the same statement as QUEUED. */
+export const QUEUED_NOTICES: readonly Notice[] = [{ type: 'order.queued', job: true }];
+
+/**
+ * Confirmation columns for an order going to the queue now: a market order must execute within
+ * MAX_EXECUTION_DELAY_SECONDS of this moment (for a conditional order, the moment it fired); a limit
+ * price already protects a limit order. The one-statement press does not know the type: SQL decides.
+ */
+export function queuePatch(
+  deps: Pick<TradingDeps, 'config'>,
+  now: Date,
+  type: 'MARKET' | 'LIMIT' | undefined,
+  confirmed = true,
+): OrderPatch {
+  const executeBy = new Date(now.getTime() + deps.config.MAX_EXECUTION_DELAY_SECONDS * 1000);
+  return {
+    ...(confirmed ? { confirmedAt: now } : {}),
+    ...(type === undefined ? { executeByIfMarket: executeBy } : type === 'MARKET' ? { executeBy } : {}),
+  };
+}
+
+function timeOfDay(at: Date): string {
+  return `${at.toISOString().slice(11, 19)} UTC`;
+}
+
 async function queued(deps: TradingDeps, order: OrderRow): Promise<ConfirmResult> {
-  await deps.queue.enqueue(order.id as OrderId, order.mode);
-  await deps.events.publish([orderEvent(order, 'order.queued')]);
-  return { status: 'confirmed', order: orderView(order), waitingForTrigger: false };
+  const handedOver = await deliver(deps, pendingOf(order));
+  const executeBy = order.executeBy ?? undefined;
+  const base = { status: 'confirmed', order: orderView(order), waitingForTrigger: false, executeBy } as const;
+  if (handedOver) return { ...base, handOff: 'queued' };
+  return {
+    ...base,
+    handOff: 'pending',
+    notice: executeBy
+      ? `Confirmed. The order queue is not answering right now: your order executes as soon as it is back, or expires at ${timeOfDay(executeBy)} if that takes too long.`
+      : 'Confirmed. The order queue is not answering right now: your order executes as soon as it is back.',
+  };
 }
 
 export async function confirm(deps: TradingDeps, handle: string, actorInput: Actor): Promise<ConfirmResult> {
@@ -152,15 +210,16 @@ export async function confirm(deps: TradingDeps, handle: string, actorInput: Act
       return { kind: 'confirmed' as const, order, queued: false };
     }
     const order = await advance(tx, checked.order, ['CONFIRMED', 'QUEUED'], userRef(actor), {
-      patch: { confirmedAt: now },
+      patch: queuePatch(deps, now, checked.order.type),
+      notify: QUEUED_NOTICES,
     });
     return { kind: 'confirmed' as const, order, queued: true };
-  });
+  }, TX_OPTIONS);
   switch (outcome.kind) {
     case 'reject':
       return refuse(deps, actor, action, orderId, outcome.code, outcome.reason);
     case 'expired':
-      await deps.events.publish([orderEvent(outcome.order, 'order.expired')]);
+      await deliver(deps, pendingOf(outcome.order));
       return refuse(deps, actor, action, orderId, 'ERR_ORDER_EXPIRED', 'expired');
     case 'not_open':
       if (CONFIRMED_OR_LATER.has(outcome.order.status)) {
@@ -177,7 +236,12 @@ export async function confirm(deps: TradingDeps, handle: string, actorInput: Act
       );
     case 'confirmed':
       if (outcome.queued) return queued(deps, outcome.order);
-      return { status: 'confirmed', order: orderView(outcome.order), waitingForTrigger: true };
+      return {
+        status: 'confirmed',
+        order: orderView(outcome.order),
+        waitingForTrigger: true,
+        handOff: 'waiting_for_trigger',
+      };
   }
 }
 
@@ -193,19 +257,20 @@ export async function decline(deps: TradingDeps, handle: string, actorInput: Act
       kind: 'declined' as const,
       order: await advance(tx, checked.order, ['CANCELLED'], userRef(actor), {
         detail: { reason: 'declined' },
+        notify: [{ type: 'order.cancelled' }],
       }),
     };
-  });
+  }, TX_OPTIONS);
   switch (outcome.kind) {
     case 'reject':
       return refuse(deps, actor, action, orderId, outcome.code, outcome.reason);
     case 'expired':
-      await deps.events.publish([orderEvent(outcome.order, 'order.expired')]);
+      await deliver(deps, pendingOf(outcome.order));
       return orderView(outcome.order);
     case 'not_open':
       return refuse(deps, actor, action, orderId, 'ERR_ORDER_STATE', `order is ${outcome.order.status}`);
     case 'declined':
-      await deps.events.publish([orderEvent(outcome.order, 'order.cancelled')]);
+      await deliver(deps, pendingOf(outcome.order));
       return orderView(outcome.order);
   }
 }

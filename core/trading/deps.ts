@@ -12,8 +12,14 @@ import type { ActorRef } from './transitions.ts';
 /** Where confirmed orders go: the BullMQ `orders` queue in production (job id = order id). */
 export interface OrderQueuePort {
   /** `mode`, when the caller knows it, saves the worker a lookup; the executors re-check it under lock. */
-  enqueue(orderId: OrderId, mode?: TradingMode): Promise<void>;
+  enqueue(orderId: OrderId, mode?: TradingMode, symbol?: string): Promise<void>;
 }
+
+/**
+ * Every money-path transaction says how long it may wait for a connection and run: a stuck statement
+ * fails (and is retried) instead of holding row locks indefinitely. No network call happens inside one.
+ */
+export const TX_OPTIONS = { maxWait: 5_000, timeout: 10_000 } as const;
 
 export type TradingMode = 'PAPER' | 'LIVE';
 

@@ -12,17 +12,16 @@ import type { Exchange } from 'ccxt';
 import { AppError, toAppError } from '../errors.ts';
 import { isUncertain, mapExchangeError } from '../market/ccxt-errors.ts';
 import { Decimal, dbString, dec } from '../market/decimal.ts';
-import type { TradingDeps } from './deps.ts';
+import { type TradingDeps, TX_OPTIONS } from './deps.ts';
 import type { ExchangeClients } from './exchange-clients.ts';
-import type { OrderEventMessage } from './order-events.ts';
-import type { OrderLocks } from './order-lock.ts';
+import type { LockLease, OrderLocks } from './order-lock.ts';
 import type { OrderStatus } from './order-states.ts';
-import type { ExecutionOutcome } from './paper-broker.ts';
+import { deliver, type Notice } from './outbox.ts';
+import { deliverOutcome, type ExecutionOutcome, expireLate, pastDeadline } from './paper-broker.ts';
 import { lockPosition, recordFill } from './positions.ts';
 import { completeOrder, feesOf, findByClientId, type RemoteOrder } from './remote-orders.ts';
-import { checkRisk } from './risk.ts';
-import { advance, lockOrder, type OrderRow, SYSTEM } from './transitions.ts';
-import { orderEvent } from './views.ts';
+import { evaluateRisk, lockOrderForExecution } from './risk.ts';
+import { advance, lockOrder, type OrderRow, orderColumns, pendingOf, SYSTEM } from './transitions.ts';
 
 export interface LiveDeps extends TradingDeps {
   readonly locks: OrderLocks;
@@ -32,75 +31,120 @@ export interface LiveDeps extends TradingDeps {
 const OPEN_LIVE: readonly OrderStatus[] = ['QUEUED', 'SUBMITTED', 'PARTIALLY_FILLED'];
 
 function uncertain(orderId: string, cause: AppError): AppError {
-  return new AppError(
-    'ERR_ORDER_UNCERTAIN',
-    `order ${orderId}: exchange outcome unknown (${cause.message})`,
-    {
-      cause,
-      details: { orderId },
-    },
-  );
+  return new AppError('ERR_ORDER_UNCERTAIN', `order ${orderId}: exchange outcome unknown (${cause.code})`, {
+    cause,
+    details: { orderId },
+  });
+}
+
+/** Another executor took the order (this one's lock connection failed): stop, send and book nothing. */
+export class SupersededError extends AppError {
+  constructor(orderId: string) {
+    super('ERR_ORDER_STATE', `order ${orderId}: another executor took over`, { details: { orderId } });
+  }
 }
 
 const looksDuplicate = (err: unknown) => /duplicate/i.test(err instanceof Error ? err.message : String(err));
 
-async function claim(deps: LiveDeps, order: OrderRow): Promise<ExecutionOutcome | OrderRow> {
+/**
+ * Takes the order for this executor: bumps its attempt number (the fencing token) and returns the row,
+ * or undefined when it is not an open live order. Called with the advisory lock held.
+ */
+async function takeOrder(deps: LiveDeps, orderId: string): Promise<OrderRow | undefined> {
+  const rows = await deps.db.$queryRaw<OrderRow[]>`
+    UPDATE "Order" SET attempt = attempt + 1
+    WHERE id = ${orderId}::uuid AND mode = 'LIVE'::"TradingMode"
+      AND status IN ('QUEUED'::"OrderStatus", 'SUBMITTED'::"OrderStatus", 'PARTIALLY_FILLED'::"OrderStatus")
+    RETURNING ${orderColumns}`;
+  return rows[0];
+}
+
+/** Throws SupersededError unless this executor still holds the order: its lock and its attempt number. */
+async function assertFence(deps: LiveDeps, orderId: string, fence: number, lease: LockLease): Promise<void> {
+  if (lease.signal.aborted) throw new SupersededError(orderId);
+  const row = await deps.db.order.findUnique({ where: { id: orderId }, select: { attempt: true } });
+  if (row?.attempt !== fence || lease.signal.aborted) throw new SupersededError(orderId);
+}
+
+/**
+ * QUEUED → SUBMITTED through the one execution guard: in one transaction over the locked order and
+ * position, the fencing token, the deadline, the kill switch and every risk limit (with the other buys of
+ * the asset already out) are checked against the price read before it. Nothing is sent yet.
+ */
+async function claim(deps: LiveDeps, order: OrderRow, fence: number): Promise<ExecutionOutcome | OrderRow> {
   const [base, quote] = order.symbol.split('/') as [string, string];
-  let riskError: AppError | undefined;
-  try {
-    const ticker = await deps.market.ticker(order.symbol);
-    await checkRisk(deps.db, deps.config, {
-      userId: order.userId,
-      mode: 'LIVE',
-      exchange: order.exchange,
-      side: order.side,
-      base,
-      quote,
-      amount: dec(order.amount),
-      price: order.limitPrice ? dec(order.limitPrice) : dec(ticker.last),
-      stage: 'execution',
-      now: deps.now(),
-    });
-  } catch (err) {
-    riskError = toAppError(err);
-    if (riskError.retryable) throw riskError;
-  }
+  // The network first: nothing is locked while the ticker is read.
+  const price = order.limitPrice ? dec(order.limitPrice) : dec((await deps.market.ticker(order.symbol)).last);
   const result = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome | OrderRow> => {
-    const locked = await lockOrder(tx, order.id);
-    if (locked?.status !== 'QUEUED') return { kind: 'skipped', reason: `order is ${locked?.status}` };
-    if (riskError) {
-      const rejected = await advance(tx, locked, ['REJECTED'], SYSTEM.worker, {
+    const now = deps.now();
+    const locked = await lockOrderForExecution(tx, order.id, now);
+    if (!locked) return { kind: 'skipped', reason: 'no such order' };
+    const current = locked.order;
+    if (current.attempt !== fence) throw new SupersededError(order.id);
+    if (current.status !== 'QUEUED') return { kind: 'skipped', reason: `order is ${current.status}` };
+    if (pastDeadline(current, now)) return expireLate(tx, current);
+    try {
+      await evaluateRisk(
+        tx,
+        deps.config,
+        {
+          userId: current.userId,
+          mode: 'LIVE',
+          exchange: current.exchange,
+          side: current.side,
+          base,
+          quote,
+          amount: dec(current.amount),
+          price,
+          stage: 'execution',
+          now,
+        },
+        locked.snapshot,
+      );
+    } catch (err) {
+      const riskError = toAppError(err);
+      if (riskError.retryable) throw riskError;
+      const message = riskError.userMessage;
+      const rejected = await advance(tx, current, ['REJECTED'], SYSTEM.worker, {
         detail: { code: riskError.code },
-        patch: { error: riskError.userMessage },
+        patch: { error: message },
+        notify: [{ type: 'order.rejected', extra: { code: riskError.code, message } }],
       });
       return { kind: 'rejected', order: rejected, error: riskError };
     }
-    return advance(tx, locked, ['SUBMITTED'], SYSTEM.worker, {
-      detail: { clientOrderId: locked.clientOrderId },
+    return advance(tx, current, ['SUBMITTED'], SYSTEM.worker, {
+      detail: { clientOrderId: current.clientOrderId, attempt: fence },
+      notify: [{ type: 'order.submitted' }],
     });
-  });
-  if ('kind' in result) {
-    if (result.kind === 'rejected') {
-      await deps.events.publish([
-        orderEvent(result.order, 'order.rejected', {
-          code: result.error.code,
-          message: result.error.userMessage,
-        }),
-      ]);
-    }
-    return result;
-  }
-  await deps.events.publish([orderEvent(result, 'order.submitted')]);
+  }, TX_OPTIONS);
+  await deliver(
+    deps,
+    pendingOf('kind' in result ? (result.kind === 'skipped' ? undefined : result.order) : result),
+  );
   return result;
 }
 
-async function place(exchange: Exchange, order: OrderRow, lookFirst: boolean): Promise<RemoteOrder> {
-  if (order.exchangeOrderId)
-    return completeOrder(exchange, { id: order.exchangeOrderId } as RemoteOrder, order.symbol);
-  if (lookFirst) {
-    const seen = await findByClientId(exchange, order.symbol, order.clientOrderId);
-    if (seen) return completeOrder(exchange, seen, order.symbol);
+type Found = { readonly kind: 'found'; readonly remote: RemoteOrder } | { readonly kind: 'not_found' };
+
+/**
+ * The exchange's view of the order: by exchange id when we have it, else by client id; with
+ * `send`, an order the exchange has never seen is placed (after `beforeSend` proves we still hold it).
+ */
+async function resolveRemote(
+  exchange: Exchange,
+  order: OrderRow,
+  options: { readonly lookFirst: boolean; readonly send?: () => Promise<void> },
+): Promise<Found> {
+  if (order.exchangeOrderId) {
+    const remote = await completeOrder(exchange, { id: order.exchangeOrderId } as RemoteOrder, order.symbol);
+    return { kind: 'found', remote };
   }
+  if (options.lookFirst || !options.send) {
+    const seen = await findByClientId(exchange, order.symbol, order.clientOrderId);
+    if (seen) return { kind: 'found', remote: await completeOrder(exchange, seen, order.symbol) };
+    if (!options.send) return { kind: 'not_found' };
+  }
+  await options.send();
   let created: RemoteOrder;
   try {
     created = await exchange.createOrder(
@@ -122,9 +166,52 @@ async function place(exchange: Exchange, order: OrderRow, lookFirst: boolean): P
       throw uncertain(order.id, toAppError(lookupError));
     }
     if (!seen) throw uncertain(order.id, mapped);
-    return completeOrder(exchange, seen, order.symbol);
+    return { kind: 'found', remote: await completeOrder(exchange, seen, order.symbol) };
   }
-  return completeOrder(exchange, created, order.symbol);
+  return { kind: 'found', remote: await completeOrder(exchange, created, order.symbol) };
+}
+
+/** When an order that the exchange says it has never seen may be given up (its deadline, or one for limits). */
+function giveUpAt(deps: LiveDeps, order: OrderRow): Date {
+  if (order.executeBy) return order.executeBy;
+  const from = order.confirmedAt ?? order.updatedAt;
+  return new Date(from.getTime() + deps.config.MAX_EXECUTION_DELAY_SECONDS * 1000);
+}
+
+const NEVER_PLACED =
+  'The exchange never received this order in time, so it was not placed. Nothing was bought or sold.';
+
+/**
+ * Giving up on an order the exchange says it has never seen: first a cancel at the exchange by client
+ * id (should it surface late, it must not fill), and only when that is answered, EXPIRED.
+ */
+async function giveUp(
+  deps: LiveDeps,
+  exchange: Exchange,
+  order: OrderRow,
+  fence: number,
+): Promise<ExecutionOutcome> {
+  try {
+    await exchange.cancelOrder(undefined as unknown as string, order.symbol, {
+      clientOrderId: order.clientOrderId,
+    });
+  } catch (err) {
+    const mapped = mapExchangeError(err, exchange.id, 'cancelOrder');
+    if (mapped.code !== 'ERR_NOT_FOUND') throw uncertain(order.id, mapped);
+  }
+  const outcome = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome> => {
+    const locked = await lockOrder(tx, order.id);
+    if (!locked || locked.attempt !== fence) throw new SupersededError(order.id);
+    if (locked.status !== 'SUBMITTED') return { kind: 'skipped', reason: `order is ${locked.status}` };
+    const expired = await advance(tx, locked, ['EXPIRED'], SYSTEM.worker, {
+      detail: { reason: 'never placed at the exchange', clientOrderId: locked.clientOrderId },
+      patch: { error: NEVER_PLACED },
+      notify: [{ type: 'order.expired' }],
+    });
+    return { kind: 'expired', order: expired };
+  }, TX_OPTIONS);
+  await deliverOutcome(deps, outcome);
+  return outcome;
 }
 
 /** The state an exchange order puts ours in. */
@@ -141,11 +228,14 @@ export async function recordRemote(
   deps: TradingDeps,
   orderId: string,
   remote: RemoteOrder,
+  fence?: number,
 ): Promise<ExecutionOutcome> {
   const outcome = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome> => {
     const order = await lockOrder(tx, orderId);
     if (!order || !OPEN_LIVE.includes(order.status))
       return { kind: 'skipped', reason: `order is ${order?.status}` };
+    // Compare-and-set on the fencing token: a superseded executor books nothing.
+    if (fence !== undefined && order.attempt !== fence) throw new SupersededError(orderId);
     const [base, quote] = order.symbol.split('/') as [string, string];
     const amount = dec(order.amount);
     const filled = Decimal.min(dec(remote.filled ?? 0), amount);
@@ -191,6 +281,7 @@ export async function recordRemote(
       ? await advance(tx, order, [status], SYSTEM.worker, {
           detail: { exchangeOrderId: remote.id, remote: remote.status },
           patch,
+          notify: noticesFor(status, remote),
         })
       : await tx.order.update({ where: { id: order.id }, data: patch });
     if (status === 'FILLED') return { kind: 'filled', order: updated };
@@ -200,40 +291,76 @@ export async function recordRemote(
     }
     return { kind: 'resting', order: updated };
   });
-  const events: OrderEventMessage[] = [];
-  if (outcome.kind === 'filled') events.push(orderEvent(outcome.order, 'order.filled'));
-  if (outcome.kind === 'resting' && outcome.order.status === 'PARTIALLY_FILLED') {
-    events.push(orderEvent(outcome.order, 'order.partially_filled'));
-  }
-  if (outcome.kind === 'rejected') {
-    events.push(
-      outcome.order.status === 'CANCELLED'
-        ? orderEvent(outcome.order, 'order.cancelled')
-        : orderEvent(outcome.order, 'order.rejected', {
-            code: outcome.error.code,
-            message: outcome.error.userMessage,
-          }),
-    );
-  }
-  await deps.events.publish(events);
+  await deliverOutcome(deps, outcome);
   return outcome;
 }
 
-/** Executes (or resumes, or refreshes) a live order. Idempotent; throws AppErrors (retryable or not). */
-export async function executeLiveOrder(deps: LiveDeps, orderId: string): Promise<ExecutionOutcome> {
-  return deps.locks.withLock(orderId, async () => {
-    let order = await deps.db.order.findUnique({ where: { id: orderId } });
-    if (order?.mode !== 'LIVE') return { kind: 'skipped', reason: 'not a live order' };
-    if (!OPEN_LIVE.includes(order.status)) return { kind: 'skipped', reason: `order is ${order.status}` };
+function noticesFor(status: OrderStatus, remote: RemoteOrder): Notice[] {
+  switch (status) {
+    case 'FILLED':
+      return [{ type: 'order.filled' }];
+    case 'PARTIALLY_FILLED':
+      return [{ type: 'order.partially_filled' }];
+    case 'CANCELLED':
+      return [{ type: 'order.cancelled' }];
+    case 'REJECTED':
+      return [
+        {
+          type: 'order.rejected',
+          extra: {
+            code: 'ERR_EXCHANGE_REJECTED',
+            message: `The exchange reports the order ${remote.status}.`,
+          },
+        },
+      ];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Executes (or resumes, or refreshes) a live order. Idempotent; throws AppErrors (retryable or not).
+ * `reconcile` (the watcher): never sends, never waits for a lock another executor holds; an order the
+ * exchange has never seen is given up once its deadline has passed (cancelled there first).
+ */
+export async function executeLiveOrder(
+  deps: LiveDeps,
+  orderId: string,
+  options: { readonly reconcile?: boolean } = {},
+): Promise<ExecutionOutcome> {
+  const run = async (lease: LockLease): Promise<ExecutionOutcome> => {
+    let order = await takeOrder(deps, orderId);
+    if (!order) return { kind: 'skipped', reason: 'not an open live order' };
+    const fence = order.attempt;
     // A previous attempt may have sent it: anything already SUBMITTED is looked up before it is placed.
     const lookFirst = order.status !== 'QUEUED';
     if (order.status === 'QUEUED') {
-      const claimed = await claim(deps, order);
+      if (options.reconcile) return { kind: 'skipped', reason: 'not claimed yet' };
+      const claimed = await claim(deps, order, fence);
       if ('kind' in claimed) return claimed;
       order = claimed;
     }
     const exchange = await deps.clients.forUser(order.userId, order.exchange);
-    const remote = await place(exchange, order, lookFirst);
-    return recordRemote(deps, orderId, remote);
-  });
+    try {
+      await exchange.loadMarkets();
+    } catch (err) {
+      throw mapExchangeError(err, exchange.id, 'loadMarkets');
+    }
+    const now = deps.now();
+    const mayCreate = !options.reconcile && !(lookFirst && now > giveUpAt(deps, order));
+    const found = await resolveRemote(exchange, order, {
+      lookFirst,
+      send: mayCreate ? () => assertFence(deps, orderId, fence, lease) : undefined,
+    });
+    if (found.kind === 'not_found') {
+      if (now <= giveUpAt(deps, order)) return { kind: 'skipped', reason: 'not at the exchange yet' };
+      return giveUp(deps, exchange, order, fence);
+    }
+    if (lease.signal.aborted) throw new SupersededError(orderId);
+    return recordRemote(deps, orderId, found.remote, fence);
+  };
+  if (options.reconcile) {
+    return (await deps.locks.tryWithLock(orderId, run)) ?? { kind: 'skipped', reason: 'being executed' };
+  }
+  return deps.locks.withLock(orderId, run);
 }

@@ -66,17 +66,44 @@ export interface EventPublisher {
   publish(events: readonly OrderEventMessage[]): Promise<void>;
 }
 
+/**
+ * Appends events to the stream. Give it a fail-fast connection (`producerRedis`) on the money path: a
+ * publish that fails throws, and the outbox keeps the events for the relay.
+ */
 export function redisEventPublisher(redis: Redis, keys: RedisKeys): EventPublisher {
   const stream = orderEventsStream(keys);
   return {
     async publish(events) {
       if (events.length === 0) return;
+      await connected(redis);
       const pipeline = redis.pipeline();
       for (const e of events)
         pipeline.xadd(stream, 'MAXLEN', '~', MAX_LENGTH, '*', 'type', e.type, 'data', JSON.stringify(e));
-      await pipeline.exec();
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) throw failed[0];
     },
   };
+}
+
+/**
+ * A fail-fast connection (no offline queue) refuses commands until it is ready: right after a process
+ * starts, wait for it a little (its command timeout) instead of failing the first press.
+ */
+export async function connected(redis: Redis): Promise<void> {
+  if (redis.status === 'ready' || redis.options.enableOfflineQueue !== false) return;
+  const ms = redis.options.commandTimeout ?? 1_000;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      redis.off('ready', onReady);
+      reject(new Error(`Redis not ready after ${ms} ms`));
+    }, ms);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    redis.once('ready', onReady);
+  });
 }
 
 export interface StoredOrderEvent {

@@ -6,6 +6,8 @@
  */
 import { Queue } from 'bullmq';
 import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { createRedis, type Redis } from '../redis.ts';
 import type { OrderQueuePort, TradingMode } from './deps.ts';
 import type { OrderId } from './ids.ts';
 
@@ -16,6 +18,8 @@ export interface OrderJobData {
   readonly orderId: OrderId;
   /** Absent in jobs added without it (the recovery sweep): the worker looks it up. */
   readonly mode?: TradingMode;
+  /** Lets the worker read the market before it locks the order. */
+  readonly symbol?: string;
 }
 
 export interface DeadLetterData {
@@ -37,17 +41,57 @@ export function orderJobOptions(config: AppContext['config']) {
 
 export interface OrderQueue extends OrderQueuePort {
   readonly queue: Queue<OrderJobData>;
+  /** The producer's fail-fast connection, also right for publishing order events. */
+  readonly redis: Redis;
   close(): Promise<void>;
 }
 
-export function createOrderQueue(ctx: Pick<AppContext, 'config' | 'redis' | 'keys'>): OrderQueue {
-  const queue = new Queue<OrderJobData>(ORDERS_QUEUE, { connection: ctx.redis, prefix: ctx.keys.bullPrefix });
+/**
+ * A Redis connection for producers on the money path: commands fail at once while Redis is away and after
+ * `QUEUE_COMMAND_TIMEOUT_MS` when it does not answer, instead of queueing forever inside a button press.
+ */
+export function producerRedis(config: AppContext['config'], name: string): Redis {
+  const redis = createRedis({
+    url: config.REDIS_URL,
+    name,
+    failFast: true,
+    commandTimeoutMs: config.QUEUE_COMMAND_TIMEOUT_MS,
+  });
+  redis.on('error', () => undefined); // reported by the commands that fail; reconnects on its own
+  return redis;
+}
+
+/** `work` or ERR_UNAVAILABLE after `ms`: also bounds what a connection that never became ready would wait. */
+export async function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('ERR_UNAVAILABLE', `${what}: no answer in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function createOrderQueue(
+  ctx: Pick<AppContext, 'config' | 'keys'>,
+  redis: Redis = producerRedis(ctx.config, 'orders-producer'),
+): OrderQueue {
+  const queue = new Queue<OrderJobData>(ORDERS_QUEUE, { connection: redis, prefix: ctx.keys.bullPrefix });
+  queue.on('error', () => undefined); // a failed add rejects to its caller
   const options = orderJobOptions(ctx.config);
+  const ms = ctx.config.QUEUE_COMMAND_TIMEOUT_MS;
   return {
     queue,
-    async enqueue(orderId, mode) {
-      await queue.add('execute', mode ? { orderId, mode } : { orderId }, { ...options, jobId: orderId });
+    redis,
+    async enqueue(orderId, mode, symbol) {
+      const data = { orderId, ...(mode ? { mode } : {}), ...(symbol ? { symbol } : {}) };
+      await bounded(queue.add('execute', data, { ...options, jobId: orderId }), ms, 'queueing the order');
     },
-    close: () => queue.close(),
+    async close() {
+      await queue.close().catch(() => undefined);
+      if (redis.status !== 'end') redis.disconnect();
+    },
   };
 }

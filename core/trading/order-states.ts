@@ -5,8 +5,11 @@
  *   PROPOSED ─confirm─> CONFIRMED ─queue/trigger─> QUEUED ─claim─> SUBMITTED ─> FILLED
  *      │                    │                        │               ├─> PARTIALLY_FILLED ─> FILLED
  *      └─> CANCELLED        └─> CANCELLED            ├─> REJECTED    ├─> REJECTED | FAILED
- *      └─> EXPIRED          └─> EXPIRED              ├─> FAILED      └─> CANCELLED (resting order)
- *      └─> REJECTED         └─> REJECTED             └─> CANCELLED
+ *      └─> EXPIRED          └─> EXPIRED              ├─> FAILED      ├─> CANCELLED (resting order)
+ *      └─> REJECTED         └─> REJECTED             ├─> CANCELLED   └─> EXPIRED (resting paper order past
+ *                                                    └─> EXPIRED         its TTL; a live order never found at
+ *                                                        (not executed    the exchange by its deadline)
+ *                                                         by its deadline)
  */
 import type { OrderStatus } from '../../generated/prisma/enums.ts';
 
@@ -15,8 +18,8 @@ export type { OrderStatus };
 const EDGES: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   PROPOSED: ['CONFIRMED', 'CANCELLED', 'EXPIRED', 'REJECTED'],
   CONFIRMED: ['QUEUED', 'CANCELLED', 'EXPIRED', 'REJECTED'],
-  QUEUED: ['SUBMITTED', 'REJECTED', 'FAILED', 'CANCELLED'],
-  SUBMITTED: ['FILLED', 'PARTIALLY_FILLED', 'REJECTED', 'FAILED', 'CANCELLED'],
+  QUEUED: ['SUBMITTED', 'REJECTED', 'FAILED', 'CANCELLED', 'EXPIRED'],
+  SUBMITTED: ['FILLED', 'PARTIALLY_FILLED', 'REJECTED', 'FAILED', 'CANCELLED', 'EXPIRED'],
   PARTIALLY_FILLED: ['PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'FAILED'],
   FILLED: [],
   REJECTED: [],

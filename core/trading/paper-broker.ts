@@ -10,19 +10,28 @@ import { Prisma } from '../db/client.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { Decimal, dbString, dec } from '../market/decimal.ts';
 import type { MarketInfo } from '../market/market-data.ts';
-import type { TradingDeps } from './deps.ts';
-import type { OrderEventMessage } from './order-events.ts';
+import { type TradingDeps, TX_OPTIONS } from './deps.ts';
+import { deliver } from './outbox.ts';
 import { type BalanceChanges, settle, settlementSql } from './paper-account.ts';
-import { fillSql, lockPosition, type PositionState } from './positions.ts';
+import { fillSql, type PositionState } from './positions.ts';
 import { slipped } from './proposals.ts';
 import { evaluateRisk, lockOrderForExecution, type RiskCheck } from './risk.ts';
-import { advance, lockOrder, type OrderPatch, type OrderRow, SYSTEM, type Tx } from './transitions.ts';
-import { orderEvent } from './views.ts';
+import {
+  type ActorRef,
+  advance,
+  type OrderPatch,
+  type OrderRow,
+  pendingOf,
+  SYSTEM,
+  type Tx,
+} from './transitions.ts';
 
 export type ExecutionOutcome =
   | { readonly kind: 'filled'; readonly order: OrderRow }
   | { readonly kind: 'resting'; readonly order: OrderRow }
   | { readonly kind: 'rejected'; readonly order: OrderRow; readonly error: AppError }
+  /** Not executed: its deadline passed (market order) or its time in force ended (resting order). */
+  | { readonly kind: 'expired'; readonly order: OrderRow }
   /** Nothing to do: the order is gone, already executed, or was cancelled meanwhile. */
   | { readonly kind: 'skipped'; readonly reason: string };
 
@@ -104,26 +113,85 @@ const insufficient = (order: OrderRow) =>
     userMessage: `Your paper balance no longer covers this ${order.symbol} order.`,
   });
 
-async function reject(tx: Tx, order: OrderRow, error: AppError): Promise<ExecutionOutcome> {
-  const rejected = await advance(tx, order, ['REJECTED'], SYSTEM.worker, {
+/** Ends an order that did not pass its checks; a resting order's reservation returns to free. */
+async function reject(
+  tx: Tx,
+  order: OrderRow,
+  error: AppError,
+  by: ActorRef = SYSTEM.worker,
+): Promise<ExecutionOutcome> {
+  const release = order.reservedAsset ? dec(order.reservedAmount) : undefined;
+  if (release && order.reservedAsset) {
+    await settle(tx, order.userId, { [order.reservedAsset]: { locked: release.neg(), free: release } });
+  }
+  const message = error.userMessage;
+  const rejected = await advance(tx, order, ['REJECTED'], by, {
     detail: { code: error.code },
-    patch: { error: error.userMessage },
+    patch: { error: message, ...(release ? { reservedAmount: '0', reservedAsset: null } : {}) },
+    notify: [{ type: 'order.rejected', extra: { code: error.code, message } }],
   });
   return { kind: 'rejected', order: rejected, error };
 }
 
-/** Executes a QUEUED paper order. Safe to call again for the same order: it then does nothing. */
-export async function executePaperOrder(deps: TradingDeps, orderId: string): Promise<ExecutionOutcome> {
+/** A market order that reached execution after its deadline: expired, never filled at a price nobody saw. */
+export function pastDeadline(order: OrderRow, now: Date): boolean {
+  return order.type === 'MARKET' && order.executeBy !== null && now > order.executeBy;
+}
+
+export const DEADLINE_MESSAGE =
+  'This order was not executed within the allowed time after you confirmed it, so it was not placed. Nothing was bought or sold.';
+
+export async function expireLate(
+  tx: Tx,
+  order: OrderRow,
+  by: ActorRef = SYSTEM.worker,
+): Promise<ExecutionOutcome> {
+  const expired = await advance(tx, order, ['EXPIRED'], by, {
+    detail: { reason: 'execution deadline passed', executeBy: order.executeBy?.toISOString() },
+    patch: { error: DEADLINE_MESSAGE },
+    notify: [{ type: 'order.expired' }],
+  });
+  return { kind: 'expired', order: expired };
+}
+
+/** What an execution reads from the network, before any row is locked. */
+interface Priced {
+  readonly market: MarketInfo;
+  readonly ticker: { readonly ask?: number; readonly bid?: number; readonly last: number };
+}
+
+async function priceOf(deps: TradingDeps, symbol: string): Promise<Priced> {
+  const [market, ticker] = await Promise.all([marketOf(deps, symbol), deps.market.ticker(symbol)]);
+  return { market, ticker };
+}
+
+/**
+ * Executes a QUEUED paper order. Safe to call again for the same order: it then does nothing. `symbol`
+ * (from the job) lets the market be read before the transaction; without it one read finds it.
+ */
+export async function executePaperOrder(
+  deps: TradingDeps,
+  orderId: string,
+  hint: { readonly symbol?: string } = {},
+): Promise<ExecutionOutcome> {
   if (deps.config.PAPER_LATENCY_MS > 0) await sleep(deps.config.PAPER_LATENCY_MS);
   const feeRate = dec(deps.config.PAPER_FEE_RATE);
-  // One transaction over the locked order: read, re-check risk, price, book, move on.
+  const symbol =
+    hint.symbol ??
+    (await deps.db.order.findUnique({ where: { id: orderId }, select: { symbol: true } }))?.symbol;
+  if (!symbol) return { kind: 'skipped', reason: 'no such order' };
+  // The network first (markets, ticker): nothing is locked while we wait for it.
+  const priced = await priceOf(deps, symbol);
+  // One transaction over the locked order: read, re-check deadline and risk, price, book, move on.
   const outcome = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome> => {
-    const locked = await lockOrderForExecution(tx, orderId, deps.now());
+    const now = deps.now();
+    const locked = await lockOrderForExecution(tx, orderId, now);
     if (locked?.order.mode !== 'PAPER') return { kind: 'skipped', reason: 'not a paper order' };
     const { order, snapshot } = locked;
     if (order.status !== 'QUEUED') return { kind: 'skipped', reason: `order is ${order.status}` };
-    const market = await marketOf(deps, order.symbol);
-    const ticker = await deps.market.ticker(order.symbol);
+    if (order.symbol !== symbol) return { kind: 'skipped', reason: 'symbol changed' };
+    if (pastDeadline(order, now)) return expireLate(tx, order);
+    const { market, ticker } = priced;
     const side = order.side;
     const quoted = dec(side === 'BUY' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last));
     const limit = order.limitPrice ? dec(order.limitPrice) : undefined;
@@ -133,21 +201,9 @@ export async function executePaperOrder(deps: TradingDeps, orderId: string): Pro
       : side === 'BUY'
         ? Decimal.min(quoted, limit)
         : Decimal.max(quoted, limit);
-    const riskInput = {
-      userId: order.userId,
-      mode: 'PAPER' as const,
-      exchange: order.exchange,
-      side,
-      base: market.base,
-      quote: market.quote,
-      amount: dec(order.amount),
-      price,
-      stage: 'execution' as const,
-      now: deps.now(),
-    };
     let risk: RiskCheck;
     try {
-      risk = await evaluateRisk(tx, deps.config, riskInput, snapshot);
+      risk = await evaluateRisk(tx, deps.config, riskInputFor(order, market, price, now), snapshot);
     } catch (err) {
       const riskError = toAppError(err);
       if (riskError.retryable) throw riskError;
@@ -162,6 +218,7 @@ export async function executePaperOrder(deps: TradingDeps, orderId: string): Pro
       const resting = await advance(tx, order, ['SUBMITTED'], SYSTEM.worker, {
         detail: { resting: true, limit: limit!.toFixed() },
         patch: { reservedAsset: asset, reservedAmount: dbString(amount) },
+        notify: [{ type: 'order.submitted' }],
       });
       return { kind: 'resting', order: resting };
     }
@@ -170,59 +227,101 @@ export async function executePaperOrder(deps: TradingDeps, orderId: string): Pro
     const filled = await advance(tx, order, ['SUBMITTED', 'FILLED'], SYSTEM.worker, {
       detail: { price: price.toFixed() },
       patch: fillPatch(order, price, booked.fee),
+      notify: [{ type: 'order.filled' }],
     });
     return { kind: 'filled', order: filled };
-  });
-  await deps.events.publish(eventsFor(outcome));
+  }, TX_OPTIONS);
+  await deliverOutcome(deps, outcome);
   return outcome;
 }
 
-/** Fills a resting paper limit order if `lastPrice` has crossed its limit (the trigger watcher calls this). */
+function riskInputFor(
+  order: OrderRow,
+  market: Pick<MarketInfo, 'base' | 'quote'>,
+  price: Decimal,
+  now: Date,
+) {
+  return {
+    userId: order.userId,
+    mode: order.mode,
+    exchange: order.exchange,
+    side: order.side,
+    base: market.base,
+    quote: market.quote,
+    amount: dec(order.amount),
+    price,
+    stage: 'execution' as const,
+    now,
+  };
+}
+
+/**
+ * Fills a resting paper limit order if `lastPrice` has crossed its limit (the trigger watcher calls this),
+ * through the same guard as every execution: the kill switch keeps it resting, a broken risk limit
+ * rejects it (its reservation returns); an order past its time in force expires.
+ */
 export async function fillRestingPaperOrder(
   deps: TradingDeps,
   orderId: string,
-  lastPrice: Decimal,
+  lastPrice: Decimal | undefined,
 ): Promise<ExecutionOutcome> {
   const feeRate = dec(deps.config.PAPER_FEE_RATE);
   const outcome = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome> => {
-    const order = await lockOrder(tx, orderId);
+    const now = deps.now();
+    const locked = await lockOrderForExecution(tx, orderId, now);
+    const order = locked?.order;
     if (order?.status !== 'SUBMITTED' || order.mode !== 'PAPER' || !order.limitPrice) {
       return { kind: 'skipped', reason: 'not a resting paper order' };
     }
+    if (order.restingUntil && now >= order.restingUntil) return expireResting(tx, order);
     const limit = dec(order.limitPrice);
+    if (!lastPrice) return { kind: 'skipped', reason: 'no price' };
     const crossed = order.side === 'BUY' ? lastPrice.lte(limit) : lastPrice.gte(limit);
     if (!crossed) return { kind: 'skipped', reason: 'price has not crossed' };
-    const position = await lockPosition(tx, {
-      userId: order.userId,
-      mode: 'PAPER',
-      asset: split(order.symbol).base,
-    });
-    const booked = await book(tx, order, limit, feeRate, position);
-    if (!booked) return reject(tx, order, insufficient(order));
+    let risk: RiskCheck;
+    try {
+      risk = await evaluateRisk(
+        tx,
+        deps.config,
+        riskInputFor(order, split(order.symbol), limit, now),
+        locked!.snapshot,
+      );
+    } catch (err) {
+      const riskError = toAppError(err);
+      if (riskError.retryable) throw riskError;
+      // The operator stopped trading: nothing executes, the order keeps resting until it is lifted.
+      if (riskError.code === 'ERR_KILL_SWITCH') return { kind: 'skipped', reason: 'kill switch on' };
+      return reject(tx, order, riskError, SYSTEM.watcher);
+    }
+    const booked = await book(tx, order, limit, feeRate, risk.position);
+    if (!booked) return reject(tx, order, insufficient(order), SYSTEM.watcher);
     const filled = await advance(tx, order, ['FILLED'], SYSTEM.watcher, {
       detail: { price: limit.toFixed(), market: lastPrice.toFixed() },
       patch: fillPatch(order, limit, booked.fee),
+      notify: [{ type: 'order.filled' }],
     });
     return { kind: 'filled', order: filled };
-  });
-  await deps.events.publish(eventsFor(outcome));
+  }, TX_OPTIONS);
+  await deliverOutcome(deps, outcome);
   return outcome;
 }
 
-function eventsFor(outcome: ExecutionOutcome): OrderEventMessage[] {
-  switch (outcome.kind) {
-    case 'filled':
-      return [orderEvent(outcome.order, 'order.filled')];
-    case 'resting':
-      return [orderEvent(outcome.order, 'order.submitted')];
-    case 'rejected':
-      return [
-        orderEvent(outcome.order, 'order.rejected', {
-          code: outcome.error.code,
-          message: outcome.error.userMessage,
-        }),
-      ];
-    case 'skipped':
-      return [];
+/** A resting paper order past its time in force: expired, its reservation back to free. */
+async function expireResting(tx: Tx, order: OrderRow): Promise<ExecutionOutcome> {
+  if (order.reservedAsset) {
+    const reserved = dec(order.reservedAmount);
+    await settle(tx, order.userId, { [order.reservedAsset]: { locked: reserved.neg(), free: reserved } });
   }
+  const expired = await advance(tx, order, ['EXPIRED'], SYSTEM.watcher, {
+    detail: { reason: 'time in force ended', restingUntil: order.restingUntil?.toISOString() },
+    patch: { reservedAmount: '0', reservedAsset: null },
+    notify: [{ type: 'order.expired' }],
+  });
+  return { kind: 'expired', order: expired };
+}
+
+/** Sends what the outcome's transition promised (or leaves it to the outbox relay). */
+export async function deliverOutcome(deps: TradingDeps, outcome: ExecutionOutcome): Promise<void> {
+  if (outcome.kind === 'skipped') return;
+  await deliver(deps, pendingOf(outcome.order));
 }

@@ -4,18 +4,19 @@
  * portfolio) with the signed handle for the Confirm button. Nothing is queued here.
  */
 import { z } from 'zod';
+import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { type Actor, toDbPlatform } from '../identity/types.ts';
 import { Decimal, dbString, dec, groupThousands, roundToStep } from '../market/decimal.ts';
 import type { MarketInfo, Ticker } from '../market/market-data.ts';
 import { checkAmount, checkPrice, floorToAmountStep, numberInput, positiveDecimal } from './amounts.ts';
 import { signHandle } from './confirm-handle.ts';
-import { parseActor, type TradingDeps, userRef } from './deps.ts';
+import { parseActor, type TradingDeps, TX_OPTIONS, userRef } from './deps.ts';
 import { clientOrderIdFor, newOrderId, type OrderId } from './ids.ts';
 import { freeBalance, openPaperAccount } from './paper-account.ts';
 import { paperEquity } from './portfolio.ts';
 import { checkRisk } from './risk.ts';
-import { recordCreation } from './transitions.ts';
+import { recordCreation, type Tx } from './transitions.ts';
 import type { Mode, Side } from './views.ts';
 
 const amountSchema = z.union([
@@ -34,6 +35,8 @@ export const proposeSchema = z.object({
   trigger: z.object({ direction: z.enum(['above', 'below']), price: numberInput }).optional(),
   /** Defaults to the user's mode. */
   mode: z.enum(['paper', 'live']).optional(),
+  /** A paper limit order that rests: 'ttl' (default) expires after PAPER_LIMIT_TTL_HOURS, 'gtc' never. */
+  timeInForce: z.enum(['gtc', 'ttl']).optional(),
 });
 export type ProposeInput = z.input<typeof proposeSchema>;
 
@@ -66,6 +69,14 @@ export interface Proposal {
   readonly riskNotes: readonly string[];
   /** The limits this order comes close to; the card shows only these. */
   readonly riskWarnings: readonly string[];
+  /**
+   * Paper limit orders, should they rest: 'gtc' (good till cancelled) or 'ttl' (until `restingUntil`).
+   * Show it on the card.
+   */
+  readonly timeInForce?: 'gtc' | 'ttl';
+  readonly restingUntil?: Date;
+  /** Market orders: not executed within this many seconds of the confirmation, it expires instead. */
+  readonly maxExecutionDelaySeconds?: number;
 }
 
 function validation(err: z.ZodError): AppError {
@@ -239,7 +250,13 @@ export async function propose(
 
   const id = newOrderId();
   const expiresAt = new Date(now.getTime() + config.CONFIRM_TTL_SECONDS * 1000);
+  const ttlHours = config.PAPER_LIMIT_TTL_HOURS;
+  const timeInForce =
+    mode === 'PAPER' && type === 'LIMIT' ? (input.timeInForce ?? (ttlHours > 0 ? 'ttl' : 'gtc')) : undefined;
+  const restingUntil =
+    timeInForce === 'ttl' ? new Date(now.getTime() + Math.max(ttlHours, 1) * 3_600_000) : undefined;
   await db.$transaction(async (tx) => {
+    await assertRateUnderLock(tx, config, actor.userId, now);
     const order = await tx.order.create({
       data: {
         id,
@@ -258,6 +275,7 @@ export async function propose(
         platform: toDbPlatform(actor.platform),
         chatId: actor.chatId ?? null,
         expiresAt,
+        restingUntil: restingUntil ?? null,
         createdAt: now,
       },
     });
@@ -268,7 +286,7 @@ export async function propose(
       amount: amount.toFixed(),
       price: price.toFixed(),
     });
-  });
+  }, TX_OPTIONS);
   return {
     orderId: id,
     handle: signHandle(await deps.secret(), id, actor.userId, expiresAt),
@@ -292,5 +310,28 @@ export async function propose(
     expiresAt,
     riskNotes,
     riskWarnings,
+    timeInForce,
+    restingUntil,
+    maxExecutionDelaySeconds: type === 'MARKET' ? config.MAX_EXECUTION_DELAY_SECONDS : undefined,
   };
+}
+
+/**
+ * Proposals per minute, counted and inserted under one per-user lock (the snapshot count above is only a
+ * fast early answer): concurrent proposals cannot all see the same count and all pass.
+ */
+async function assertRateUnderLock(tx: Tx, config: Config, userId: string, now: Date): Promise<void> {
+  const minuteAgo = new Date(now.getTime() - 60_000);
+  // Two statements: the count's snapshot must be taken after the lock, to see the previous holder's row.
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${userId}, 11))::text`;
+  const [row] = await tx.$queryRaw<{ recent: bigint; limit: number | null }[]>`
+    SELECT (SELECT COUNT(*) FROM "Order" WHERE "userId" = ${userId}::uuid AND "createdAt" >= ${minuteAgo}) AS recent,
+      (SELECT "ordersPerMinute" FROM "RiskLimit" WHERE "userId" = ${userId}::uuid) AS limit`;
+  const limit = row?.limit ?? config.ORDERS_PER_MINUTE;
+  if (Number(row?.recent ?? 0) >= limit) {
+    throw new AppError('ERR_RISK_LIMIT', `${row?.recent} orders in the last minute`, {
+      userMessage: `That is ${limit} orders within a minute, your limit. Please wait a moment.`,
+      details: { limit: 'ordersPerMinute' },
+    });
+  }
 }

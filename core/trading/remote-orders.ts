@@ -5,6 +5,7 @@
  * orders filtered by `cl_ord_id`; others we list and match on `clientOrderId`.
  */
 import { type Exchange, type Fee, type Order, OrderNotFound } from 'ccxt';
+import { AppError } from '../errors.ts';
 import { mapExchangeError } from '../market/ccxt-errors.ts';
 import { Decimal, dec } from '../market/decimal.ts';
 
@@ -12,6 +13,24 @@ import { Decimal, dec } from '../market/decimal.ts';
 export type RemoteOrder = Order & { fees?: Fee[] };
 
 const BY_CLIENT_ID_FETCH = new Set(['binance', 'binanceus', 'bybit', 'okx', 'kucoin', 'gate', 'mexc']);
+/** Venues whose order lists filter by our client id and return it (Kraken's `cl_ord_id`). */
+const BY_CLIENT_ID_LIST = new Set(['kraken']);
+
+/**
+ * Whether we can find an order on this venue by our client id. Without that, an order whose createOrder
+ * got no answer could not be told apart from one never sent, and a retry could place it twice: such
+ * venues are refused for live trading ("cannot look up" is never read as "never sent").
+ */
+export function canFindByClientId(exchangeId: string): boolean {
+  return BY_CLIENT_ID_FETCH.has(exchangeId) || BY_CLIENT_ID_LIST.has(exchangeId);
+}
+
+export function noClientIdLookup(exchangeId: string): AppError {
+  return new AppError('ERR_LIVE_DISABLED', `${exchangeId} cannot look orders up by client id`, {
+    userMessage: `Live trading is not available on ${exchangeId}: CryptoPulse cannot look an order up there by its own id, so it could not make sure an order is never placed twice. Paper trading works as usual.`,
+    details: { exchange: exchangeId },
+  });
+}
 
 async function listed(
   exchange: Exchange,
@@ -39,6 +58,7 @@ export async function findByClientId(
         throw err;
       }
     }
+    if (!BY_CLIENT_ID_LIST.has(exchange.id)) throw noClientIdLookup(exchange.id);
     return (
       (await listed(exchange, 'fetchClosedOrders', symbol, clientOrderId)) ??
       (await listed(exchange, 'fetchOpenOrders', symbol, clientOrderId))

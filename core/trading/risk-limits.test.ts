@@ -2,11 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../identity/types.ts';
 import { createKeysService } from '../vault/service.ts';
-import { exchangeClients } from './exchange-clients.ts';
 import { executeLiveOrder } from './live-executor.ts';
-import { pgOrderLocks } from './order-lock.ts';
 import { executePaperOrder } from './paper-broker.ts';
 import { createTradingHarness, type TradingHarness } from './testing/harness.ts';
+import { createLiveHarness } from './testing/live.ts';
 
 describe('risk limits', () => {
   let h: TradingHarness;
@@ -122,7 +121,8 @@ describe('the live-trading gate', () => {
     } finally {
       await off.close();
     }
-    const on = await createTradingHarness('live-gate-on', { LIVE_TRADING_ENABLED: 'true' });
+    // Live needs a venue whose orders can be looked up by client id: Binance, on the exchange fake.
+    const on = await createLiveHarness('binance', 'live-gate-on');
     try {
       const u = await on.user('u');
       // No keys: cannot opt in, cannot propose live.
@@ -132,11 +132,12 @@ describe('the live-trading gate', () => {
       ).rejects.toMatchObject({
         code: 'ERR_LIVE_DISABLED',
       });
-      // Keys linked (the sim venue stands in): opt in, propose live, confirm...
+      // Keys linked: opt in, propose live, confirm...
+      on.fake.state.accounts.set('gate-key-123456', 'gate-secret-123456');
       await createKeysService(on.app).link(u, {
-        exchange: 'sim',
-        apiKey: 'sim-key-123456',
-        secret: 'sim-secret-123456',
+        exchange: 'binance',
+        apiKey: 'gate-key-123456',
+        secret: 'gate-secret-123456',
       });
       expect(await on.service.setMode(u, 'live')).toBe('live');
       const p = await on.service.propose(u, { symbol: 'btc', side: 'buy', amount: '0.001' });
@@ -144,10 +145,7 @@ describe('the live-trading gate', () => {
       // ...then the user opts out before it runs: execution re-checks and refuses.
       await on.service.setMode(u, 'paper');
       await on.service.confirm(p.handle, u);
-      const locks = pgOrderLocks(on.test.databaseUrl, 1);
-      const clients = exchangeClients(on.app.db, on.app.config);
-      const outcome = await executeLiveOrder({ ...on.deps, locks, clients }, p.orderId);
-      await locks.close();
+      const outcome = await executeLiveOrder(on.live, p.orderId);
       expect(outcome).toMatchObject({ kind: 'rejected', error: { code: 'ERR_LIVE_DISABLED' } });
     } finally {
       await on.close();

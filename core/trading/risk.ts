@@ -13,6 +13,7 @@ import { requireAdmin } from '../identity/users.ts';
 import { type Decimal, dec, groupThousands } from '../market/decimal.ts';
 import { hasCredentials } from '../vault/credentials.ts';
 import { lockedPositionSql, type PositionState, positionKeySql, positionState } from './positions.ts';
+import { canFindByClientId, noClientIdLookup } from './remote-orders.ts';
 import { type OrderRow, selectOrderForUpdate, type Tx } from './transitions.ts';
 
 export interface RiskLimits {
@@ -74,6 +75,7 @@ export async function assertLiveAllowed(
   if (!config.LIVE_TRADING_ENABLED) {
     throw new AppError('ERR_LIVE_DISABLED', 'LIVE_TRADING_ENABLED is off');
   }
+  if (!canFindByClientId(exchange)) throw noClientIdLookup(exchange);
   const user = await db.user.findUnique({ where: { id: userId }, select: { liveOptIn: true } });
   if (!user?.liveOptIn) {
     throw new AppError('ERR_LIVE_DISABLED', `user ${userId} has not opted in to live trading`, {
@@ -99,6 +101,8 @@ export interface RiskSnapshot {
   readonly realizedPnl: Decimal | null;
   readonly realizedToday: Decimal;
   readonly recent: bigint;
+  /** Base amount of the owner's other buys of the asset that are out but not filled (claimed live, resting). */
+  readonly pendingBuys: Decimal;
 }
 
 /**
@@ -106,7 +110,14 @@ export interface RiskSnapshot {
  * FROM must provide `rl` (the user's RiskLimit row, or nulls) and `p` (the position, or nulls).
  */
 function snapshotColumns(
-  who: { readonly userId: Prisma.Sql; readonly mode: Prisma.Sql },
+  who: {
+    readonly userId: Prisma.Sql;
+    readonly mode: Prisma.Sql;
+    readonly asset: Prisma.Sql;
+    readonly quote: Prisma.Sql;
+    /** The order being executed, not counted among the pending buys. */
+    readonly orderId?: Prisma.Sql;
+  },
   stage: RiskInput['stage'],
   now: Date,
 ): Prisma.Sql {
@@ -122,7 +133,13 @@ function snapshotColumns(
       rl."maxOrderNotional", rl."maxPositionNotional", rl."dailyLossLimit", rl."ordersPerMinute",
       p.quantity, p."avgEntry", p."realizedPnl",
       (SELECT COALESCE(SUM(f."realizedPnl"), 0) FROM "Fill" f JOIN "Order" fo ON fo.id = f."orderId"
-        WHERE fo."userId" = ${who.userId} AND fo.mode = ${who.mode} AND f.at >= ${startOfDay}) AS "realizedToday",
+        WHERE fo."userId" = ${who.userId} AND fo.mode = ${who.mode} AND f.at >= ${startOfDay}
+          AND split_part(fo.symbol, '/', 2) = ${who.quote}) AS "realizedToday",
+      (SELECT COALESCE(SUM(po.amount - po."filledAmount"), 0) FROM "Order" po
+        WHERE po."userId" = ${who.userId} AND po.mode = ${who.mode} AND po.side = 'BUY'::"OrderSide"
+          AND po.status IN ('SUBMITTED'::"OrderStatus", 'PARTIALLY_FILLED'::"OrderStatus")
+          AND split_part(po.symbol, '/', 1) = ${who.asset}
+          ${who.orderId ? Prisma.sql`AND po.id <> ${who.orderId}` : Prisma.empty}) AS "pendingBuys",
       ${recent} AS recent`;
 }
 
@@ -140,7 +157,7 @@ async function snapshot(db: Db | Tx, input: RiskInput): Promise<RiskSnapshot> {
           WHERE "userId" = ${key.userId} AND mode = ${key.mode} AND asset = ${key.asset}`;
   const rows = await db.$queryRaw<RiskSnapshot[]>`
     WITH position AS (${position})
-    SELECT ${snapshotColumns(key, input.stage, input.now)}
+    SELECT ${snapshotColumns({ ...key, quote: Prisma.sql`${input.quote}` }, input.stage, input.now)}
     FROM (SELECT 1) AS one
       LEFT JOIN "RiskLimit" rl ON rl."userId" = ${key.userId}
       LEFT JOIN position p ON true`;
@@ -156,12 +173,14 @@ export async function lockOrderForExecution(
   orderId: string,
   now: Date,
 ): Promise<{ readonly order: OrderRow; readonly snapshot: RiskSnapshot } | undefined> {
-  const owner = { userId: Prisma.sql`o."userId"`, mode: Prisma.sql`o.mode` };
-  const position = lockedPositionSql({
-    ...owner,
+  const owner = {
+    userId: Prisma.sql`o."userId"`,
+    mode: Prisma.sql`o.mode`,
     asset: Prisma.sql`split_part(o.symbol, '/', 1)`,
-    from: Prisma.sql`o`,
-  });
+    quote: Prisma.sql`split_part(o.symbol, '/', 2)`,
+    orderId: Prisma.sql`o.id`,
+  };
+  const position = lockedPositionSql({ ...owner, from: Prisma.sql`o` });
   const [row] = await tx.$queryRaw<(OrderRow & RiskSnapshot)[]>`
     WITH o AS (${selectOrderForUpdate(orderId)}), position AS (${position})
     SELECT o.*, ${snapshotColumns(owner, 'execution', now)}
@@ -180,11 +199,12 @@ export async function lockOrderForExecution(
     realizedPnl,
     realizedToday,
     recent,
+    pendingBuys,
     ...order
   } = row;
   const snapshot = {
     ...{ kill, maxOrderNotional, maxPositionNotional, dailyLossLimit, ordersPerMinute },
-    ...{ quantity, avgEntry, realizedPnl, realizedToday, recent },
+    ...{ quantity, avgEntry, realizedPnl, realizedToday, recent, pendingBuys },
   };
   return { order, snapshot };
 }
@@ -230,7 +250,10 @@ export async function evaluateRisk(
     );
   }
   if (input.side === 'BUY') {
+    // Buys already out (a live order claimed, a resting limit) count: two buys claimed at once cannot
+    // both pass the limit on the same position.
     const after = dec(s.quantity ?? 0)
+      .add(dec(s.pendingBuys ?? 0))
       .add(input.amount)
       .mul(input.price);
     if (after.gt(limits.maxPositionNotional)) {

@@ -41,7 +41,7 @@ import {
   redisEventPublisher,
   type StoredOrderEvent,
 } from './order-events.ts';
-import { createOrderQueue } from './order-queue.ts';
+import { createOrderQueue, type OrderQueue } from './order-queue.ts';
 import { OPEN_STATUSES } from './order-states.ts';
 import {
   type PnlPeriod,
@@ -52,6 +52,7 @@ import {
   portfolio,
 } from './portfolio.ts';
 import { type Proposal, type ProposeInput, propose } from './proposals.ts';
+import { canFindByClientId, noClientIdLookup } from './remote-orders.ts';
 import { setKillSwitch } from './risk.ts';
 import { type AlertInput, type AlertView, cancelAlert, createAlert, listAlerts } from './triggers.ts';
 import { type Mode, type OrderView, orderView } from './views.ts';
@@ -108,7 +109,8 @@ export function tradingDeps(ctx: ServiceContext, options: TradingServiceOptions)
     logger: ctx.logger,
     market: options.market,
     queue: options.queue,
-    events: options.events ?? redisEventPublisher(ctx.redis, ctx.keys),
+    // Events on the queue's fail-fast connection when there is one: a press never waits for a dead Redis.
+    events: options.events ?? redisEventPublisher(producerOf(options.queue) ?? ctx.redis, ctx.keys),
     secret: () => {
       secret ??= confirmSecret(ctx).catch((err: unknown) => {
         secret = undefined;
@@ -118,6 +120,10 @@ export function tradingDeps(ctx: ServiceContext, options: TradingServiceOptions)
     },
     now: options.now ?? (() => new Date()),
   };
+}
+
+function producerOf(queue: OrderQueuePort) {
+  return 'redis' in queue ? (queue as OrderQueue).redis : undefined;
 }
 
 async function modeOf(deps: TradingDeps, userId: string): Promise<Mode> {
@@ -182,6 +188,7 @@ export function createTradingService(ctx: ServiceContext, options: TradingServic
       if (mode === 'live') {
         if (!deps.config.LIVE_TRADING_ENABLED)
           throw new AppError('ERR_LIVE_DISABLED', 'LIVE_TRADING_ENABLED is off');
+        if (!canFindByClientId(deps.market.exchangeId)) throw noClientIdLookup(deps.market.exchangeId);
         if (!(await hasCredentials(deps.db, a.userId, deps.market.exchangeId))) {
           throw new AppError('ERR_LIVE_DISABLED', `no ${deps.market.exchangeId} keys`, {
             userMessage: `Link your ${deps.market.exchangeId} API keys (in a DM) before switching to live.`,

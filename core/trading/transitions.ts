@@ -11,6 +11,7 @@ import { utcTimestamp } from '../db/sql.ts';
 import { AppError } from '../errors.ts';
 import { type PlatformName, toDbPlatform } from '../identity/types.ts';
 import { canTransition, type OrderStatus } from './order-states.ts';
+import { type Notice, outboxCte, type Pending } from './outbox.ts';
 
 export type OrderRow = Order;
 export type Tx = Prisma.TransactionClient;
@@ -37,6 +38,9 @@ const ORDER_COLUMNS = Prisma.raw(
     .join(', '),
 );
 
+/** The order columns as a select list, for statements that return an OrderRow. */
+export const orderColumns = ORDER_COLUMNS;
+
 /** The query that locks an order row, for statements that lock it along with more. */
 export function selectOrderForUpdate(orderId: string): Prisma.Sql {
   return Prisma.sql`SELECT ${ORDER_COLUMNS} FROM "Order" WHERE id = ${orderId}::uuid FOR UPDATE`;
@@ -52,6 +56,10 @@ export async function lockOrder(tx: Tx, orderId: string): Promise<OrderRow | und
 /** The order columns a transition may set besides the status; decimals as strings at database scale. */
 export interface OrderPatch {
   readonly confirmedAt?: Date;
+  readonly executeBy?: Date | null;
+  /** `executeBy` for a market order, nothing for a limit order (a statement that has not read the type). */
+  readonly executeByIfMarket?: Date;
+  readonly restingUntil?: Date | null;
   readonly error?: string | null;
   readonly exchangeOrderId?: string | null;
   readonly filledAmount?: string;
@@ -64,6 +72,9 @@ export interface OrderPatch {
 
 const PATCH_COLUMNS: { readonly [K in keyof Required<OrderPatch>]: 'text' | 'numeric' | 'timestamp' } = {
   confirmedAt: 'timestamp',
+  executeBy: 'timestamp',
+  executeByIfMarket: 'timestamp',
+  restingUntil: 'timestamp',
   error: 'text',
   exchangeOrderId: 'text',
   filledAmount: 'numeric',
@@ -75,6 +86,9 @@ const PATCH_COLUMNS: { readonly [K in keyof Required<OrderPatch>]: 'text' | 'num
 };
 
 function assignment(column: keyof OrderPatch, value: OrderPatch[keyof OrderPatch]): Prisma.Sql {
+  if (column === 'executeByIfMarket' && value instanceof Date) {
+    return Prisma.sql`"executeBy" = CASE WHEN type = 'MARKET'::"OrderType" THEN ${utcTimestamp(value)} END`;
+  }
   const name = Prisma.raw(`"${column}"`);
   if (value === null || value === undefined) return Prisma.sql`${name} = NULL`;
   if (value instanceof Date) return Prisma.sql`${name} = ${utcTimestamp(value)}`;
@@ -105,6 +119,8 @@ export interface TransitionGuard {
   readonly unexpiredAt?: Date;
   /** Only an order without a trigger price (conditional orders take the locked path). */
   readonly withoutTrigger?: boolean;
+  /** Only while this executor's fencing token is the order's latest (see fencing.ts). */
+  readonly attempt?: number;
 }
 
 function guardClause(guard: TransitionGuard): Prisma.Sql {
@@ -112,12 +128,25 @@ function guardClause(guard: TransitionGuard): Prisma.Sql {
   if (guard.userId) parts.push(Prisma.sql`AND "userId" = ${guard.userId}::uuid`);
   if (guard.unexpiredAt) parts.push(Prisma.sql`AND "expiresAt" > ${utcTimestamp(guard.unexpiredAt)}`);
   if (guard.withoutTrigger) parts.push(Prisma.sql`AND "triggerPrice" IS NULL`);
+  if (guard.attempt !== undefined) parts.push(Prisma.sql`AND attempt = ${guard.attempt}`);
   return parts.length ? Prisma.join(parts, ' ') : Prisma.empty;
 }
 
 export interface AdvanceOptions {
   readonly detail?: Record<string, unknown>;
   readonly patch?: OrderPatch;
+  /** The job and notifications this change promises, recorded in the outbox in the same statement. */
+  readonly notify?: readonly Notice[];
+}
+
+const pendingByRow = new WeakMap<OrderRow, Pending>();
+
+/** What a transition's `notify` left in the outbox, for `deliver` after the commit. */
+export function pendingOf(...rows: readonly (OrderRow | undefined)[]): Pending[] {
+  return rows.flatMap((r) => {
+    const p = r && pendingByRow.get(r);
+    return p ? [p] : [];
+  });
 }
 
 function edgesOf(
@@ -157,7 +186,12 @@ export async function transition(
   const userId = actor.kind === 'user' ? actor.userId : null;
   const platform = actor.kind === 'user' ? toDbPlatform(actor.platform) : null;
   const detail = JSON.stringify(options.detail ?? {});
-  const rows = await db.$queryRaw<OrderRow[]>`
+  const notices = options.notify ?? [];
+  const outbox = notices.length ? Prisma.sql`, ${outboxCte(notices, Prisma.sql`moved`)}` : Prisma.empty;
+  const outboxIds = notices.length
+    ? Prisma.sql`, (SELECT array_agg(id) FROM outbox) AS "outboxIds"`
+    : Prisma.empty;
+  const rows = await db.$queryRaw<(OrderRow & { outboxIds?: bigint[] | null })[]>`
     WITH moved AS (
       UPDATE "Order" SET ${setClause(to, options.patch ?? {}, new Date())}
       WHERE id = ${orderId}::uuid AND status = ${from}::"OrderStatus" ${guardClause(options.guard ?? {})}
@@ -174,9 +208,16 @@ export async function transition(
       SELECT ${userId}::uuid, ${platform}::"Platform", 'order.' || lower(t::text), 'Order', ${orderId},
              jsonb_build_object('from', f, 'by', ${who}::text) || ${detail}::jsonb
       FROM edges ORDER BY n
-    )
-    SELECT ${ORDER_COLUMNS} FROM moved`;
-  return rows[0];
+    )${outbox}
+    SELECT ${ORDER_COLUMNS}${outboxIds} FROM moved`;
+  const row = rows[0];
+  if (!row) return undefined;
+  if (notices.length) {
+    const { outboxIds: ids, ...order } = row;
+    pendingByRow.set(order, { order, notices, ids: ids ?? [] });
+    return order;
+  }
+  return row;
 }
 
 /** Moves a locked order along `path` (e.g. ['SUBMITTED', 'FILLED']); throws ERR_ORDER_STATE on a bad edge. */

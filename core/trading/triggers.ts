@@ -9,11 +9,11 @@ import { audit } from '../identity/audit.ts';
 import { type Actor, fromDbPlatform, toDbPlatform } from '../identity/types.ts';
 import { type Decimal, dbString, dec } from '../market/decimal.ts';
 import { checkPrice, numberInput } from './amounts.ts';
-import { parseActor, type TradingDeps } from './deps.ts';
-import type { OrderId } from './ids.ts';
+import { queuePatch } from './confirmations.ts';
+import { parseActor, type TradingDeps, TX_OPTIONS } from './deps.ts';
 import type { OrderEventMessage } from './order-events.ts';
-import { advance, lockOrder, type OrderRow, SYSTEM } from './transitions.ts';
-import { orderEvent } from './views.ts';
+import { deliver } from './outbox.ts';
+import { advance, lockOrder, type OrderRow, pendingOf, SYSTEM } from './transitions.ts';
 
 /** Alerts and waiting conditional orders lapse after 30 days. */
 export const TRIGGER_TTL_MS = 30 * 86_400_000;
@@ -146,8 +146,14 @@ export async function fireTrigger(deps: TradingDeps, triggerId: string, price: D
     if (trigger.orderId) {
       const locked = await lockOrder(tx, trigger.orderId);
       if (locked?.status === 'CONFIRMED') {
+        // A conditional market order's execution deadline counts from the moment it fires.
         order = await advance(tx, locked, ['QUEUED'], SYSTEM.watcher, {
           detail: { trigger: dec(trigger.price).toFixed(), price: price.toFixed() },
+          patch: queuePatch(deps, now, locked.type, false),
+          notify: [
+            { type: 'order.triggered', extra: { price: price.toFixed() } },
+            { type: 'order.queued', job: true },
+          ],
         });
       }
     }
@@ -160,16 +166,12 @@ export async function fireTrigger(deps: TradingDeps, triggerId: string, price: D
       detail: { price: price.toFixed(), orderId: trigger.orderId },
     });
     return { trigger, order };
-  });
+  }, TX_OPTIONS);
   if (!outcome) return false;
   const { trigger, order } = outcome;
   const events: OrderEventMessage[] = [];
   if (order) {
-    await deps.queue.enqueue(order.id as OrderId, order.mode);
-    events.push(
-      orderEvent(order, 'order.triggered', { price: price.toFixed() }),
-      orderEvent(order, 'order.queued'),
-    );
+    await deliver(deps, pendingOf(order));
   } else if (trigger.kind === 'ALERT') {
     events.push({
       type: 'alert.triggered',
@@ -185,7 +187,10 @@ export async function fireTrigger(deps: TradingDeps, triggerId: string, price: D
       at: now.toISOString(),
     });
   }
-  await deps.events.publish(events);
+  // An alert is a notification only (no money moves): a Redis outage costs its bell, not an order.
+  await deps.events
+    .publish(events)
+    .catch((err: unknown) => deps.logger.warn({ err, triggerId }, 'alert notification not published'));
   return true;
 }
 
@@ -220,16 +225,17 @@ export async function expireStale(deps: TradingDeps): Promise<number> {
     select: { id: true, orderId: true },
     take: 500,
   });
-  const events: OrderEventMessage[] = [];
+  const expired: OrderRow[] = [];
   for (const { id } of stale) {
     const order = await deps.db.$transaction(async (tx) => {
       const locked = await lockOrder(tx, id);
       if (locked?.status !== 'PROPOSED') return undefined;
       return advance(tx, locked, ['EXPIRED'], SYSTEM.expirer, {
         detail: { reason: 'not confirmed in time' },
+        notify: [{ type: 'order.expired' }],
       });
-    });
-    if (order) events.push(orderEvent(order, 'order.expired'));
+    }, TX_OPTIONS);
+    if (order) expired.push(order);
   }
   for (const t of lapsed) {
     const order = await deps.db.$transaction(async (tx) => {
@@ -242,10 +248,11 @@ export async function expireStale(deps: TradingDeps): Promise<number> {
       if (locked?.status !== 'CONFIRMED') return undefined;
       return advance(tx, locked, ['EXPIRED'], SYSTEM.expirer, {
         detail: { reason: 'trigger price not reached in time' },
+        notify: [{ type: 'order.expired' }],
       });
-    });
-    if (order) events.push(orderEvent(order, 'order.expired'));
+    }, TX_OPTIONS);
+    if (order) expired.push(order);
   }
-  await deps.events.publish(events);
-  return events.length;
+  await deliver(deps, pendingOf(...expired));
+  return expired.length;
 }

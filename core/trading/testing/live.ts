@@ -40,7 +40,8 @@ export async function createLiveHarness(
       LIVE_TRADING_ENABLED: 'true',
       ...env,
     },
-    { market: () => new CcxtMarketData(dialect, { apiBase: fake.url, throttle: false, timeoutMs: 400 }) },
+    // Market data is never faulted here; a short timeout only makes a busy machine fail proposals.
+    { market: () => new CcxtMarketData(dialect, { apiBase: fake.url, throttle: false, timeoutMs: 3_000 }) },
   );
   const locks = pgOrderLocks(h.test.databaseUrl, 4);
   const clients = exchangeClients(h.app.db, h.app.config);

@@ -102,6 +102,7 @@ function faultReply(fault: Fault): FakeReply | undefined {
     case 'insufficient-funds':
       return error(-2010, 'Account has insufficient balance for requested action.');
     case 'timeout-after-record':
+    case 'delay':
       return undefined;
   }
 }
@@ -118,6 +119,8 @@ function endpointOf(req: FakeRequest): Endpoint | undefined {
       return 'createOrder';
     case 'GET /api/v3/order':
       return 'fetchOrder';
+    case 'DELETE /api/v3/order':
+      return 'cancelOrder';
     case 'GET /api/v3/myTrades':
     case 'GET /api/v3/openOrders':
       return 'listOrders';
@@ -133,8 +136,21 @@ export function handleBinance(state: FakeExchangeState, req: FakeRequest): FakeR
   if (!endpoint) return error(-1000, `unknown endpoint ${req.method} ${req.path}`, 404);
   state.requests[endpoint]++;
   const fault = state.takeFault(endpoint);
+  if (fault?.kind === 'delay') {
+    const reply = answer(state, req, endpoint, undefined);
+    return { ...reply, delayMs: (reply.delayMs ?? 0) + fault.holdMs };
+  }
   const early = fault && faultReply(fault);
   if (early) return early;
+  return answer(state, req, endpoint, fault);
+}
+
+function answer(
+  state: FakeExchangeState,
+  req: FakeRequest,
+  endpoint: Endpoint,
+  fault: Fault | undefined,
+): FakeReply {
   const market = state.markets.find((m) => symbolId(m) === req.params.symbol);
 
   switch (endpoint) {
@@ -199,6 +215,16 @@ export function handleBinance(state: FakeExchangeState, req: FakeRequest): FakeR
           : x.id === req.params.orderId,
       );
       return o ? json(orderJson(o)) : error(-2013, 'Order does not exist.');
+    }
+    case 'cancelOrder': {
+      const o = mine.find((x) =>
+        req.params.origClientOrderId
+          ? x.clientOrderId === req.params.origClientOrderId
+          : x.id === req.params.orderId,
+      );
+      if (o?.status !== 'open') return error(-2011, 'Unknown order sent.');
+      o.status = 'canceled';
+      return json(orderJson(o));
     }
     case 'listOrders':
       if (req.path.endsWith('openOrders'))

@@ -96,6 +96,7 @@ function faultReply(fault: Fault): FakeReply | undefined {
     case 'insufficient-funds':
       return fail('EOrder:Insufficient funds');
     case 'timeout-after-record':
+    case 'delay': // Binance dialect only
       return undefined;
   }
 }

@@ -47,7 +47,9 @@ export type Fault =
   | { readonly kind: 'hang'; readonly holdMs: number }
   /** Binance 429 (or 418), Kraken "EAPI:Rate limit exceeded". */
   | { readonly kind: 'rate-limit'; readonly status?: 429 | 418 }
-  | { readonly kind: 'insufficient-funds' };
+  | { readonly kind: 'insufficient-funds' }
+  /** The request is answered normally, `holdMs` late (a slow venue, a request stuck on the way). */
+  | { readonly kind: 'delay'; readonly holdMs: number };
 
 export type Endpoint =
   | 'markets'
@@ -55,6 +57,7 @@ export type Endpoint =
   | 'ohlcv'
   | 'createOrder'
   | 'fetchOrder'
+  | 'cancelOrder'
   | 'listOrders'
   | 'balance';
 
@@ -88,6 +91,7 @@ export class FakeExchangeState {
     ohlcv: 0,
     createOrder: 0,
     fetchOrder: 0,
+    cancelOrder: 0,
     listOrders: 0,
     balance: 0,
   };

@@ -1,0 +1,169 @@
+/**
+ * The outbox: what an order's status change promises (its BullMQ job, its notifications) is written in
+ * the same statement as the change, so a commit can never lose it and nothing waits on Redis inside a
+ * transaction. After the commit the committer sends it at once (`deliver`, bounded by the producer's
+ * command timeout) and deletes the rows; if Redis does not answer, the rows stay and the relay
+ * (`relayOutbox`, run by the worker's watcher) sends them once Redis is back. Delivery is at least once:
+ * the job id is the order id (a second add is a no-op) and a notification may, rarely, arrive twice.
+ *
+ * A row is leased (`claimedUntil`): the committer holds it while it tries, a relay while it sends, so two
+ * senders do not race for it; a sender that dies leaves the lease to run out.
+ */
+import { Prisma } from '../db/client.ts';
+import type { Logger } from '../logger.ts';
+import type { OrderQueuePort } from './deps.ts';
+import type { OrderId } from './ids.ts';
+import type { EventPublisher, OrderEventMessage } from './order-events.ts';
+import type { OrderRow } from './transitions.ts';
+import { orderEvent } from './views.ts';
+
+type OrderEventType = Exclude<OrderEventMessage['type'], 'alert.triggered'>;
+
+/** One promise of a transition: a notification of `type` (or only the job, 'job'), and/or the job. */
+export interface Notice {
+  readonly type: OrderEventType | 'job';
+  /** Event fields not on the order row: `code` and `message` (rejected, failed), `price` (triggered). */
+  readonly extra?: Readonly<Record<string, string>>;
+  /** Also add the order's BullMQ job. */
+  readonly job?: boolean;
+}
+
+/** How long the committer keeps its own rows from the relay while it sends them. */
+const COMMITTER_LEASE_S = 15;
+/** How long a relay holds the rows it took. */
+const RELAY_LEASE_S = 30;
+
+const utcNow = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+
+/**
+ * The CTE (named `outbox`) that records `notices` for the row(s) of CTE `from`, leased to the committer;
+ * the statement should select `(SELECT array_agg(id) FROM outbox)` to learn the ids.
+ */
+export function outboxCte(notices: readonly Notice[], from: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`outbox AS (
+      INSERT INTO "Outbox" ("orderId", type, extra, job, "claimedUntil")
+      SELECT m.id, x.type, x.extra::jsonb, x.job, ${utcNow} + make_interval(secs => ${COMMITTER_LEASE_S})
+      FROM ${from} m, unnest(${notices.map((n) => n.type)}::text[], ${notices.map((n) => JSON.stringify(n.extra ?? {}))}::text[],
+                             ${notices.map((n) => n.job === true)}::boolean[]) AS x(type, extra, job)
+      RETURNING id
+    )`;
+}
+
+/** What a committed transition left to send: its order row, the notices and their outbox ids. */
+export interface Pending {
+  readonly order: OrderRow;
+  readonly notices: readonly Notice[];
+  readonly ids: readonly bigint[];
+}
+
+export interface OutboxDeps {
+  readonly db: import('../db/client.ts').Db;
+  readonly queue: OrderQueuePort;
+  readonly events: EventPublisher;
+  readonly logger: Logger;
+}
+
+function eventOf(order: OrderRow, notice: Notice): OrderEventMessage | undefined {
+  if (notice.type === 'job') return undefined;
+  const extra = notice.extra ?? {};
+  switch (notice.type) {
+    case 'order.filled':
+    case 'order.partially_filled':
+      return orderEvent(order, notice.type);
+    case 'order.triggered':
+      return orderEvent(order, notice.type, { price: extra.price ?? '' });
+    case 'order.rejected':
+    case 'order.failed':
+      return orderEvent(order, notice.type, { code: extra.code ?? '', message: extra.message ?? '' });
+    default:
+      return orderEvent(order, notice.type);
+  }
+}
+
+async function send(deps: OutboxDeps, items: readonly { order: OrderRow; notices: readonly Notice[] }[]) {
+  const jobs = new Map<string, OrderRow>();
+  const events: OrderEventMessage[] = [];
+  for (const { order, notices } of items) {
+    for (const n of notices) {
+      if (n.job) jobs.set(order.id, order);
+      const e = eventOf(order, n);
+      if (e) events.push(e);
+    }
+  }
+  // The job first: a notification that the order is queued must not precede the queue entry.
+  for (const order of jobs.values()) await deps.queue.enqueue(order.id as OrderId, order.mode, order.symbol);
+  await deps.events.publish(events);
+}
+
+async function release(deps: OutboxDeps, ids: readonly bigint[]): Promise<void> {
+  if (ids.length === 0) return;
+  await deps.db.$executeRaw`UPDATE "Outbox" SET "claimedUntil" = ${utcNow} WHERE id = ANY(${ids}::bigint[])`;
+}
+
+async function remove(deps: OutboxDeps, ids: readonly bigint[]): Promise<void> {
+  if (ids.length === 0) return;
+  await deps.db.$executeRaw`DELETE FROM "Outbox" WHERE id = ANY(${ids}::bigint[])`;
+}
+
+/**
+ * Sends what committed transitions promised, right after their commit. True when Redis took it all; false
+ * when it did not answer in time: the rows are then left to the relay and nothing is lost.
+ */
+export async function deliver(deps: OutboxDeps, pending: readonly Pending[]): Promise<boolean> {
+  const ids = pending.flatMap((p) => p.ids);
+  if (pending.every((p) => p.notices.length === 0)) return true;
+  try {
+    await send(deps, pending);
+  } catch (err) {
+    deps.logger.warn(
+      { err: { name: (err as Error)?.name, message: (err as Error)?.message }, rows: ids.length },
+      'queue/notification hand-off failed; the outbox relay will send it',
+    );
+    await release(deps, ids).catch(() => undefined);
+    return false;
+  }
+  await remove(deps, ids).catch((err: unknown) =>
+    deps.logger.warn({ err }, 'outbox rows not removed; the relay will send them again'),
+  );
+  return true;
+}
+
+interface OutboxRow {
+  readonly id: bigint;
+  readonly orderId: string;
+  readonly type: Notice['type'];
+  readonly extra: Record<string, string>;
+  readonly job: boolean;
+}
+
+/**
+ * One pass of the relay: takes (leases) rows nobody is sending, sends them, deletes what was sent.
+ * Returns how many rows it sent. Rows of orders that no longer exist are dropped.
+ */
+export async function relayOutbox(deps: OutboxDeps, limit = 200): Promise<number> {
+  const rows = await deps.db.$queryRaw<OutboxRow[]>`
+    UPDATE "Outbox" SET "claimedUntil" = ${utcNow} + make_interval(secs => ${RELAY_LEASE_S})
+    WHERE id IN (SELECT id FROM "Outbox" WHERE "claimedUntil" <= ${utcNow} ORDER BY id LIMIT ${limit}
+                 FOR UPDATE SKIP LOCKED)
+    RETURNING id, "orderId", type, extra, job`;
+  if (rows.length === 0) return 0;
+  rows.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const orders = new Map(
+    (await deps.db.order.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.orderId))] } } })).map(
+      (o) => [o.id, o],
+    ),
+  );
+  const items = rows.flatMap((r) => {
+    const order = orders.get(r.orderId);
+    return order ? [{ order, notices: [{ type: r.type, extra: r.extra, job: r.job }] }] : [];
+  });
+  const ids = rows.map((r) => r.id);
+  try {
+    await send(deps, items);
+  } catch (err) {
+    await release(deps, ids).catch(() => undefined);
+    throw err;
+  }
+  await remove(deps, ids);
+  return rows.length;
+}
