@@ -17,6 +17,7 @@ Commands:
   migrate                                   apply database migrations (safe to repeat)
   chat                                      talk to the agent in this terminal (paper orders fill in-process)
   keys rotate                               re-encrypt every exchange credential under the newest VAULT_KEY
+  killswitch on|off|status                  stop (or resume) every order on every role at once; audited
   apikeys create --name N [--limit R] | list | revoke <id>   API keys for /v1 (shown once, hashed at rest)
   backtest --file F --pair P [--timeframe 5m] [--json] [--set name=value]... [--chart equity.png]
   backtest --exchange ID --pair P --since 2024-01-01 [--until ...]
@@ -183,6 +184,11 @@ async function main(argv: string[]): Promise<number> {
       return runMigrate(process.env);
     case 'chat':
       return runChat(process.env);
+    case 'killswitch':
+      return (await import('./killswitch.ts')).runKillSwitchCommand(
+        configure(process.env).config,
+        positionals.slice(1),
+      );
     case 'keys':
       if (positionals[1] !== 'rotate') throw new UsageError('usage: cryptopulse keys rotate');
       return runKeysRotate(process.env);

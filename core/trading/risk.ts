@@ -7,11 +7,11 @@
 import type { Config } from '../config.ts';
 import { type Db, Prisma } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import { audit } from '../identity/audit.ts';
 import type { Actor } from '../identity/types.ts';
 import { requireAdmin } from '../identity/users.ts';
 import { type Decimal, dec, groupThousands } from '../market/decimal.ts';
 import { hasCredentials } from '../vault/credentials.ts';
+import { KILL_SWITCH_KEY, writeKillSwitch } from './kill-switch.ts';
 import { lockedPositionSql, type PositionState, positionKeySql, positionState } from './positions.ts';
 import { canFindByClientId, noClientIdLookup } from './remote-orders.ts';
 import { type OrderRow, selectOrderForUpdate, type Tx } from './transitions.ts';
@@ -37,25 +37,12 @@ export interface RiskInput {
   readonly now: Date;
 }
 
-const KILL_SWITCH_KEY = 'kill_switch';
-
-/** Operators only. Takes effect for every process at the next check (it is read from the database). */
+/** Operators only. Every process sees it at its next check (it is read from the database, kill-switch.ts). */
 export async function setKillSwitch(db: Db, actor: Actor, on: boolean): Promise<void> {
   await requireAdmin(db, actor.userId);
-  const value = { on, by: actor.userId, at: new Date().toISOString() };
-  await db.systemSetting.upsert({
-    where: { key: KILL_SWITCH_KEY },
-    create: { key: KILL_SWITCH_KEY, value },
-    update: { value },
-  });
-  await audit(db, {
-    actorUserId: actor.userId,
-    platform: actor.platform,
-    action: on ? 'risk.kill_switch.on' : 'risk.kill_switch.off',
-  });
+  await writeKillSwitch(db, { kind: 'user', userId: actor.userId, platform: actor.platform }, on);
 }
 
-/** "10,000 USDT", "1,272.10 USDT": whole limits without cents, amounts with them. */
 const fmt = (d: Decimal, quote: string) =>
   `${groupThousands(d.isInteger() ? d.toFixed(0) : d.toFixed(2))} ${quote}`;
 
