@@ -12,7 +12,10 @@ describe('per-asset limit under concurrent live claims', () => {
   let h: LiveHarness;
   beforeAll(async () => {
     // ETH is 3200 on the fake: 0.5 ETH is 1600 (fits), two of them 3200 (does not).
-    h = await createLiveHarness('binance', 'live-asset-limit', { MAX_POSITION_NOTIONAL: '2500' });
+    h = await createLiveHarness('binance', 'live-asset-limit', {
+      MAX_POSITION_NOTIONAL: '2500',
+      EXCHANGE_TIMEOUT_MS: '5000', // the held answers must not time out on a busy machine
+    });
   });
   afterAll(() => h.close());
 

@@ -189,9 +189,22 @@ export async function lockOrderForExecution(
     pendingBuys,
     ...order
   } = row;
+  // The statement's snapshot predates the position lock it may have waited for: a live buy claimed by
+  // the previous holder is visible only to a statement started after it (live claims; paper fills
+  // change the locked position itself).
+  const pending =
+    order.mode === 'LIVE' && order.side === 'BUY'
+      ? ((
+          await tx.$queryRaw<{ pendingBuys: Decimal }[]>`
+            SELECT COALESCE(SUM(amount - "filledAmount"), 0) AS "pendingBuys" FROM "Order"
+            WHERE "userId" = ${order.userId}::uuid AND mode = 'LIVE'::"TradingMode" AND side = 'BUY'::"OrderSide"
+              AND status IN ('SUBMITTED'::"OrderStatus", 'PARTIALLY_FILLED'::"OrderStatus")
+              AND split_part(symbol, '/', 1) = split_part(${order.symbol}, '/', 1) AND id <> ${order.id}::uuid`
+        )[0]?.pendingBuys ?? pendingBuys)
+      : pendingBuys;
   const snapshot = {
     ...{ kill, maxOrderNotional, maxPositionNotional, dailyLossLimit, ordersPerMinute },
-    ...{ quantity, avgEntry, realizedPnl, realizedToday, recent, pendingBuys },
+    ...{ quantity, avgEntry, realizedPnl, realizedToday, recent, pendingBuys: pending },
   };
   return { order, snapshot };
 }
