@@ -14,7 +14,15 @@ import { startWorkerRole } from '../role.ts';
 if (process.argv.includes('--wait')) {
   process.stdout.write('loaded\n');
   const lines = createInterface({ input: process.stdin });
-  for await (const line of lines) if (line.trim() === 'go') break;
+  let go = false;
+  for await (const line of lines) {
+    if (line.trim() === 'go') {
+      go = true;
+      break;
+    }
+  }
+  // stdin closed without "go": the test that spawned this spare is gone; never start a stray worker.
+  if (!go) process.exit(0);
 }
 const config = loadConfig(process.env);
 const logger = createLogger({ level: config.LOG_LEVEL, secrets: secretValues(process.env) });
