@@ -51,6 +51,17 @@ describe('configuration from the environment', () => {
     expect(problem?.message).not.toContain(short);
   });
 
+  it("a crashed worker's orders come back inside their execution deadline", () => {
+    // Defaults: the lock (and with it the stalled-job check) is well under half the deadline.
+    const c = loadConfig({});
+    expect(2 * c.ORDER_LOCK_MS).toBeLessThan(c.MAX_EXECUTION_DELAY_SECONDS * 1000);
+    // A lock as long as the deadline would expire every market order a crash interrupted.
+    const problems = problemsOf({ ORDER_LOCK_MS: '30000', MAX_EXECUTION_DELAY_SECONDS: '30' });
+    expect(problems.map((p) => p.variable)).toEqual(['ORDER_LOCK_MS']);
+    expect(problems[0]?.message).toContain('MAX_EXECUTION_DELAY_SECONDS');
+    expect(problemsOf({ ORDER_LOCK_MS: '30000', MAX_EXECUTION_DELAY_SECONDS: '61' })).toEqual([]);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ API_PORT: '  ', LOG_LEVEL: '' }).API_PORT).toBe(8080);
   });

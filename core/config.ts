@@ -492,10 +492,10 @@ export const ENV = {
   }),
   ORDER_LOCK_MS: v({
     schema: positiveInt,
-    default: '30000',
+    default: '5000',
     example: '10000',
     description:
-      'How long a crashed worker holds an order before another worker resumes it (and reconciles).',
+      'How long a crashed worker holds an order before another worker resumes it (and reconciles); under half of MAX_EXECUTION_DELAY_SECONDS, so a resumed market order is still inside its deadline.',
   }),
   MAX_EXECUTION_DELAY_SECONDS: v({
     schema: positiveInt,
@@ -708,8 +708,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       });
     }
   }
+  problems.push(...crossChecks(out as Partial<Config>));
   if (problems.length) throw new ConfigError(problems);
   return out as Config;
+}
+
+/**
+ * Settings that are each valid but wrong together. A crashed worker's orders come back after up to
+ * twice ORDER_LOCK_MS (the lock runs out, then the next stalled-job check); a market order is EXPIRED
+ * once MAX_EXECUTION_DELAY_SECONDS have passed. With a lock as long as the deadline, every market order
+ * a crash interrupted before it reached the exchange would expire instead of being resumed.
+ */
+function crossChecks(c: Partial<Config>): ConfigProblem[] {
+  const lock = c.ORDER_LOCK_MS;
+  const deadline = c.MAX_EXECUTION_DELAY_SECONDS;
+  if (lock === undefined || deadline === undefined || 2 * lock < deadline * 1000) return [];
+  return [
+    {
+      variable: 'ORDER_LOCK_MS',
+      message: `must be under half of MAX_EXECUTION_DELAY_SECONDS (${deadline} s), or orders a crashed worker was running expire before another worker resumes them (got "${lock}")`,
+    },
+  ];
 }
 
 /** Plain values of secret variables, for the log redactor. */
