@@ -65,7 +65,7 @@ export function portfolioText(p: PortfolioView, asset?: string): string {
   const unpriced = rows.filter((r) => r.value === undefined).map((r) => r.asset);
   const title = asset
     ? `**${esc(asset)}** (${MODE[p.mode]})`
-    : `**PortfolioView** (${MODE[p.mode]}) · total ${formatMoney(total.toFixed(2), q)}`;
+    : `**Portfolio** (${MODE[p.mode]}) · total ${formatMoney(total.toFixed(2), q)}`;
   return [
     title,
     '',
