@@ -67,7 +67,9 @@ export function createApiServices(ctx: AppContext, options: ApiOptions = {}): Ap
     apiKeys: new ApiKeyStore(ctx.db),
     cursors: new CursorSigner(ctx),
     market,
-    candles: new CandleCache(market, ctx.redis, ctx.keys),
+    // The fail-fast connection: with Redis down the cache is skipped (one upstream call per process),
+    // where the queueing one would hold every candle request until Redis came back.
+    candles: new CandleCache(market, reads, ctx.keys),
     async close() {
       registry.closeAll();
       await hub.stop();

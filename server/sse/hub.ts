@@ -38,6 +38,11 @@ export class StreamHub {
     this.byKey = new Map(HUB_STREAMS.map((s) => [keys.stream(s), s]));
   }
 
+  /** The reader's connection is up: a stream opened now would really be live. */
+  get connected(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   key(stream: HubStream): string {
     return this.keys.stream(stream);
   }

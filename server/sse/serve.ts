@@ -75,12 +75,20 @@ export async function serveStream(
   const key = deps.hub.key(wanted.stream);
   try {
     await withTimeout(deps.hub.ready(), READY_TIMEOUT_MS);
+    // A stream opened while the hub cannot read would look live and stay silent; refuse it instead
+    // (EventSource clients retry; the dashboard reopens with ?lastEventId=, so nothing is missed).
+    if (!deps.hub.connected) throw new AppError('ERR_UNAVAILABLE', 'stream hub disconnected');
     if (wanted.lastEventId) plan = await planResume(await whenConnected(deps.redis), key, wanted.lastEventId);
   } catch (err) {
     admission.release();
-    throw err instanceof AppError
+    const message = err instanceof Error ? err.message : String(err);
+    throw err instanceof AppError && err.code !== 'ERR_UNAVAILABLE'
       ? err
-      : new AppError('ERR_UNAVAILABLE', `stream unavailable: ${(err as Error).message}`, { cause: err });
+      : new AppError('ERR_UNAVAILABLE', `stream unavailable: ${message}`, {
+          cause: err,
+          userMessage:
+            'The live stream needs Redis, which is not reachable right now; retry in a few seconds.',
+        });
   }
 
   reply.hijack();
