@@ -19,7 +19,7 @@ import { conversationFeature } from './features/conversation.ts';
 import { commandIndex, type FeatureEnv } from './features/env.ts';
 import { voiceFeature } from './features/voice.ts';
 import { startNotifier } from './notify.ts';
-import { Outbox } from './outbox.ts';
+import { sharedOutbox } from './outbox.ts';
 import { ALLOWED_UPDATES, startPolling } from './polling.ts';
 import { createResponder } from './respond.ts';
 import { createTelegramSender, pacedBy, type TelegramSender } from './send.ts';
@@ -68,10 +68,15 @@ export async function startTelegramBot(ctx: AppContext, deps: TelegramDeps): Pro
   const apiRoot = config.TELEGRAM_API_ROOT.replace(/\/+$/, '');
 
   const bot = new Bot(token, { client: { apiRoot } });
-  const outbox = new Outbox({
-    onRetry: (r) =>
-      logger.warn({ chatId: r.chatId, reason: r.reason, waitMs: r.waitMs }, 'Telegram send retried'),
-  });
+  // Shared with the broadcaster of this process, if it runs: one budget per bot (outbox.ts).
+  const lease = sharedOutbox(
+    { token, apiRoot },
+    {
+      onRetry: (r) =>
+        logger.warn({ chatId: r.chatId, reason: r.reason, waitMs: r.waitMs }, 'Telegram send retried'),
+    },
+  );
+  const { outbox } = lease;
   bot.api.config.use(pacedBy(outbox));
   await bot.init();
 
@@ -116,7 +121,7 @@ export async function startTelegramBot(ctx: AppContext, deps: TelegramDeps): Pro
     await stopIntake();
     await notifier?.stop();
     await dispatcher.drain(config.SHUTDOWN_TIMEOUT_MS);
-    await outbox.close(config.SHUTDOWN_TIMEOUT_MS);
+    await lease.release(config.SHUTDOWN_TIMEOUT_MS);
   };
 
   const username = bot.botInfo.username;

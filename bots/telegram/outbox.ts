@@ -270,3 +270,43 @@ export class Outbox {
 
 const backoffMs = (attempt: number) =>
   Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.75 + Math.random() * 0.5);
+
+/**
+ * One Outbox per bot token per process: the bots role and the broadcaster in one process send as the
+ * same bot, and Telegram counts their messages against one budget (per chat, per group, global), so
+ * two outboxes would each spend the whole budget and together double it. The first user's options
+ * apply; the outbox closes when its last user releases it.
+ */
+const shared = new Map<string, { outbox: Outbox; users: number }>();
+
+export interface OutboxLease {
+  readonly outbox: Outbox;
+  /** Gives the lease back; the last one closes the outbox (sends in flight get `graceMs`). */
+  release(graceMs?: number): Promise<void>;
+}
+
+export function sharedOutbox(
+  bot: { readonly token: string; readonly apiRoot: string },
+  options: OutboxOptions = {},
+): OutboxLease {
+  // Keyed by the Bot API too: one Telegram (or one test's fake) per budget.
+  const token = `${bot.apiRoot.replace(/\/+$/, '')} ${bot.token}`;
+  let entry = shared.get(token);
+  if (!entry) {
+    entry = { outbox: new Outbox(options), users: 0 };
+    shared.set(token, entry);
+  }
+  entry.users++;
+  const mine = entry;
+  let released = false;
+  return {
+    outbox: mine.outbox,
+    async release(graceMs) {
+      if (released) return;
+      released = true;
+      if (--mine.users > 0) return;
+      if (shared.get(token) === mine) shared.delete(token);
+      await mine.outbox.close(graceMs);
+    },
+  };
+}

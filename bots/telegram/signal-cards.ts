@@ -15,7 +15,7 @@ import {
 import { cardFacts, outcomeFacts } from '../../core/broadcast/present.ts';
 import type { BroadcastSignal } from '../../core/broadcast/signal-entry.ts';
 import { renderMarkdown, telegramLength } from './format.ts';
-import { Outbox, OutboxClosedError, type OutboxOptions } from './outbox.ts';
+import { type Outbox, OutboxClosedError, type OutboxOptions, sharedOutbox } from './outbox.ts';
 import { pacedBy } from './send.ts';
 
 const CAPTION_MAX = 1_024;
@@ -98,7 +98,9 @@ export function createTelegramBroadcast(options: {
   readonly outbox?: OutboxOptions;
 }): TelegramBroadcast {
   const api = new Api(options.token, { apiRoot: options.apiRoot.replace(/\/+$/, '') });
-  const outbox = new Outbox(options.outbox);
+  // The same outbox as the bots role of this process, if it runs: one budget per bot (outbox.ts).
+  const lease = sharedOutbox({ token: options.token, apiRoot: options.apiRoot }, options.outbox);
+  const { outbox } = lease;
   const hooks = dispatchHooks();
   // Installed first = innermost: it runs when the outbox dispatches the call.
   api.config.use(hooks.transformer);
@@ -145,5 +147,5 @@ export function createTelegramBroadcast(options: {
       await api.sendMessage(userId, text);
     },
   };
-  return { channel, api, outbox, close: (graceMs) => outbox.close(graceMs) };
+  return { channel, api, outbox, close: (graceMs) => lease.release(graceMs) };
 }
