@@ -2,13 +2,13 @@
  * The broadcaster's path: 200 channel messages through the fake, which enforces Discord's global limit
  * (50 requests in any 1000 ms) and per-route buckets. Asserts on what the fake saw, never on time.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalView } from '../../core/agent/ports.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../test/fakes/discord/server.ts';
 import type { RequestRecord } from '../../test/fakes/discord/state.ts';
 import { createTestContext, type TestContext } from '../../test/support/context.ts';
-import { type GlobalGate, ResponseWindowGate } from './global-gate.ts';
-import { RedisResponseWindowGate } from './redis-gate.ts';
+import { type GlobalGate, RedisResponseWindowGate } from './redis-gate.ts';
 import { createRest } from './rest.ts';
 import { createSender } from './sender.ts';
 
@@ -65,14 +65,22 @@ async function broadcast(fake: FakeDiscord, ...gates: GlobalGate[]) {
 
 describe('Discord delivery within rate limits', () => {
   let fake: FakeDiscord | undefined;
+  let gates: TestContext;
+  beforeAll(async () => {
+    gates = await createTestContext('dc_delivery');
+  });
+  afterAll(async () => gates?.close());
   afterEach(async () => fake?.close());
+  /** The production gate (Redis), on a key of its own per test. */
+  const newGate = () =>
+    new RedisResponseWindowGate(gates.redis, gates.keys.key('discord', 'global', randomUUID()), {
+      limit: 50,
+      windowMs: 1000,
+    });
 
   it('delivers 200 channel messages with no global or per-route limit exceeded', async () => {
     fake = await startFakeDiscord();
-    const { guild, sent, accepted, seconds } = await broadcast(
-      fake,
-      new ResponseWindowGate({ limit: 50, windowMs: 1000 }),
-    );
+    const { guild, sent, accepted, seconds } = await broadcast(fake, newGate());
     expect(sent).toHaveLength(CHANNELS * PER_CHANNEL);
     for (const channelId of Object.values(guild.channels))
       expect(fake.state.channelMessages(channelId)).toHaveLength(PER_CHANNEL);
@@ -144,7 +152,7 @@ describe('Discord delivery within rate limits', () => {
       createRest({
         token: fake.token,
         apiBase: fake.apiBase,
-        gate: new ResponseWindowGate({ limit: 50, windowMs: 1000 }),
+        gate: newGate(),
       }),
     );
     fake.limiter.force429('POST /channels/:id/messages', 0.4);
@@ -164,7 +172,7 @@ describe('Discord delivery within rate limits', () => {
       createRest({
         token: fake.token,
         apiBase: fake.apiBase,
-        gate: new ResponseWindowGate({ limit: 50, windowMs: 1000 }),
+        gate: newGate(),
       }),
     );
     await expect(sender.sendSignal('123456789012345678', signal(1))).rejects.toMatchObject({

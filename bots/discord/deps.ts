@@ -19,7 +19,7 @@ export interface AgentEntry {
 
 export type ChatScope = 'dm' | 'group' | 'channel';
 
-/** A Discord application-command option as the registry derives it (core/agent/commands/platforms.ts). */
+/** A Discord application-command option as the registry derives it (bots/discord/registry.ts). */
 export interface CommandOptionSource {
   /** Discord option type: 1 subcommand, 3 string, 4 integer, 5 boolean, 10 number... */
   readonly type: number;

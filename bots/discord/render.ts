@@ -11,7 +11,7 @@ import {
   ButtonStyle,
   ComponentType,
 } from 'discord.js';
-import { type ActionsReply, fitReplies, PLATFORM_LIMITS, type Reply } from '../../core/agent/reply.ts';
+import { type ActionsReply, fitReplies, type PlatformLimits, type Reply } from '../../core/agent/reply.ts';
 import { AppError } from '../../core/errors.ts';
 import { toDiscordMarkdown } from './markdown.ts';
 
@@ -49,6 +49,8 @@ export interface DiscordMessage {
 }
 
 const LIMITS = { embeds: 10, files: 10, embedChars: 6000, description: 4096 } as const;
+/** Message content and attachment description, in characters. */
+export const DISCORD_LIMITS: PlatformLimits = { text: 2000, caption: 2000 };
 /** Discord allows 100 characters of custom_id; the core promises ≤ 64 bytes. */
 const CUSTOM_ID_MAX = 100;
 
@@ -119,7 +121,7 @@ export function renderReplies(replies: readonly Reply[]): DiscordMessage[] {
     embeds.push(embed);
     if (file) files.push(file);
   };
-  for (const reply of fitReplies(replies, PLATFORM_LIMITS.discord)) {
+  for (const reply of fitReplies(replies, DISCORD_LIMITS)) {
     if (reply.kind === 'text') {
       const description = toDiscordMarkdown(reply.markdown);
       if (description.trim())

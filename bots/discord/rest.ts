@@ -5,7 +5,7 @@
  * command is acknowledged on time even while a broadcast fills the window.
  */
 import { DefaultRestOptions, REST, type RESTOptions } from 'discord.js';
-import type { GlobalGate } from './global-gate.ts';
+import type { GlobalGate } from './redis-gate.ts';
 
 const EXEMPT = /\/v\d+\/(interactions\/|webhooks\/\d+\/[^/?]+)/;
 

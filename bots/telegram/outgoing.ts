@@ -6,7 +6,7 @@
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import { escapeMarkdown } from '../../core/agent/markdown.ts';
-import { type ActionsReply, fitReplies, PLATFORM_LIMITS, type Reply } from '../../core/agent/reply.ts';
+import { type ActionsReply, fitReplies, type PlatformLimits, type Reply } from '../../core/agent/reply.ts';
 import { AppError } from '../../core/errors.ts';
 import { renderMarkdown, telegramLength } from './format.ts';
 
@@ -30,6 +30,9 @@ export type Outgoing =
   | { readonly kind: 'photo'; readonly png: Buffer; readonly filename: string; readonly caption?: string };
 
 /** Telegram's callback_data is 1-64 bytes; the core promises this, a breach is our bug, not the user's. */
+/** Bot API limits, in characters: a message and a photo caption. */
+export const TELEGRAM_LIMITS: PlatformLimits = { text: 4096, caption: 1024 };
+
 const CALLBACK_DATA_MAX_BYTES = 64;
 
 export function keyboardOf(reply: ActionsReply): InlineKeyboardMarkup {
@@ -62,7 +65,7 @@ const EMPTY_CARD_TEXT = 'Confirm or cancel:';
  * with the exact, slower measure. Keeps long replies from costing the event loop a second of splitting.
  */
 function fitTelegram(replies: readonly Reply[]): Reply[] {
-  const limits = PLATFORM_LIMITS.telegram;
+  const limits = TELEGRAM_LIMITS;
   const tooLong = (r: Reply) =>
     r.kind === 'image'
       ? r.caption !== undefined && telegramLength(r.caption) > limits.caption

@@ -329,8 +329,11 @@ describe('prompt injection: no order leaves PROPOSED without its owner', () => {
     expect(t.h.queued).toEqual([]);
   }
 
-  it('has at least 30 hostile conversations', () => {
-    expect(CONVERSATIONS.length).toBeGreaterThanOrEqual(30);
+  it('has at least 30 distinct hostile conversations, each scripting the model', () => {
+    // Distinct by what is said and what the model does: a copy-pasted case would not count twice.
+    const distinct = new Set(CONVERSATIONS.map((c) => JSON.stringify([c.say, c.model])));
+    expect(distinct.size).toBeGreaterThanOrEqual(30);
+    expect(CONVERSATIONS.filter((c) => c.model.length === 0).map((c) => c.name)).toEqual([]);
   });
 
   it.each(CONVERSATIONS)('$name', async (c) => {

@@ -192,9 +192,13 @@ describe('hostile headlines never become orders the user did not ask for', () =>
   });
 
   it('stores at least 15 hostile headlines, as data', async () => {
-    expect(ATTACKS.length).toBeGreaterThanOrEqual(15);
-    const stored = await t.h.app.db.newsItem.count({ where: { feedUrl: 'https://poisoned.test/feed' } });
-    expect(stored).toBe(ATTACKS.length);
+    const stored = await t.h.app.db.newsItem.findMany({
+      where: { feedUrl: 'https://poisoned.test/feed' },
+      select: { titleKey: true },
+    });
+    // Each attack is its own story (no two collapse into one title key), and each one was stored.
+    expect(new Set(stored.map((s) => s.titleKey)).size).toBeGreaterThanOrEqual(15);
+    expect(stored).toHaveLength(ATTACKS.length);
   });
 
   it.each(ATTACKS.map((a, i) => ({ ...a, question: QUESTIONS[i % QUESTIONS.length]!, i })))(

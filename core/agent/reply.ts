@@ -91,12 +91,6 @@ export interface PlatformLimits {
   readonly caption: number;
 }
 
-export const PLATFORM_LIMITS = {
-  telegram: { text: 4096, caption: 1024 },
-  discord: { text: 2000, caption: 2000 },
-  console: { text: Number.POSITIVE_INFINITY, caption: Number.POSITIVE_INFINITY },
-} as const satisfies Record<string, PlatformLimits>;
-
 /**
  * Replies cut to `limits`: long text becomes several text replies; an action card keeps its buttons on
  * its last part; a caption that does not fit moves, whole, into a text reply after the image.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMarkdown } from './markdown.ts';
-import { actions, fitReplies, image, PLATFORM_LIMITS, text } from './reply.ts';
+import { actions, fitReplies, image, type PlatformLimits, text } from './reply.ts';
 import { splitMarkdown } from './split.ts';
 
 const fences = (s: string) => (s.match(/^```/gm) ?? []).length;
@@ -123,31 +123,31 @@ describe('splitMarkdown', () => {
 });
 
 describe('fitReplies', () => {
+  // Limits as the adapters give them (bots/discord/render.ts, bots/telegram/outgoing.ts).
+  const DISCORD: PlatformLimits = { text: 2000, caption: 2000 };
+  const TELEGRAM: PlatformLimits = { text: 4096, caption: 1024 };
   const long = Array.from({ length: 900 }, (_, i) => `w${i}`).join(' ');
 
-  it('splits text to the Discord limit and keeps everything', () => {
-    const out = fitReplies([text(long)], PLATFORM_LIMITS.discord);
+  it('splits text to a 2000-character limit and keeps everything', () => {
+    const out = fitReplies([text(long)], DISCORD);
     expect(out.length).toBeGreaterThan(1);
     for (const r of out) expect(r.kind === 'text' && r.markdown.length <= 2000).toBe(true);
   });
 
   it('keeps the buttons of an action card on its last part', () => {
     const card = actions(long, { handle: 'h1', ownerUserId: 'u1', expiresAt: new Date(0) });
-    const out = fitReplies([card], PLATFORM_LIMITS.discord);
+    const out = fitReplies([card], DISCORD);
     expect(out.map((r) => r.kind)).toEqual([...Array(out.length - 1).fill('text'), 'actions']);
   });
 
-  it('moves a caption longer than Telegram’s 1024 into a text reply after the image', () => {
-    const out = fitReplies(
-      [image(Buffer.from('png'), 'alt', 'c.png', long.slice(0, 2000))],
-      PLATFORM_LIMITS.telegram,
-    );
+  it('moves a caption longer than a 1024 limit into a text reply after the image', () => {
+    const out = fitReplies([image(Buffer.from('png'), 'alt', 'c.png', long.slice(0, 2000))], TELEGRAM);
     expect(out.map((r) => r.kind)).toEqual(['image', 'text']);
     expect(out[0]).not.toHaveProperty('caption');
   });
 
   it('leaves a short caption on the image', () => {
-    const out = fitReplies([image(Buffer.from('png'), 'alt', 'c.png', 'BTC 1h')], PLATFORM_LIMITS.telegram);
+    const out = fitReplies([image(Buffer.from('png'), 'alt', 'c.png', 'BTC 1h')], TELEGRAM);
     expect(out).toEqual([expect.objectContaining({ kind: 'image', caption: 'BTC 1h' })]);
   });
 });

@@ -33,8 +33,21 @@ export const agentNotReached: AgentEntry = {
   },
 };
 
-export async function startHarness(label: string, baseEnv: Record<string, string> = {}): Promise<BotHarness> {
-  const fake = await startFakeDiscord();
+export interface HarnessOptions {
+  /**
+   * How long the fake accepts an interaction's first callback (Discord: 3 s). Tests that are not about
+   * the window widen it so a loaded machine does not fail them; `npm run bench -- discord` measures the
+   * acknowledgement against the real 3 s.
+   */
+  readonly ackWindowMs?: number;
+}
+
+export async function startHarness(
+  label: string,
+  baseEnv: Record<string, string> = {},
+  options: HarnessOptions = {},
+): Promise<BotHarness> {
+  const fake = await startFakeDiscord(options.ackWindowMs === undefined ? {} : { ackWindowMs: options.ackWindowMs });
   const guild = fake.addGuild('Traders', ['signals', 'general']);
   const test = await createTestContext(label);
   const bots: DiscordBot[] = [];

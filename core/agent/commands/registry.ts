@@ -48,9 +48,9 @@ export const COMMANDS: readonly CommandDef[] = [
 const BY_NAME = new Map<string, CommandDef>();
 for (const c of COMMANDS) for (const n of [c.name, ...(c.aliases ?? [])]) BY_NAME.set(n, c);
 
-/** "/Price@CryptoPulseBot" → the price command. */
+/** "/Price" or "price" → the price command. A platform's own addressing ("@BotName") is its adapter's. */
 export function findCommand(name: string): CommandDef | undefined {
-  return BY_NAME.get(name.trim().replace(/^\//, '').replace(/@\w+$/, '').toLowerCase());
+  return BY_NAME.get(name.trim().replace(/^\//, '').toLowerCase());
 }
 
 export function offeredIn(command: CommandDef, scope: ChatScope): boolean {
