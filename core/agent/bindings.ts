@@ -81,6 +81,10 @@ export function marketPort(market: MarketData): MarketPort {
     resolveSymbol: async (input) => (await market.resolveMarket(input)).symbol,
     price: async (symbol) => ticker(await market.ticker(symbol)),
     candles: (symbol, timeframe, limit) => market.candles(symbol, timeframe, { limit }),
+    async precision(symbol) {
+      const m = await market.resolveMarket(symbol);
+      return { amountStep: m.amountStep, priceStep: m.priceStep };
+    },
   };
 }
 

@@ -53,6 +53,13 @@ export interface MarketPort {
   price(symbol: string): Promise<Ticker>;
   /** Closed and current candles, oldest first, at most `limit`. */
   candles(symbol: string, timeframe: Timeframe, limit: number): Promise<readonly Candle[]>;
+  /** The market's increments ("0.0001" BTC, "0.1" USD): amounts and prices are shown and rounded to them. */
+  precision?(symbol: string): Promise<MarketPrecision>;
+}
+
+export interface MarketPrecision {
+  readonly amountStep: DecimalString;
+  readonly priceStep: DecimalString;
 }
 
 // ---------------------------------------------------------------- trading
@@ -89,6 +96,10 @@ export type { OrderView } from '../trading/views.ts';
 export interface ProposalCard extends Proposal {
   /** A marketable limit or trigger fills about here. */
   readonly marketPrice?: DecimalString;
+  /** How the request became this order, when it is not word for word ("€50 of ETH … paid from USD"). */
+  readonly note?: string;
+  /** The market's increments, so the card shows prices and amounts as the venue does. */
+  readonly precision?: MarketPrecision;
 }
 
 /** The trading facade (core/trading/service.ts) as the agent uses it. */

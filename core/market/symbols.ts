@@ -28,6 +28,31 @@ function unknown(input: string): AppError {
   });
 }
 
+/**
+ * The venue's main quote currency: the one "btc" resolves to (USDT on Binance, USD on Kraken), else
+ * the most preferred quote any active market uses. Paper accounts hold their cash in it.
+ */
+export function mainQuote(markets: readonly MarketInfo[]): string {
+  const active = markets.filter((m) => m.active);
+  const btc = active
+    .filter((m) => canonical(m.base) === 'BTC')
+    .sort((a, b) => quoteRank(canonical(a.quote)) - quoteRank(canonical(b.quote)))[0];
+  if (btc && quoteRank(canonical(btc.quote)) < QUOTE_PREFERENCE.length) return canonical(btc.quote);
+  const quotes = [...new Set(active.map((m) => canonical(m.quote)))].sort(
+    (a, b) => quoteRank(a) - quoteRank(b),
+  );
+  return quotes[0] ?? 'USDT';
+}
+
+/** "There is no ETH/EUR market here; ETH trades against USD, e.g. ETH/USD." */
+function noSuchPair(input: string, base: string, quote: string, others: readonly string[]): AppError {
+  const shown = input.slice(0, 24);
+  return new AppError('ERR_UNKNOWN_SYMBOL', `no market ${base}/${quote}`, {
+    userMessage: `There is no ${base}/${quote} market on this exchange; ${base} trades against ${others.join(', ')} here, e.g. ${base}/${others[0]}.`,
+    details: { input: shown, base, quote, quotes: [...others] },
+  });
+}
+
 /** The listed market for `input`, or ERR_UNKNOWN_SYMBOL. Inactive markets do not match. */
 export function pickMarket(markets: readonly MarketInfo[], input: string): MarketInfo {
   const text = input.trim().toUpperCase();
@@ -38,6 +63,12 @@ export function pickMarket(markets: readonly MarketInfo[], input: string): Marke
     const [base, quote] = parts.map((p) => canonical(p!));
     const found = active.find((m) => canonical(m.base) === base && canonical(m.quote) === quote);
     if (found) return found;
+    // The coin exists against other quotes: say which, instead of "unknown market".
+    const others = active
+      .filter((m) => canonical(m.base) === base)
+      .map((m) => canonical(m.quote))
+      .sort((a, b) => quoteRank(a) - quoteRank(b));
+    if (others.length) throw noSuchPair(input, base!, quote!, [...new Set(others)]);
     throw unknown(input);
   }
   const asset = canonical(text);

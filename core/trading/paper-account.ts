@@ -5,11 +5,22 @@
  */
 import { type Db, Prisma } from '../db/client.ts';
 import { type Decimal, dbString, dec } from '../market/decimal.ts';
+import type { MarketData } from '../market/market-data.ts';
+import { mainQuote } from '../market/symbols.ts';
 import type { Tx } from './transitions.ts';
 
 const ZERO = dec(0);
 
+/** The quote a paper account starts in when the venue's own cannot be read. */
 export const PAPER_START_ASSET = 'USDT';
+
+/**
+ * Where a paper account keeps its cash: the venue's main quote (USDT on Binance and sim, USD on
+ * Kraken), so "buy 0.01 btc" on BTC/USD is paid from USD, not from a USDT balance the venue cannot use.
+ */
+export async function paperQuote(market: MarketData): Promise<string> {
+  return mainQuote(await market.markets());
+}
 
 export interface BalanceRow {
   readonly asset: string;
@@ -17,10 +28,19 @@ export interface BalanceRow {
   readonly locked: Decimal;
 }
 
-/** Credits the starting balance the first time; later calls change nothing. */
-export async function openPaperAccount(db: Db | Tx, userId: string, startBalance: number): Promise<void> {
+/**
+ * Credits the starting balance in `asset` the first time; later calls change nothing, also after a
+ * switch to a venue quoted in another currency (an account is opened once, never topped up).
+ */
+export async function openPaperAccount(
+  db: Db | Tx,
+  userId: string,
+  startBalance: number,
+  asset: string = PAPER_START_ASSET,
+): Promise<void> {
+  if (await db.paperBalance.findFirst({ where: { userId }, select: { asset: true } })) return;
   await db.paperBalance.createMany({
-    data: [{ userId, asset: PAPER_START_ASSET, free: dbString(dec(startBalance)) }],
+    data: [{ userId, asset, free: dbString(dec(startBalance)) }],
     skipDuplicates: true,
   });
 }

@@ -6,7 +6,7 @@
 import { AppError } from '../errors.ts';
 import { Decimal, dec } from '../market/decimal.ts';
 import type { TradingDeps } from './deps.ts';
-import { openPaperAccount, PAPER_START_ASSET, paperBalances } from './paper-account.ts';
+import { openPaperAccount, paperBalances, paperQuote } from './paper-account.ts';
 import type { Mode } from './views.ts';
 
 export interface HoldingView {
@@ -79,8 +79,8 @@ export async function paperEquity(deps: TradingDeps, userId: string, quote: stri
 }
 
 export async function portfolio(deps: TradingDeps, userId: string, mode: Mode): Promise<PortfolioView> {
-  const quote = PAPER_START_ASSET;
-  if (mode === 'paper') await openPaperAccount(deps.db, userId, deps.config.PAPER_START_BALANCE);
+  const quote = await paperQuote(deps.market);
+  if (mode === 'paper') await openPaperAccount(deps.db, userId, deps.config.PAPER_START_BALANCE, quote);
   const positions = await deps.db.position.findMany({ where: { userId, mode: dbMode(mode) } });
   const byAsset = new Map(positions.map((p) => [p.asset, p]));
   const rows =

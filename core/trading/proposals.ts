@@ -13,7 +13,7 @@ import { checkAmount, checkPrice, floorToAmountStep, numberInput, positiveDecima
 import { signHandle } from './confirm-handle.ts';
 import { parseActor, type TradingDeps, TX_OPTIONS, userRef } from './deps.ts';
 import { clientOrderIdFor, newOrderId, type OrderId } from './ids.ts';
-import { freeBalance, openPaperAccount } from './paper-account.ts';
+import { freeBalance, openPaperAccount, paperQuote } from './paper-account.ts';
 import { paperEquity } from './portfolio.ts';
 import { checkRisk } from './risk.ts';
 import { recordCreation, type Tx } from './transitions.ts';
@@ -189,7 +189,8 @@ export async function propose(
   const trigger = input.trigger
     ? { direction: input.trigger.direction, price: checkPrice(market, input.trigger.price, 'trigger price') }
     : undefined;
-  if (mode === 'PAPER') await openPaperAccount(db, actor.userId, config.PAPER_START_BALANCE);
+  if (mode === 'PAPER')
+    await openPaperAccount(db, actor.userId, config.PAPER_START_BALANCE, await paperQuote(deps.market));
   const ticker = await deps.market.ticker(market.symbol);
   const price =
     limitPrice ??

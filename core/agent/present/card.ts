@@ -57,6 +57,7 @@ export function proposalCard(p: ProposalCard, now = new Date()): string {
   const lines = [
     `**Confirm this order?** (${MODE[p.mode]}, ${esc(p.exchange)})`,
     `${SIDE[p.side]} **${formatAmount(p.amount)} ${base}** on ${esc(p.symbol)} · ${kind}`,
+    ...(p.note ? [`_${esc(p.note)}_`] : []),
   ];
   if (p.trigger) {
     const when = `${base} goes ${p.trigger.direction} ${formatPrice(p.trigger.price)} ${q}`;

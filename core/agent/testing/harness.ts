@@ -5,6 +5,7 @@
  */
 import OpenAI from 'openai';
 import { createChartRenderer } from '../../../charts/render.ts';
+import type { MarketData } from '../../market/market-data.ts';
 import { executePaperOrder } from '../../trading/paper-broker.ts';
 import { createTradingHarness, type TradingHarness } from '../../trading/testing/harness.ts';
 import { createKeysService } from '../../vault/service.ts';
@@ -47,6 +48,8 @@ export interface AgentHarnessOptions {
   readonly llmUrl?: string;
   /** Ports to remove, to see how the agent behaves without them. */
   readonly without?: readonly (keyof AgentServices)[];
+  /** Market data instead of the sim market (e.g. ccxt against the local exchange fake). */
+  readonly market?: () => MarketData;
 }
 
 export async function createAgentHarness(
@@ -57,7 +60,7 @@ export async function createAgentHarness(
     ...(options.llmUrl ? { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: options.llmUrl } : {}),
     ...options.env,
   };
-  const h = await createTradingHarness(label, env);
+  const h = await createTradingHarness(label, env, options.market ? { market: options.market } : {});
   const charts = createChartRenderer({ workers: 0, cacheEntries: 0 });
   const all: AgentServices = {
     identity: identityPort(h.identity),

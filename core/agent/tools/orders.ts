@@ -4,8 +4,10 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
+import { Decimal, dec } from '../../market/decimal.ts';
 import { assertOrderFromUser } from '../feed-guard.ts';
 import type { OrderRequest, OrderView } from '../ports.ts';
+import { formatAmount, formatMoney, formatPrice } from '../present/numbers.ts';
 import { orderRefArg, positiveNumber, symbolArg } from './args.ts';
 import { need } from './need.ts';
 import { defineTool, type ToolContext } from './tool.ts';
@@ -63,6 +65,62 @@ async function triggerDirection(ctx: ToolContext, symbol: string, price: number)
   return price >= ticker.last ? 'above' : 'below';
 }
 
+const SIGN: Readonly<Record<string, string>> = { EUR: '€', USD: '$', GBP: '£' };
+
+/**
+ * Money in a currency the paper account does not hold ("buy €50 of eth" on a USD account): the same
+ * worth of the coin, measured on the market quoted in that currency (ETH/EUR), bought with the account's
+ * own cash on BASE/<account quote>, and said on the card. Live accounts and accounts holding that
+ * currency trade the named market as asked.
+ */
+async function foreignMoney(
+  ctx: ToolContext,
+  symbol: string,
+  args: {
+    readonly amount: number;
+    readonly amount_unit: string;
+    readonly side: string;
+    readonly limit_price?: number;
+    readonly trigger_price?: number;
+  },
+): Promise<
+  { symbol: string; amount: { unit: 'base'; value: number }; note: (amount: string) => string } | undefined
+> {
+  const [base = '', quote = ''] = symbol.split('/');
+  if (args.amount_unit !== 'quote' || !ctx.services.trading) return undefined;
+  const account = await ctx.services.trading.portfolio(ctx.actor);
+  if (account.mode !== 'paper' || quote === account.quoteCurrency) return undefined;
+  if (account.holdings.some((h) => h.asset === quote && Number(h.quantity) >= args.amount)) return undefined;
+  const cash = account.quoteCurrency;
+  if (args.limit_price !== undefined || args.trigger_price !== undefined)
+    throw new AppError('ERR_VALIDATION', `paper ${quote} order with a price`, {
+      userMessage: `Your paper cash is in ${cash}, not ${quote}: give the price in ${cash}, e.g. "${args.side} 0.01 ${base.toLowerCase()} at …" on ${base}/${cash}.`,
+    });
+  const market = need(ctx.services, 'market');
+  let home: string;
+  try {
+    home = await market.resolveSymbol(`${base}/${cash}`);
+  } catch {
+    throw new AppError('ERR_VALIDATION', `no ${base}/${cash} for a ${quote} amount`, {
+      userMessage: `Your paper cash is in ${cash}, and this exchange has no ${base}/${cash} market to pay from it.`,
+    });
+  }
+  const price = (await market.price(symbol)).last;
+  // Whole steps of the market it is bought on (the trading core refuses anything else), rounded down.
+  const step = (await market.precision?.(home))?.amountStep;
+  const raw = dec(args.amount).div(dec(price));
+  const value = (
+    step ? raw.div(dec(step)).floor().mul(dec(step)) : raw.toDecimalPlaces(8, Decimal.ROUND_DOWN)
+  ).toNumber();
+  const worth = `${SIGN[quote] ?? ''}${formatMoney(args.amount, SIGN[quote] ? '' : quote).trim()}`;
+  return {
+    symbol: home,
+    amount: { unit: 'base', value },
+    note: (amount) =>
+      `${worth} of ${base} at ${formatPrice(price)} ${quote} (${symbol}) ≈ ${formatAmount(amount)} ${base}, ${args.side === 'buy' ? 'paid from' : 'paid into'} your paper ${cash} on ${home}.`,
+  };
+}
+
 export const proposeOrder = defineTool({
   name: 'propose_order',
   description:
@@ -77,11 +135,13 @@ export const proposeOrder = defineTool({
         userMessage: `At most ${MAX_PROPOSALS_PER_TURN} order proposals per message. Ask again for more.`,
       });
     ctx.proposalsLeft--;
-    const symbol = await need(ctx.services, 'market').resolveSymbol(args.symbol);
+    const resolved = await need(ctx.services, 'market').resolveSymbol(args.symbol);
+    const foreign = await foreignMoney(ctx, resolved, args);
+    const symbol = foreign?.symbol ?? resolved;
     const request: OrderRequest = {
       symbol,
       side: args.side,
-      amount: { unit: args.amount_unit, value: args.amount },
+      amount: foreign?.amount ?? { unit: args.amount_unit, value: args.amount },
       type: args.limit_price === undefined ? 'market' : 'limit',
       ...(args.limit_price === undefined ? {} : { limitPrice: args.limit_price }),
       ...(args.trigger_price === undefined
@@ -97,7 +157,13 @@ export const proposeOrder = defineTool({
     // The card estimates a limit or trigger the market already satisfies at the market price.
     const ticker = await need(ctx.services, 'market').price(symbol);
     const market = args.side === 'buy' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last);
-    const p = { ...proposed, marketPrice: String(market) };
+    const precision = await need(ctx.services, 'market').precision?.(symbol);
+    const p = {
+      ...proposed,
+      marketPrice: String(market),
+      ...(foreign ? { note: foreign.note(proposed.amount) } : {}),
+      ...(precision ? { precision } : {}),
+    };
     ctx.artifacts.proposals.push(p);
     return p;
   },
