@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeExchange, startFakeExchange } from '../../test/fakes/exchange/server.ts';
 import { defaultMarkets } from '../../test/fakes/exchange/state.ts';
 import { CcxtMarketData } from '../market/ccxt-market.ts';
+import { eventNotice } from './present/events.ts';
 import { type AgentHarness, actionsOf, createAgentHarness, textOf } from './testing/harness.ts';
 
 async function krakenHarness(label: string, withEur: boolean) {
@@ -56,6 +57,37 @@ describe('a USD-quoted venue in paper mode (kraken on the exchange fake)', () =>
     const cash = Number(/USD \(cash\) \| ([\d,.]+)/.exec(after)![1]!.replace(/,/g, ''));
     expect(cash).toBeGreaterThan(9_340);
     expect(cash).toBeLessThan(9_360);
+  });
+
+  it('prices-and-amounts-use-the-market-precision-in-tickers-cards-errors-and-fills', async () => {
+    // The fake lists BTC/USD in tenths of a dollar and 0.00001 BTC.
+    expect(textOf(await t.say('kim', 'price of btc'))).toMatch(/\*\*BTC\/USD\*\* 65,000\.0 USD/);
+    const [card] = actionsOf(await t.say('kim', 'buy 0.01 btc at 60000'));
+    expect(card!.markdown).toMatch(/limit 60,000\.0 USD/);
+    expect(card!.markdown).toMatch(/At ≈ 60,000\.0 USD/);
+    expect(textOf(await t.say('kim', 'buy 0.000015 btc'))).toMatch(
+      /BTC amounts on BTC\/USD go in steps of 0\.00001: 0\.00001 or 0\.00002 BTC\./,
+    );
+    expect(textOf(await t.say('kim', 'buy 0.01 btc at 60000.05'))).toMatch(
+      /BTC\/USD prices go in steps of 0\.1: 60,000\.0 or 60,000\.1 USD\./,
+    );
+    expect(textOf(await t.say('kim', 'sell 1 btc'))).toMatch(
+      /Not enough BTC: you have 0\.01000 BTC; this order needs 1\.00000 BTC\./,
+    );
+    const fill = eventNotice({
+      type: 'order.filled',
+      userId: 'u',
+      orderId: '00000000-0000-0000-0000-000000000000',
+      mode: 'paper',
+      symbol: 'BTC/USD',
+      side: 'buy',
+      amount: '0.01',
+      filledAmount: '0.01',
+      avgPrice: '65000',
+      fee: '0.65',
+      feeCurrency: 'USD',
+    } as Parameters<typeof eventNotice>[0]);
+    expect(fill.markdown).toMatch(/Bought 0\.01 BTC at 65,000\.0 USD, fee 0\.65 USD \(paper\)/);
   });
 
   it('euro-amount-without-eur-markets-says-why-not', async () => {

@@ -1,4 +1,5 @@
 /** MarketData over any ccxt exchange: markets with their precision and limits, tickers, candles. */
+import { rememberPrecision } from './precision.ts';
 import type { Exchange, MarketInterface } from 'ccxt';
 import { AppError } from '../errors.ts';
 import { mapExchangeError } from './ccxt-errors.ts';
@@ -65,6 +66,10 @@ export class CcxtMarketData implements MarketData {
           .filter((m): m is MarketInterface => !!m && m.spot === true)
           .map((m) => toMarketInfo(this.exchange, m)),
       )
+      .then((markets) => {
+        rememberPrecision(markets);
+        return markets;
+      })
       .catch((err: unknown) => {
         this.loading = undefined; // the next caller tries again
         this.failedBefore = true;

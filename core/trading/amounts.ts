@@ -4,8 +4,19 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { Decimal, dec, isMultipleOf } from '../market/decimal.ts';
+import { Decimal, dec, groupThousands, isMultipleOf } from '../market/decimal.ts';
 import type { MarketInfo } from '../market/market-data.ts';
+import { stepDecimals } from '../market/precision.ts';
+
+/** "0.00001 or 0.00002": the two valid values around `value`, in the market's own decimals. */
+function nearest(value: Decimal, step: string): string {
+  const s = dec(step);
+  const d = stepDecimals(step);
+  const down = value.div(s).floor().mul(s);
+  const up = down.add(s);
+  const fmt = (v: Decimal) => groupThousands(v.toFixed(d));
+  return down.gt(0) ? `${fmt(down)} or ${fmt(up)}` : fmt(up);
+}
 
 /** Larger than any real order; beyond it a number is a typo or an attack (1e309). */
 const MAX_VALUE = new Decimal('1e15');
@@ -45,7 +56,7 @@ export function checkAmount(market: MarketInfo, amount: Decimal, price: Decimal)
     throw invalid(
       'amount',
       amount.toFixed(),
-      `${market.base} amounts on ${market.symbol} go in steps of ${market.amountStep}.`,
+      `${market.base} amounts on ${market.symbol} go in steps of ${market.amountStep}: ${nearest(amount, market.amountStep)} ${market.base}.`,
     );
   }
   if (market.minAmount && amount.lt(market.minAmount)) {
@@ -75,7 +86,11 @@ export function checkAmount(market: MarketInfo, amount: Decimal, price: Decimal)
 export function checkPrice(market: MarketInfo, value: NumberInput, what: string): Decimal {
   const price = positiveDecimal(value, what);
   if (!isMultipleOf(price, dec(market.priceStep))) {
-    throw invalid(what, value, `${market.symbol} prices go in steps of ${market.priceStep}.`);
+    throw invalid(
+      what,
+      value,
+      `${market.symbol} prices go in steps of ${market.priceStep}: ${nearest(price, market.priceStep)} ${market.quote}.`,
+    );
   }
   return price;
 }

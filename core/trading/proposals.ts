@@ -13,6 +13,7 @@ import { checkAmount, checkPrice, floorToAmountStep, numberInput, positiveDecima
 import { signHandle } from './confirm-handle.ts';
 import { parseActor, type TradingDeps, TX_OPTIONS, userRef } from './deps.ts';
 import { clientOrderIdFor, newOrderId, type OrderId } from './ids.ts';
+import { stepDecimals } from '../market/precision.ts';
 import { freeBalance, openPaperAccount, paperQuote } from './paper-account.ts';
 import { paperEquity } from './portfolio.ts';
 import { checkRisk } from './risk.ts';
@@ -91,14 +92,19 @@ function validation(err: z.ZodError): AppError {
   });
 }
 
-/** Money in the quote currency with cents, coins with their significant decimals: "9,252.13 USDT". */
+/** Money in the quote currency with cents, coins in the market's amount steps: "9,252.13 USDT", "0.00150 BTC". */
 function shown(
   value: Decimal,
   asset: string,
   cents: boolean,
   rounding: typeof Decimal.ROUND_UP | typeof Decimal.ROUND_DOWN,
+  amountStep?: string,
 ): string {
-  const fixed = cents ? value.toFixed(2, rounding) : value.toDecimalPlaces(8, rounding).toFixed();
+  const fixed = cents
+    ? value.toFixed(2, rounding)
+    : amountStep
+      ? value.toFixed(stepDecimals(amountStep), rounding)
+      : value.toDecimalPlaces(8, rounding).toFixed();
   return `${groupThousands(fixed)} ${asset}`;
 }
 
@@ -225,7 +231,7 @@ export async function propose(
       const [asset, have, need] =
         side === 'BUY' ? [market.quote, quoteFree, notional.add(fee)] : [market.base, baseFree, amount];
       throw new AppError('ERR_INSUFFICIENT_FUNDS', `paper ${asset}: have ${have}, need ${need}`, {
-        userMessage: `Not enough ${asset}: you have ${shown(have, asset, side === 'BUY', Decimal.ROUND_DOWN)}; this order needs ${shown(need, asset, side === 'BUY', Decimal.ROUND_UP)}.`,
+        userMessage: `Not enough ${asset}: you have ${shown(have, asset, side === 'BUY', Decimal.ROUND_DOWN, market.amountStep)}; this order needs ${shown(need, asset, side === 'BUY', Decimal.ROUND_UP, market.amountStep)}.`,
       });
     }
     balanceAfter = {

@@ -53,17 +53,17 @@ export function proposalCard(p: ProposalCard, now = new Date()): string {
   const fillPrice = view.kind === 'fills_now' && p.marketPrice ? dec(p.marketPrice) : dec(p.price);
   const fillNotional = amount.mul(fillPrice);
   const fillFee = fillNotional.mul(feeRate);
-  const kind = p.limitPrice ? `limit ${formatPrice(p.limitPrice)} ${q}` : 'market';
+  const kind = p.limitPrice ? `limit ${formatPrice(p.limitPrice, p.symbol)} ${q}` : 'market';
   const lines = [
     `**Confirm this order?** (${MODE[p.mode]}, ${esc(p.exchange)})`,
     `${SIDE[p.side]} **${formatAmount(p.amount)} ${base}** on ${esc(p.symbol)} · ${kind}`,
     ...(p.note ? [`_${esc(p.note)}_`] : []),
   ];
   if (p.trigger) {
-    const when = `${base} goes ${p.trigger.direction} ${formatPrice(p.trigger.price)} ${q}`;
+    const when = `${base} goes ${p.trigger.direction} ${formatPrice(p.trigger.price, p.symbol)} ${q}`;
     lines.push(
       view.kind === 'fills_now'
-        ? `The price is already ${p.trigger.direction} ${formatPrice(p.trigger.price)}: it triggers at once and fills at about the market price.`
+        ? `The price is already ${p.trigger.direction} ${formatPrice(p.trigger.price, p.symbol)}: it triggers at once and fills at about the market price.`
         : `Waits until ${when}${p.limitPrice ? ', then places the limit order' : ', then fills at the market price'}.`,
     );
   } else if (view.kind === 'fills_now') {
@@ -71,11 +71,11 @@ export function proposalCard(p: ProposalCard, now = new Date()): string {
       `Your limit is ${p.side === 'buy' ? 'above' : 'below'} the market: it fills now at about the market price, not at the limit.`,
     );
   } else if (view.kind === 'rests') {
-    lines.push(`It rests at ${formatPrice(view.at)} ${q} and fills when the price gets there.`);
+    lines.push(`It rests at ${formatPrice(view.at, p.symbol)} ${q} and fills when the price gets there.`);
   }
   const priceWord = view.kind === 'fills_now' || view.kind === 'market' ? 'Estimated fill' : 'At';
   lines.push(
-    `${priceWord} ≈ ${formatPrice(fillPrice.toFixed())} ${q} · total ≈ ${money(fillNotional, q)} · fee ≈ ${money(fillFee, q)}`,
+    `${priceWord} ≈ ${formatPrice(fillPrice.toFixed(), p.symbol)} ${q} · total ≈ ${money(fillNotional, q)} · fee ≈ ${money(fillFee, q)}`,
   );
   const after = afterLine(p, fillNotional, fillFee, fillPrice);
   if (after) lines.push(after);

@@ -32,7 +32,7 @@ export function eventNotice(e: OrderEventMessage): EventNotice {
     return {
       userId: e.userId,
       notify: true,
-      markdown: `🔔 **Alert:** ${esc(e.symbol)} is ${e.direction} ${formatPrice(e.level)} ${esc(quoteOf(e.symbol))} (now ${formatPrice(e.price)}).${note}`,
+      markdown: `🔔 **Alert:** ${esc(e.symbol)} is ${e.direction} ${formatPrice(e.level, e.symbol)} ${esc(quoteOf(e.symbol))} (now ${formatPrice(e.price, e.symbol)}).${note}`,
     };
   }
   const q = esc(quoteOf(e.symbol));
@@ -44,7 +44,7 @@ export function eventNotice(e: OrderEventMessage): EventNotice {
       return {
         userId: e.userId,
         notify: true,
-        markdown: `🎯 **Triggered** ${ref}: ${esc(e.symbol)} reached ${formatPrice(e.price)} ${q}; executing your ${what}${paper}.`,
+        markdown: `🎯 **Triggered** ${ref}: ${esc(e.symbol)} reached ${formatPrice(e.price, e.symbol)} ${q}; executing your ${what}${paper}.`,
       };
     case 'order.filled':
     case 'order.partially_filled': {
@@ -56,7 +56,7 @@ export function eventNotice(e: OrderEventMessage): EventNotice {
       return {
         userId: e.userId,
         notify: true,
-        markdown: `${how} ${ref}: ${PAST[e.side]} ${formatAmount(e.filledAmount)} ${esc(baseOf(e.symbol))} at ${formatPrice(e.avgPrice)} ${q}, fee ${fee}${paper}.`,
+        markdown: `${how} ${ref}: ${PAST[e.side]} ${formatAmount(e.filledAmount)} ${esc(baseOf(e.symbol))} at ${formatPrice(e.avgPrice, e.symbol)} ${q}, fee ${fee}${paper}.`,
       };
     }
     case 'order.rejected':

@@ -3,7 +3,8 @@
  * zeros, thousands grouped. Inputs may be decimal strings (exact values from the trading core) or numbers.
  */
 
-import { groupThousands } from '../../market/decimal.ts';
+import { dec, groupThousands } from '../../market/decimal.ts';
+import { priceStepOf, stepDecimals } from '../../market/precision.ts';
 
 const toNumber = (v: number | string) => (typeof v === 'number' ? v : Number(v));
 
@@ -16,10 +17,15 @@ function decimalsFor(abs: number): number {
 
 const group = groupThousands;
 
-/** 64123.5 → "64,123.50"; 0.0001234 → "0.0001234". */
-export function formatPrice(value: number | string): string {
+/**
+ * 64123.5 → "64,123.50"; 0.0001234 → "0.0001234". With `symbol`, the decimals are that market's own
+ * (its price increment), so a price reads as the venue quotes it.
+ */
+export function formatPrice(value: number | string, symbol?: string): string {
   const n = toNumber(value);
   if (!Number.isFinite(n)) return String(value);
+  const step = symbol ? priceStepOf(symbol) : undefined;
+  if (step) return group(dec(value).toFixed(stepDecimals(step)));
   const d = decimalsFor(Math.abs(n));
   const fixed = n.toFixed(d);
   // Keep two decimals for money-sized numbers; trim the noise of tiny ones.

@@ -31,7 +31,7 @@ function positionRow(h: HoldingView, quote: string): Row {
   return {
     asset: esc(h.asset),
     amount: formatAmount(h.quantity),
-    avgEntry: h.avgEntry === undefined ? '–' : formatPrice(h.avgEntry),
+    avgEntry: h.avgEntry === undefined ? '–' : formatPrice(h.avgEntry, `${h.asset}/${quote}`),
     ...(value === undefined ? {} : { value }),
     pnl,
   };

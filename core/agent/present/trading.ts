@@ -18,7 +18,7 @@ const quote = (symbol: string) => symbol.split('/')[1] ?? '';
 /** "**BTC/USDT** 64,824.81 USDT (-1.83% 24h) · sim market": the venue belongs on the price line. */
 export function tickerLine(t: Ticker): string {
   const change = t.change24hPct === undefined ? '' : ` (${formatPercent(t.change24hPct)} 24h)`;
-  return `**${esc(t.symbol)}** ${formatPrice(t.last)} ${esc(quote(t.symbol))}${change}`;
+  return `**${esc(t.symbol)}** ${formatPrice(t.last, t.symbol)} ${esc(quote(t.symbol))}${change}`;
 }
 
 export function tickersText(tickers: readonly Ticker[]): string {
@@ -29,7 +29,7 @@ export function tickersText(tickers: readonly Ticker[]): string {
 }
 
 function triggerText(t: { direction: 'above' | 'below'; price: string | number }, symbol: string): string {
-  return `${esc(base(symbol))} goes ${t.direction} ${formatPrice(t.price)}`;
+  return `${esc(base(symbol))} goes ${t.direction} ${formatPrice(t.price, symbol)}`;
 }
 
 /** The order's state in words a trader understands. */
@@ -46,12 +46,12 @@ export function stateWords(o: OrderView): string {
       return 'queued for execution';
     case 'SUBMITTED':
       return o.limitPrice
-        ? `resting at ${formatPrice(o.limitPrice)} ${q} — it fills when the price gets there`
+        ? `resting at ${formatPrice(o.limitPrice, o.symbol)} ${q} — it fills when the price gets there`
         : 'sent to the exchange, waiting for the fill';
     case 'PARTIALLY_FILLED':
-      return `partly filled: ${formatAmount(o.filledAmount)} of ${formatAmount(o.amount)}${o.avgFillPrice ? ` at ${formatPrice(o.avgFillPrice)} ${q}` : ''}`;
+      return `partly filled: ${formatAmount(o.filledAmount)} of ${formatAmount(o.amount)}${o.avgFillPrice ? ` at ${formatPrice(o.avgFillPrice, o.symbol)} ${q}` : ''}`;
     case 'FILLED':
-      return `filled${o.avgFillPrice ? ` at ${formatPrice(o.avgFillPrice)} ${q}` : ''}`;
+      return `filled${o.avgFillPrice ? ` at ${formatPrice(o.avgFillPrice, o.symbol)} ${q}` : ''}`;
     case 'REJECTED':
       return 'rejected';
     case 'FAILED':
@@ -65,9 +65,9 @@ export function stateWords(o: OrderView): string {
 
 export function orderLine(o: OrderView): string {
   const price = o.avgFillPrice
-    ? ` @ ${formatPrice(o.avgFillPrice)}`
+    ? ` @ ${formatPrice(o.avgFillPrice, o.symbol)}`
     : o.limitPrice
-      ? ` limit ${formatPrice(o.limitPrice)}`
+      ? ` limit ${formatPrice(o.limitPrice, o.symbol)}`
       : '';
   const trig = o.trigger ? `, when ${triggerText(o.trigger, o.symbol)}` : '';
   return `\`${o.id.slice(0, 8)}\` ${SIDE[o.side]} ${formatAmount(o.amount)} ${esc(base(o.symbol))}${price}${trig} · **${o.status}** (${stateWords(o)})`;
@@ -90,7 +90,7 @@ export function ordersText(orders: readonly OrderView[], open: boolean): string 
 }
 
 export function alertText(a: AlertView): string {
-  return `Alert set: I will tell you once ${esc(a.symbol)} goes ${a.direction} ${formatPrice(a.price)} ${esc(quote(a.symbol))}. (\`${a.id.slice(0, 8)}\`)`;
+  return `Alert set: I will tell you once ${esc(a.symbol)} goes ${a.direction} ${formatPrice(a.price, a.symbol)} ${esc(quote(a.symbol))}. (\`${a.id.slice(0, 8)}\`)`;
 }
 
 export function alertsText(alerts: readonly AlertView[]): string {
@@ -100,7 +100,7 @@ export function alertsText(alerts: readonly AlertView[]): string {
     '**Your alerts**',
     ...active.map(
       (a) =>
-        `- \`${a.id.slice(0, 8)}\` ${esc(a.symbol)} ${a.direction} ${formatPrice(a.price)} ${esc(quote(a.symbol))}`,
+        `- \`${a.id.slice(0, 8)}\` ${esc(a.symbol)} ${a.direction} ${formatPrice(a.price, a.symbol)} ${esc(quote(a.symbol))}`,
     ),
     'Remove one with "cancel alert <id>".',
   ].join('\n');

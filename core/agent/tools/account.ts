@@ -84,7 +84,7 @@ export const setAlert = defineTool({
     // An alert whose condition already holds would fire at the next tick: say so instead.
     if (direction === 'above' ? last >= args.price : last <= args.price)
       throw new AppError('ERR_VALIDATION', `alert ${symbol} ${direction} ${args.price} already holds`, {
-        userMessage: `${symbol} is already ${direction} ${formatPrice(args.price)} (now ${formatPrice(last)}), so that alert would fire at once. Pick a level it has not reached, e.g. "alert ${symbol.split('/')[0]?.toLowerCase()} ${direction} ${formatPrice(Number((direction === 'above' ? last * 1.05 : last * 0.95).toPrecision(3)))}".`,
+        userMessage: `${symbol} is already ${direction} ${formatPrice(args.price, symbol)} (now ${formatPrice(last, symbol)}), so that alert would fire at once. Pick a level it has not reached, e.g. "alert ${symbol.split('/')[0]?.toLowerCase()} ${direction} ${formatPrice(Number((direction === 'above' ? last * 1.05 : last * 0.95).toPrecision(3)))}".`,
       });
     return need(ctx.services, 'trading').setAlert(ctx.actor, { symbol, direction, price: args.price });
   },

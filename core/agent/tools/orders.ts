@@ -117,7 +117,7 @@ async function foreignMoney(
     symbol: home,
     amount: { unit: 'base', value },
     note: (amount) =>
-      `${worth} of ${base} at ${formatPrice(price)} ${quote} (${symbol}) ≈ ${formatAmount(amount)} ${base}, ${args.side === 'buy' ? 'paid from' : 'paid into'} your paper ${cash} on ${home}.`,
+      `${worth} of ${base} at ${formatPrice(price, symbol)} ${quote} (${symbol}) ≈ ${formatAmount(amount)} ${base}, ${args.side === 'buy' ? 'paid from' : 'paid into'} your paper ${cash} on ${home}.`,
   };
 }
 

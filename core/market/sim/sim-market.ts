@@ -7,6 +7,7 @@
  * time. So what a user sees (signals, fills, charts) is never dated in the future; a demo that has
  * run for `leadMs / (speed − 1)` shows today's real times at a real pace.
  */
+import { rememberPrecision } from '../precision.ts';
 import { AppError } from '../../errors.ts';
 import { Decimal, dec } from '../decimal.ts';
 import {
@@ -93,7 +94,9 @@ export class SimMarketData implements MarketData {
   }
 
   async markets(): Promise<readonly MarketInfo[]> {
-    return [...this.pairs.values()].map((s) => s.info);
+    const markets = [...this.pairs.values()].map((s) => s.info);
+    rememberPrecision(markets);
+    return markets;
   }
 
   async resolveMarket(input: string): Promise<MarketInfo> {

@@ -29,7 +29,7 @@ export const signalsCommand = defineCommand({
         : esc(s.status);
     const lines = signals.map(
       (s) =>
-        `- **${esc(s.pair)}** ${s.side} @ ${formatPrice(s.entry)} · SL ${formatPrice(s.stopLoss)} · TP ${formatPrice(s.takeProfit)} · ${Math.round(s.confidence * 100)}% · ${outcome(s)}`,
+        `- **${esc(s.pair)}** ${s.side} @ ${formatPrice(s.entry, s.pair)} · SL ${formatPrice(s.stopLoss, s.pair)} · TP ${formatPrice(s.takeProfit, s.pair)} · ${Math.round(s.confidence * 100)}% · ${outcome(s)}`,
     );
     const port = ctx.services.signals;
     const record = port?.record ? await port.record(pair ? { pair: pair.toUpperCase() } : {}) : undefined;
@@ -78,7 +78,7 @@ export const alertsCommand = defineCommand({
       const a = await ctx.tool(cancelAlert, { alert_id: id });
       return [
         text(
-          `Alert removed: ${esc(a.symbol)} ${a.direction} ${formatPrice(a.price)} (\`${a.id.slice(0, 8)}\`).`,
+          `Alert removed: ${esc(a.symbol)} ${a.direction} ${formatPrice(a.price, a.symbol)} (\`${a.id.slice(0, 8)}\`).`,
         ),
       ];
     }
