@@ -314,7 +314,7 @@ export const ENV = {
     default: 'false',
     example: 'true',
     description:
-      'Closes the public /v1 read endpoints to callers without an API key (cryptopulse apikeys create).',
+      'Closes the public /v1 read endpoints to callers without an API key (cryptopulse apikeys create); the dashboard then asks for a key once and keeps a 12 h session cookie.',
   }),
   API_KEY_RATE_LIMIT_PER_MINUTE: v({
     schema: positiveInt,

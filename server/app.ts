@@ -25,9 +25,11 @@ import { dashboardRoutes } from './routes/dashboard.ts';
 import { healthRoutes, signalEngineCheck } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { pnlRoutes } from './routes/pnl.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { signalRoutes } from './routes/signals.ts';
 import { streamRoutes } from './routes/streams.ts';
 import { type ApiOptions, createApiServices, whenConnected } from './services.ts';
+import { SessionSigner } from './session.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -67,11 +69,13 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
   app.addHook('onClose', async () => services.close());
 
   await registerSecurity(app, ctx.config.CORS_ORIGINS);
+  const sessions = new SessionSigner(ctx);
   await registerAccess(app, {
     config: ctx.config,
     apiKeys: services.apiKeys,
     redis: services.reads,
     keys: ctx.keys,
+    sessions,
   });
   await app.register(swagger, {
     openapi: {
@@ -121,6 +125,7 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
     signalRoutes({ db: ctx.db, cursors: services.cursors, pages: new PageCache(services.hub) }),
   );
   await app.register(pnlRoutes(ctx.db));
+  await app.register(sessionRoutes(sessions));
   await app.register(candleRoutes(services.market, services.candles));
   // Last: its catch-all answers paths no other route claims.
   await app.register(dashboardRoutes());

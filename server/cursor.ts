@@ -7,28 +7,20 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../core/context.ts';
-import { confirmSecret } from '../core/trading/confirm-handle.ts';
+import { DerivedKey } from './derived-key.ts';
 import { badParameter } from './errors.ts';
 
 const MAC_BYTES = 16;
 
 export class CursorSigner {
-  private key: Promise<Buffer> | undefined;
+  private readonly macKey: DerivedKey;
 
-  constructor(private readonly ctx: Pick<AppContext, 'config' | 'redis' | 'keys'>) {}
-
-  private macKey(): Promise<Buffer> {
-    this.key ??= confirmSecret(this.ctx)
-      .then((secret) => createHmac('sha256', secret).update('cryptopulse api cursor v1').digest())
-      .catch((err: unknown) => {
-        this.key = undefined;
-        throw err;
-      });
-    return this.key;
+  constructor(ctx: Pick<AppContext, 'config' | 'redis' | 'keys'>) {
+    this.macKey = new DerivedKey(ctx, 'cryptopulse api cursor v1');
   }
 
   private async mac(inner: string, scope: string): Promise<Buffer> {
-    return createHmac('sha256', await this.macKey())
+    return createHmac('sha256', await this.macKey.get())
       .update(`${scope}\n${inner}`)
       .digest()
       .subarray(0, MAC_BYTES);

@@ -105,6 +105,13 @@ export class ApiKeyStore {
     return toInfo(await this.db.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } }));
   }
 
+  /** The active key with this id, or null (unknown or revoked): for sessions issued against a key. */
+  async active(id: string): Promise<ApiKeyInfo | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const row = await this.db.apiKey.findUnique({ where: { id } });
+    return row && !row.revokedAt ? toInfo(row) : null;
+  }
+
   /** The active key behind `key`, or null (unknown, malformed or revoked). Read every time: a revoke takes effect at once. */
   async verify(key: string): Promise<ApiKeyInfo | null> {
     if (!looksLikeApiKey(key)) return null;

@@ -1,5 +1,6 @@
 /**
- * Who is calling and how often: API keys (Authorization: Bearer) and the per-client rate limit, shared
+ * Who is calling and how often: API keys (Authorization: Bearer, or the dashboard's session cookie that
+ * stands for one) and the per-client rate limit, shared
  * by every API process through Redis. Anonymous callers are counted per client address (request.ip,
  * which honours TRUST_PROXY: with it off a forged X-Forwarded-For changes nothing); a key is counted
  * per key, at its own limit. Only /v1 and /docs are limited: probes, metrics and the dashboard's static
@@ -11,6 +12,7 @@ import type { ApiKeyInfo, ApiKeyStore } from '../../core/apikeys/store.ts';
 import type { Config } from '../../core/config.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Redis, RedisKeys } from '../../core/redis.ts';
+import { readCookie, SESSION_COOKIE, type SessionSigner } from '../session.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,6 +27,8 @@ export interface AccessDeps {
   /** Fail-fast connection: a Redis outage lets requests through instead of hanging them. */
   readonly redis: Redis;
   readonly keys: RedisKeys;
+  /** Dashboard sessions (a cookie standing for a key, see server/session.ts). */
+  readonly sessions: SessionSigner;
 }
 
 /** The request's path as sent (route patterns such as the dashboard's `/*` would hide /v1 paths). */
@@ -64,8 +68,15 @@ export async function registerAccess(app: FastifyInstance, deps: AccessDeps): Pr
         });
       }
       request.apiKey = key;
-    } else if (deps.config.API_REQUIRE_KEY) {
-      throw new AppError('ERR_UNAUTHORIZED', 'api key required');
+      return;
+    }
+    // The dashboard's session cookie stands for the key it was issued against, while that key is active.
+    const session = readCookie(request.headers.cookie, SESSION_COOKIE);
+    const keyId = session ? await deps.sessions.verify(session) : undefined;
+    const key = keyId ? await deps.apiKeys.active(keyId) : null;
+    if (key) request.apiKey = key;
+    else if (deps.config.API_REQUIRE_KEY) {
+      throw new AppError('ERR_UNAUTHORIZED', session ? 'session invalid or expired' : 'api key required');
     }
   });
 

@@ -2,9 +2,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Mode } from './api/contract.ts';
 import { useEngineNote, useLiveExists, usePerformance } from './api/hooks.ts';
+import { ApiError } from './api/http.ts';
 import { ChartPanel } from './components/ChartPanel.tsx';
 import { EquityPanel } from './components/EquityPanel.tsx';
 import { Header } from './components/Header.tsx';
+import { KeyPrompt } from './components/KeyPrompt.tsx';
 import { PerformancePanel } from './components/PerformancePanel.tsx';
 import { SignalList } from './components/SignalList.tsx';
 import { pairDigits, viewerTimeZone } from './format.ts';
@@ -51,6 +53,9 @@ export function App() {
     return [...all].sort();
   }, [performance.data, live.signals, pair]);
 
+  // API_REQUIRE_KEY=true and no session yet: the data routes answer 401 until a key is given.
+  const needsKey = [live.error, performance.error].some((e) => e instanceof ApiError && e.status === 401);
+
   // Until a card is chosen, the newest signal is the one charted.
   const selected = live.signals.find((s) => s.id === selectedId) ?? live.signals[0];
 
@@ -74,7 +79,12 @@ export function App() {
         }}
         status={live.status}
       />
-      <main className="layout">
+      {needsKey && (
+        <main>
+          <KeyPrompt />
+        </main>
+      )}
+      <main className="layout" hidden={needsKey}>
         <SignalList
           live={live}
           mode={mode}
