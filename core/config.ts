@@ -353,7 +353,8 @@ export const ENV = {
     schema: positiveNumber,
     default: '10000',
     example: '25000',
-    description: 'USDT a new paper account starts with.',
+    description:
+      "Cash a new paper account starts with, in the venue's main quote (USDT on sim and Binance, USD on Kraken).",
   }),
   PAPER_FEE_RATE: v({
     schema: nonNegative,

@@ -1,5 +1,5 @@
 /** MarketData over any ccxt exchange: markets with their precision and limits, tickers, candles. */
-import { rememberPrecision } from './precision.ts';
+
 import type { Exchange, MarketInterface } from 'ccxt';
 import { AppError } from '../errors.ts';
 import { mapExchangeError } from './ccxt-errors.ts';
@@ -13,6 +13,7 @@ import {
   type MarketInfo,
   type Ticker,
 } from './market-data.ts';
+import { rememberPrecision } from './precision.ts';
 import { pickMarket } from './symbols.ts';
 import { type Candle, type Timeframe, timeframeMs } from './types.ts';
 

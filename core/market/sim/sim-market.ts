@@ -7,7 +7,7 @@
  * time. So what a user sees (signals, fills, charts) is never dated in the future; a demo that has
  * run for `leadMs / (speed − 1)` shows today's real times at a real pace.
  */
-import { rememberPrecision } from '../precision.ts';
+
 import { AppError } from '../../errors.ts';
 import { Decimal, dec } from '../decimal.ts';
 import {
@@ -18,6 +18,7 @@ import {
   type MarketInfo,
   type Ticker,
 } from '../market-data.ts';
+import { rememberPrecision } from '../precision.ts';
 import { pickMarket } from '../symbols.ts';
 import { type Candle, type Timeframe, timeframeMs } from '../types.ts';
 import { SIM_PAIRS, SIM_TAKER_FEE, type SimPair } from './pairs.ts';
