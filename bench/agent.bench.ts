@@ -34,6 +34,7 @@ export async function run(): Promise<BenchRow[]> {
   const services = createProcessServices(ctx, { charts: { workers: 0 } });
   const agent = createAgent({
     services: services.agent,
+    auditDb: services.auditDb,
     config,
     logger: ctx.logger,
     db: ctx.db,

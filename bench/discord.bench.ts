@@ -44,7 +44,7 @@ export async function run(): Promise<BenchRow[]> {
   });
   const ctx = createAppContext(config, createLogger({ level: 'silent' }));
   const services = createProcessServices(ctx, { charts: { workers: 0 } });
-  const agent = createAgent({ ...ctx, services: services.agent, llm: null });
+  const agent = createAgent({ ...ctx, services: services.agent, auditDb: services.auditDb, llm: null });
   const bot = await startDiscordBot(ctx, {
     agent,
     commands: registrySources(),

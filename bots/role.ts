@@ -9,6 +9,7 @@ import { COMMANDS } from '../core/agent/commands/registry.ts';
 import type { AgentServices } from '../core/agent/ports.ts';
 import { orderEventFeedFor } from '../core/broadcast/order-events.ts';
 import type { AppContext, RoleHandle, RoleRuntime } from '../core/context.ts';
+import type { Db } from '../core/db/client.ts';
 import { orderIdOfHandle } from '../core/trading/service.ts';
 import { startDiscordBot } from './discord/bot.ts';
 import { registrySources } from './discord/registry.ts';
@@ -22,6 +23,8 @@ interface Running {
 export interface BotsServices {
   /** The agent's ports, bound once per process. */
   readonly agent: AgentServices;
+  /** Where the agent's audit entries go (asynchronous commit). */
+  readonly auditDb: Db;
 }
 
 export async function startBotsRole(
@@ -32,6 +35,7 @@ export async function startBotsRole(
   const { config } = ctx;
   const agent = createAgent({
     services: services.agent,
+    auditDb: services.auditDb,
     config,
     logger: ctx.logger.child({ role: 'bots' }),
     db: ctx.db,

@@ -20,7 +20,7 @@ export type RoleStarter = (
 export const ROLE_STARTERS: Partial<Record<RoleName, RoleStarter>> = {
   api: (ctx, runtime, s) => startApiRole(ctx, runtime, { market: s.market }),
   worker: (ctx, _runtime, s) => startWorkerRole(ctx, { market: s.market, orders: s.orders }),
-  bots: (ctx, runtime, s) => startBotsRole(ctx, runtime, { agent: s.agent }),
+  bots: (ctx, runtime, s) => startBotsRole(ctx, runtime, { agent: s.agent, auditDb: s.auditDb }),
   broadcaster: (ctx, runtime, s) =>
     startBroadcasterRole(ctx, runtime, { shared: { market: s.market, charts: s.charts } }),
   // Its own market on purpose: the signal engine runs the sim at SIM_SPEED on its own clock.

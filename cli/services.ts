@@ -11,6 +11,7 @@ import { everyDay, renderSentimentChart } from '../charts/sentiment.ts';
 import { agentServices, type SentimentRenderer } from '../core/agent/bindings.ts';
 import type { AgentServices } from '../core/agent/ports.ts';
 import type { AppContext } from '../core/context.ts';
+import { createDb, type Db } from '../core/db/client.ts';
 import { createIdentityService, type IdentityService } from '../core/identity/service.ts';
 import { createMarketData } from '../core/market/create-market-data.ts';
 import type { CachedMarketData } from '../core/market/ticker-cache.ts';
@@ -29,6 +30,8 @@ export interface ProcessServices {
   readonly charts: ChartRenderer;
   /** The agent's ports over the services above. */
   readonly agent: AgentServices;
+  /** Two connections with asynchronous commit for the chat's audit entries (createAgent's auditDb). */
+  readonly auditDb: Db;
   close(): Promise<void>;
 }
 
@@ -71,6 +74,15 @@ export function createProcessServices(
   const charts = once(
     () => createChartRenderer(options.charts),
     (c) => c.close(),
+  );
+  const auditDb = once(
+    () =>
+      createDb(ctx.config.DATABASE_URL, {
+        poolSize: 2,
+        preparedStatements: ctx.config.DATABASE_PREPARED_STATEMENTS,
+        asyncCommit: true,
+      }),
+    (db) => db.$disconnect(),
   );
   const token = ctx.config.TELEGRAM_BOT_TOKEN;
   const agent = once(() =>
@@ -115,6 +127,9 @@ export function createProcessServices(
     },
     get agent() {
       return agent();
+    },
+    get auditDb() {
+      return auditDb();
     },
     async close() {
       // Newest first: the renderer and queue before the market data they were built over.

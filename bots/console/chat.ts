@@ -17,6 +17,7 @@ import type { AgentServices, OrderView } from '../../core/agent/ports.ts';
 import { orderLine, stateWords } from '../../core/agent/present/trading.ts';
 import type { Reply } from '../../core/agent/reply.ts';
 import type { AppContext } from '../../core/context.ts';
+import type { Db } from '../../core/db/client.ts';
 import { toAppError } from '../../core/errors.ts';
 import type { TradingService } from '../../core/trading/service.ts';
 import { watchOrderEvents } from './events.ts';
@@ -34,6 +35,8 @@ export interface ConsoleIO {
 export interface ConsoleServices {
   /** The agent's ports, from the process' composition root (cli/services.ts). */
   readonly agent: AgentServices;
+  /** Where the agent's audit entries go; default the context's database. */
+  readonly auditDb?: Db;
   /** The trading facade, for the order and alert events printed between prompts. */
   readonly trading: Pick<TradingService, 'readEvents'>;
 }
@@ -84,6 +87,7 @@ export async function runConsoleChat(
   const services = shared.agent;
   const agent = createAgent({
     services,
+    ...(shared.auditDb ? { auditDb: shared.auditDb } : {}),
     config: ctx.config,
     logger: ctx.logger,
     db: ctx.db,

@@ -31,6 +31,11 @@ export interface AgentDeps {
   readonly config: Config;
   readonly logger: Logger;
   readonly db: Db;
+  /**
+   * Where the audit of chat turns (tool calls, refusals) goes; default `db`. The composition root gives
+   * a connection with asynchronous commit: waiting for a WAL flush was most of a price request's time.
+   */
+  readonly auditDb?: Db;
   readonly redis: Redis;
   readonly keys: RedisKeys;
   /** Default: a client from OPENAI_API_KEY / OPENAI_BASE_URL, or none. `null` forces the offline parser. */
@@ -116,7 +121,7 @@ export function createAgent(deps: AgentDeps): Agent {
     tokenBudget: deps.config.MEMORY_TOKEN_BUDGET,
     ...(llm ? { summarize: llmSummarizer(llm, deps.config.LLM_MODEL, deps.logger) } : {}),
   });
-  const turnDeps = { services: deps.services, db: deps.db, logger: deps.logger, memory, now };
+  const turnDeps = { services: deps.services, db: deps.auditDb ?? deps.db, logger: deps.logger, memory, now };
   const converseDeps = { ...deps, memory, llm, now };
 
   async function dispatch(inbound: Inbound, options: HandleOptions): Promise<Answer> {

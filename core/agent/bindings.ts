@@ -5,6 +5,7 @@
  * available yet". Nothing here builds a service: the composition root (cli/services.ts) builds each one
  * once per process and hands them in, drawing included (charts/ sits outside core).
  */
+import { LRUCache } from 'lru-cache';
 import { type ChannelAccess, subscriptionsPort } from '../broadcast/subscriptions-port.ts';
 import type { Db } from '../db/client.ts';
 import type { IdentityService } from '../identity/service.ts';
@@ -88,12 +89,35 @@ export function marketPort(market: MarketData): MarketPort {
   };
 }
 
+type Account = Parameters<IdentityPort['resolve']>[0];
+
+/**
+ * How long a resolved platform account is reused without asking Postgres. Every message resolves its
+ * sender, and the answer only changes when the account is linked to another user: a link redeemed here
+ * clears the cache at once; one redeemed in another process is seen within this time.
+ */
+export const RESOLVED_TTL_MS = 30_000;
+
 export function identityPort(identity: IdentityService): IdentityPort {
+  const resolved = new LRUCache<string, { readonly userId: string }, Account>({
+    max: 10_000,
+    ttl: RESOLVED_TTL_MS,
+    // A username change misses the cache (it is part of the key), so resolveUser records it.
+    fetchMethod: async (_key, _stale, { context: a }) => ({
+      userId: (await identity.resolveUser(a.platform, a.platformUserId, a.username)).userId,
+    }),
+  });
   return {
-    resolve: ({ platform, platformUserId, username }) =>
-      identity.resolveUser(platform, platformUserId, username),
+    async resolve(account) {
+      const key = `${account.platform}:${account.platformUserId}:${account.username ?? ''}`;
+      return (await resolved.fetch(key, { context: account }))!;
+    },
     createLinkCode: (actor) => identity.createLinkCode(actor),
-    redeemLinkCode: (code, account) => identity.redeemLinkCode(code, account),
+    async redeemLinkCode(code, account) {
+      const linked = await identity.redeemLinkCode(code, account);
+      resolved.clear();
+      return linked;
+    },
   };
 }
 

@@ -77,10 +77,8 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
     return { turns: `${base}:turns`, summary: `${base}:summary`, lock: `${base}:lock` };
   };
 
-  async function load(key: ConversationKey): Promise<Conversation> {
-    const n = names(key);
-    const [raw, summary] = await Promise.all([redis.lrange(n.turns, 0, -1), redis.get(n.summary)]);
-    const turns = raw.flatMap((r) => {
+  const parseTurns = (raw: readonly string[]): MemoryTurn[] =>
+    raw.flatMap((r) => {
       try {
         const t = JSON.parse(r) as MemoryTurn;
         return (t.role === 'user' || t.role === 'assistant') && typeof t.content === 'string' ? [t] : [];
@@ -88,8 +86,16 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
         return [];
       }
     });
+
+  async function load(key: ConversationKey): Promise<Conversation> {
+    const n = names(key);
+    const [raw, summary] = await Promise.all([redis.lrange(n.turns, 0, -1), redis.get(n.summary)]);
+    const turns = parseTurns(raw);
     return summary ? { summary, turns } : { turns };
   }
+
+  const overBudget = (turns: readonly MemoryTurn[]) =>
+    turns.length >= 2 && turns.reduce((s, t) => s + estimateTokens(t.content), 0) > tokenBudget;
 
   async function compress(key: ConversationKey): Promise<void> {
     const n = names(key);
@@ -97,8 +103,7 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
     if ((await redis.set(n.lock, '1', 'PX', 30_000, 'NX')) !== 'OK') return;
     try {
       const { summary, turns } = await load(key);
-      const total = turns.reduce((s, t) => s + estimateTokens(t.content), 0);
-      if (total <= tokenBudget || turns.length < 2) return;
+      if (!overBudget(turns)) return;
       const fold = Math.ceil(turns.length / 2);
       const next = await summarize(summary, turns.slice(0, fold), Math.max(100, Math.floor(tokenBudget / 2)));
       await redis
@@ -116,7 +121,8 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
     async append(key, turns) {
       if (!turns.length) return;
       const n = names(key);
-      await redis
+      // The turns come back in the same round trip: most appends stay under budget and end here.
+      const replies = await redis
         .multi()
         .rpush(
           n.turns,
@@ -124,8 +130,10 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
         )
         .expire(n.turns, ttlSeconds)
         .expire(n.summary, ttlSeconds)
+        .lrange(n.turns, 0, -1)
         .exec();
-      await compress(key);
+      const stored = replies?.[3]?.[1];
+      if (!Array.isArray(stored) || overBudget(parseTurns(stored as string[]))) await compress(key);
     },
     async clear(key) {
       const n = names(key);

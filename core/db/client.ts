@@ -27,18 +27,26 @@ export interface DbOptions {
   readonly poolSize?: number;
   /** DATABASE_PREPARED_STATEMENTS; on unless a pooler in between cannot keep them. */
   readonly preparedStatements?: boolean;
+  /**
+   * Commits return before their WAL record is flushed (synchronous_commit=off for these connections):
+   * a row is visible at once, but a Postgres crash may lose the last few hundred milliseconds of them.
+   * Only for records that tolerate that (the chat's audit of read-only tool calls), never for money.
+   */
+  readonly asyncCommit?: boolean;
 }
 
 /** Prisma over node-postgres (Rust-free client): nothing to download, and pool size is ours to choose. */
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
-  const { poolSize = 10, preparedStatements = true } = options;
+  const { poolSize = 10, preparedStatements = true, asyncCommit = false } = options;
+  const url = new URL(databaseUrl);
+  if (asyncCommit) url.searchParams.set('options', '-c synchronous_commit=off');
   return new PrismaClient({
     // The default formats capture a stack trace on every query to point at the caller when one fails;
     // our errors are mapped to typed AppErrors and logged with their own stacks, so skip that cost.
     errorFormat: 'minimal',
     adapter: new PrismaPg(
       // Connections are recycled hourly, which also bounds how many prepared statements each one keeps.
-      { connectionString: databaseUrl, max: poolSize, maxLifetimeSeconds: 3600 },
+      { connectionString: url.toString(), max: poolSize, maxLifetimeSeconds: 3600 },
       preparedStatements ? { statementNameGenerator: statementName } : {},
     ),
   });

@@ -47,7 +47,9 @@ export async function startHarness(
   baseEnv: Record<string, string> = {},
   options: HarnessOptions = {},
 ): Promise<BotHarness> {
-  const fake = await startFakeDiscord(options.ackWindowMs === undefined ? {} : { ackWindowMs: options.ackWindowMs });
+  const fake = await startFakeDiscord(
+    options.ackWindowMs === undefined ? {} : { ackWindowMs: options.ackWindowMs },
+  );
   const guild = fake.addGuild('Traders', ['signals', 'general']);
   const test = await createTestContext(label);
   const bots: DiscordBot[] = [];
