@@ -62,6 +62,11 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ ORDER_LOCK_MS: '30000', MAX_EXECUTION_DELAY_SECONDS: '61' })).toEqual([]);
   });
 
+  it('refuses TRADING_MODE=live (the default for new users) without LIVE_TRADING_ENABLED', () => {
+    expect(problemsOf({ TRADING_MODE: 'live' }).map((p) => p.variable)).toEqual(['TRADING_MODE']);
+    expect(problemsOf({ TRADING_MODE: 'live', LIVE_TRADING_ENABLED: 'true' })).toEqual([]);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ API_PORT: '  ', LOG_LEVEL: '' }).API_PORT).toBe(8080);
   });

@@ -247,7 +247,8 @@ export const ENV = {
     schema: z.enum(['paper', 'live'], { error: 'must be paper or live' }),
     default: 'paper',
     example: 'paper',
-    description: 'Default mode for new users. Live also needs LIVE_TRADING_ENABLED and the user’s opt-in.',
+    description:
+      'Mode of new users (existing users keep theirs). live needs LIVE_TRADING_ENABLED; each user still opts in with /mode live and linked keys before an order reaches the exchange.',
   }),
   LIVE_TRADING_ENABLED: v({
     schema: bool,
@@ -721,15 +722,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  * a crash interrupted before it reached the exchange would expire instead of being resumed.
  */
 function crossChecks(c: Partial<Config>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
   const lock = c.ORDER_LOCK_MS;
   const deadline = c.MAX_EXECUTION_DELAY_SECONDS;
-  if (lock === undefined || deadline === undefined || 2 * lock < deadline * 1000) return [];
-  return [
-    {
+  if (lock !== undefined && deadline !== undefined && 2 * lock >= deadline * 1000) {
+    problems.push({
       variable: 'ORDER_LOCK_MS',
       message: `must be under half of MAX_EXECUTION_DELAY_SECONDS (${deadline} s), or orders a crashed worker was running expire before another worker resumes them (got "${lock}")`,
-    },
-  ];
+    });
+  }
+  // New users start in TRADING_MODE: live by default on an install that never trades live would refuse
+  // every order of every new user.
+  if (c.TRADING_MODE === 'live' && c.LIVE_TRADING_ENABLED === false) {
+    problems.push({
+      variable: 'TRADING_MODE',
+      message: 'can be live only with LIVE_TRADING_ENABLED=true (got "live")',
+    });
+  }
+  return problems;
 }
 
 /** Plain values of secret variables, for the log redactor. */

@@ -199,6 +199,7 @@ export function agentServices(deps: AgentDeps): AgentServices {
     // The trading facade is the port: its views are the agent's, nothing to map.
     trading: deps.trading,
     accounts: deps.trading,
+    operator: deps.trading,
     keys: keysPort(deps.keys),
     charts: chartPort(deps.charts),
     subscriptions: subscriptionsPort(deps.db, deps.channelAccess),

@@ -148,6 +148,9 @@ export interface SettingsPort {
 /** Live needs the operator switch, the user's opt-in and linked keys; setMode throws ERR_LIVE_DISABLED otherwise. */
 export type AccountPort = Pick<TradingService, 'getMode' | 'setMode'>;
 
+/** Operator controls (/admin): ERR_FORBIDDEN for anyone who is not an operator at this contact. */
+export type OperatorPort = Pick<TradingService, 'killSwitch'>;
+
 export interface KeyInfo {
   readonly id: string;
   readonly exchange: string;
@@ -292,6 +295,7 @@ export interface AgentServices {
   readonly charts?: ChartPort;
   readonly signals?: SignalsPort;
   readonly accounts?: AccountPort;
+  readonly operator?: OperatorPort;
   readonly settings?: SettingsPort;
   readonly keys?: KeysPort;
   readonly subscriptions?: SubscriptionsPort;

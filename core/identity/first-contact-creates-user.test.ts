@@ -45,6 +45,46 @@ describe('identity: first contact', () => {
     expect((await identity.getUser(admin.userId)).role).toBe('admin');
   });
 
+  it('demotes an operator at its next contact once its account is removed from ADMIN_ACCOUNTS', async () => {
+    const admin = await identity.resolveUser('telegram', '901');
+    expect(admin.role).toBe('user');
+    const listed = createIdentityService({
+      ...t.app,
+      config: { ...t.app.config, ADMIN_ACCOUNTS: ['telegram:901'] },
+    });
+    expect((await listed.resolveUser('telegram', '901')).role).toBe('admin');
+    // The operator removed the account from the list (and restarted): the next contact demotes it.
+    expect((await identity.resolveUser('telegram', '901')).role).toBe('user');
+    expect((await identity.getUser(admin.userId)).role).toBe('user');
+    expect(
+      await t.app.db.auditLog.count({ where: { action: 'identity.role.user', subjectId: admin.userId } }),
+    ).toBe(1);
+    // A user with another account still listed stays an operator whichever of its accounts writes.
+    const actor = { userId: admin.userId, platform: 'telegram', chatId: 'dm-901', chatKind: 'dm' } as const;
+    const { code } = await identity.createLinkCode(actor);
+    await identity.redeemLinkCode(code, { platform: 'discord', platformUserId: '901' });
+    const viaDiscord = createIdentityService({
+      ...t.app,
+      config: { ...t.app.config, ADMIN_ACCOUNTS: ['discord:901'] },
+    });
+    expect((await viaDiscord.resolveUser('discord', '901')).role).toBe('admin');
+    expect((await viaDiscord.resolveUser('telegram', '901')).role).toBe('admin');
+  });
+
+  it('starts new users in TRADING_MODE, without opting them in to live trading', async () => {
+    const paper = await identity.resolveUser('telegram', '1101');
+    expect((await identity.getUser(paper.userId)).mode).toBe('paper');
+    const liveByDefault = createIdentityService({
+      ...t.app,
+      config: { ...t.app.config, TRADING_MODE: 'live', LIVE_TRADING_ENABLED: true },
+    });
+    const fresh = await liveByDefault.resolveUser('telegram', '1102');
+    expect(await identity.getUser(fresh.userId)).toMatchObject({ mode: 'live', liveOptIn: false });
+    // An existing user keeps the mode they have.
+    await liveByDefault.resolveUser('telegram', '1101');
+    expect((await identity.getUser(paper.userId)).mode).toBe('paper');
+  });
+
   it('rejects malformed platform ids with a typed error and creates nothing', async () => {
     const before = await t.app.db.user.count();
     for (const id of ['', 'a b', 'x'.repeat(65), "1'; drop table"]) {

@@ -21,7 +21,12 @@ export interface IdentityService {
 export function createIdentityService(ctx: Pick<AppContext, 'db' | 'config'>): IdentityService {
   return {
     resolveUser: (platform, platformUserId, username) =>
-      resolveUser(ctx.db, { platform, platformUserId, username }, ctx.config.ADMIN_ACCOUNTS),
+      resolveUser(
+        ctx.db,
+        { platform, platformUserId, username },
+        ctx.config.ADMIN_ACCOUNTS,
+        ctx.config.TRADING_MODE,
+      ),
     createLinkCode: (actor) => createLinkCode(ctx.db, actor),
     redeemLinkCode: (code, account) => redeemLinkCode(ctx.db, code, account),
     getUser: (userId) => getUser(ctx.db, userId),

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { audit } from './audit.ts';
-import { type PlatformName, platformSchema, toDbPlatform, type UserId } from './types.ts';
+import { fromDbPlatform, type PlatformName, platformSchema, toDbPlatform, type UserId } from './types.ts';
 
 export type Role = 'user' | 'admin';
 export type Mode = 'paper' | 'live';
@@ -56,34 +56,60 @@ export function isAdminAccount(
   return admins.includes(`${platform}:${platformUserId}`);
 }
 
-/** Finds or creates the user behind a platform account; safe under concurrent first contacts. */
+/** Whether any platform account of the user is listed in ADMIN_ACCOUNTS. */
+async function anyListed(db: Db, userId: string, admins: readonly string[]): Promise<boolean> {
+  if (admins.length === 0) return false;
+  const accounts = await db.platformAccount.findMany({
+    where: { userId },
+    select: { platform: true, platformUserId: true },
+  });
+  return accounts.some((a) => isAdminAccount(admins, fromDbPlatform(a.platform), a.platformUserId));
+}
+
+/**
+ * Finds or creates the user behind a platform account; safe under concurrent first contacts. A new user
+ * starts in `defaultMode` (TRADING_MODE); live still needs the operator switch, keys and their own opt-in
+ * (`/mode live`) before an order reaches an exchange.
+ */
 export async function resolveUser(
   db: Db,
   input: AccountInput,
   admins: readonly string[] = [],
+  defaultMode: Mode = 'paper',
 ): Promise<ResolvedUser> {
   const { platform, platformUserId, username } = parseAccount(input);
   const where = { platform_platformUserId: { platform: toDbPlatform(platform), platformUserId } };
   const admin = isAdminAccount(admins, platform, platformUserId);
   const found = await db.platformAccount.findUnique({ where, include: { user: { select: { role: true } } } });
   if (found) {
-    if ((username && found.username !== username) || (admin && found.user.role !== 'ADMIN')) {
-      await db.$transaction([
-        db.platformAccount.update({ where, data: { username: username ?? found.username } }),
-        ...(admin ? [db.user.update({ where: { id: found.userId }, data: { role: 'ADMIN' } })] : []),
-      ]);
+    // The role follows ADMIN_ACCOUNTS at every contact: an operator is a user with at least one listed
+    // account, so one removed from the list is demoted here, at its next message or button.
+    const wasAdmin = found.user.role === 'ADMIN';
+    const isAdmin = admin || (wasAdmin && (await anyListed(db, found.userId, admins)));
+    const renamed = username !== undefined && found.username !== username;
+    if (renamed || isAdmin !== wasAdmin) {
+      await db.$transaction(async (tx) => {
+        if (renamed) await tx.platformAccount.update({ where, data: { username } });
+        if (isAdmin === wasAdmin) return;
+        await tx.user.update({ where: { id: found.userId }, data: { role: isAdmin ? 'ADMIN' : 'USER' } });
+        await audit(tx, {
+          actorUserId: found.userId,
+          platform,
+          action: isAdmin ? 'identity.role.admin' : 'identity.role.user',
+          subjectType: 'User',
+          subjectId: found.userId,
+          detail: { reason: isAdmin ? 'listed in ADMIN_ACCOUNTS' : 'no longer in ADMIN_ACCOUNTS' },
+        });
+      });
     }
-    return {
-      userId: found.userId as UserId,
-      role: admin || found.user.role === 'ADMIN' ? 'admin' : 'user',
-      created: false,
-    };
+    return { userId: found.userId as UserId, role: isAdmin ? 'admin' : 'user', created: false };
   }
   try {
     const user = await db.$transaction(async (tx) => {
       const created = await tx.user.create({
         data: {
           role: admin ? 'ADMIN' : 'USER',
+          tradingMode: defaultMode === 'live' ? 'LIVE' : 'PAPER',
           displayName: username ?? null,
           accounts: {
             create: { platform: toDbPlatform(platform), platformUserId, username: username ?? null },

@@ -11,7 +11,7 @@ import type { Actor } from '../identity/types.ts';
 import { requireAdmin } from '../identity/users.ts';
 import { type Decimal, dec, groupThousands } from '../market/decimal.ts';
 import { hasCredentials } from '../vault/credentials.ts';
-import { KILL_SWITCH_KEY, writeKillSwitch } from './kill-switch.ts';
+import { KILL_SWITCH_KEY, type KillSwitchState, readKillSwitch, writeKillSwitch } from './kill-switch.ts';
 import { lockedPositionSql, type PositionState, positionKeySql, positionState } from './positions.ts';
 import { canFindByClientId, noClientIdLookup } from './remote-orders.ts';
 import { type OrderRow, selectOrderForUpdate, type Tx } from './transitions.ts';
@@ -41,6 +41,26 @@ export interface RiskInput {
 export async function setKillSwitch(db: Db, actor: Actor, on: boolean): Promise<void> {
   await requireAdmin(db, actor.userId);
   await writeKillSwitch(db, { kind: 'user', userId: actor.userId, platform: actor.platform }, on);
+}
+
+/**
+ * The operator's `/admin killswitch on|off|status` from chat: operators only (the role as of this
+ * contact, so an account removed from ADMIN_ACCOUNTS is refused), every change audited.
+ */
+export async function operateKillSwitch(
+  db: Db,
+  config: Pick<Config, 'KILL_SWITCH'>,
+  actor: Actor,
+  action: 'on' | 'off' | 'status',
+): Promise<KillSwitchState> {
+  await requireAdmin(db, actor.userId);
+  if (action !== 'status')
+    await writeKillSwitch(
+      db,
+      { kind: 'user', userId: actor.userId, platform: actor.platform },
+      action === 'on',
+    );
+  return readKillSwitch(db, config);
 }
 
 const fmt = (d: Decimal, quote: string) =>

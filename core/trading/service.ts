@@ -20,6 +20,7 @@
  *   listAlerts(actor) → AlertView[];  cancelAlert(actor, alertId) → AlertView
  *   getMode(actor) → 'paper' | 'live';  setMode(actor, mode) → mode (live: ERR_LIVE_DISABLED unless allowed)
  *   setKillSwitch(actor, on) → void (operators only)
+ *   killSwitch(actor, 'on' | 'off' | 'status') → KillSwitchState (operators only; /admin killswitch)
  *   readEvents(after, { count?, blockMs? }) → { id, event }[]: order and alert notifications for adapters
  *       (stream keys.key('events', 'orders'); event union in order-events.ts).
  */
@@ -35,6 +36,7 @@ import { confirmSecret, readHandle } from './confirm-handle.ts';
 import { type ConfirmResult, confirm, decline } from './confirmations.ts';
 import { asServiceError, type OrderQueuePort, parseActor, type TradingDeps } from './deps.ts';
 import { type FillRecord, userFills } from './fills-history.ts';
+import type { KillSwitchState } from './kill-switch.ts';
 import {
   type EventPublisher,
   readOrderEvents,
@@ -53,7 +55,7 @@ import {
 } from './portfolio.ts';
 import { type Proposal, type ProposeInput, propose } from './proposals.ts';
 import { canFindByClientId, noClientIdLookup } from './remote-orders.ts';
-import { setKillSwitch } from './risk.ts';
+import { operateKillSwitch, setKillSwitch } from './risk.ts';
 import { type AlertInput, type AlertView, cancelAlert, createAlert, listAlerts } from './triggers.ts';
 import { type Mode, type OrderView, orderView } from './views.ts';
 
@@ -77,6 +79,8 @@ export interface TradingService {
   getMode(actor: Actor): Promise<Mode>;
   setMode(actor: Actor, mode: Mode): Promise<Mode>;
   setKillSwitch(actor: Actor, on: boolean): Promise<void>;
+  /** Operators only: turns the kill switch on or off (audited), or reads it; every role sees it at once. */
+  killSwitch(actor: Actor, action: 'on' | 'off' | 'status'): Promise<KillSwitchState>;
   readEvents(
     after: string,
     options?: { readonly count?: number; readonly blockMs?: number },
@@ -203,6 +207,7 @@ export function createTradingService(ctx: ServiceContext, options: TradingServic
       return mode;
     },
     setKillSwitch: (actor, on) => setKillSwitch(deps.db, parseActor(actor), on),
+    killSwitch: (actor, action) => operateKillSwitch(deps.db, deps.config, parseActor(actor), action),
     readEvents: (after, opts) => readOrderEvents(ctx.redis, ctx.keys, after, opts),
   });
 }

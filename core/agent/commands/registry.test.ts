@@ -25,6 +25,8 @@ const BRIEF_COMMANDS = [
   'link',
   'memory',
   'news',
+  // Operator controls (issue 12): /admin killswitch on|off|status.
+  'admin',
 ];
 
 describe('one command registry', () => {

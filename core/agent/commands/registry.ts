@@ -8,6 +8,7 @@ import {
   portfolioCommand,
   settingsCommand,
 } from './definitions/account.ts';
+import { adminCommand } from './definitions/admin.ts';
 import { helpCommand, memoryCommand } from './definitions/general.ts';
 import { chartCommand, priceCommand } from './definitions/market.ts';
 import { newsCommand } from './definitions/news.ts';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly CommandDef[] = [
   settingsCommand,
   linkCommand,
   memoryCommand,
+  adminCommand,
 ];
 
 const BY_NAME = new Map<string, CommandDef>();

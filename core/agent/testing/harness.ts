@@ -67,6 +67,7 @@ export async function createAgentHarness(
     market: marketPort(h.market),
     trading: h.service,
     accounts: h.service,
+    operator: h.service,
     keys: keysPort(createKeysService(h.app)),
     charts: chartPort(charts),
   };

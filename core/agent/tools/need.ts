@@ -9,6 +9,7 @@ const WHAT: Record<keyof AgentServices, string> = {
   charts: 'Charts',
   signals: 'Signals',
   accounts: 'Switching trading mode',
+  operator: 'Operator controls',
   settings: 'Settings',
   keys: 'Exchange keys',
   subscriptions: 'Signal subscriptions',

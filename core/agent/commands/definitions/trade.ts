@@ -1,5 +1,6 @@
 /** /buy, /sell, /orders, /cancel. Buying and selling only ever produce a proposal card. */
 import { z } from 'zod';
+import { userMessageOf } from '../../../errors.ts';
 import type { Side } from '../../ports.ts';
 import { orderLine, ordersText } from '../../present/trading.ts';
 import { text } from '../../reply.ts';
@@ -95,12 +96,27 @@ export const cancelCommand = defineCommand({
     const { orders } = await ctx.tool(listOrders, { scope: 'open', limit: 20 });
     const cancellable = orders.filter((o) => o.status !== 'PROPOSED');
     if (!cancellable.length) return [text('You have no open orders to cancel.')];
-    const done = await Promise.all(cancellable.map((o) => ctx.tool(cancelOrder, { order_id: o.id })));
+    // Each cancel stands alone: one that fails (filled meanwhile, exchange down) must not hide the others.
+    const results = await Promise.allSettled(
+      cancellable.map((o) => ctx.tool(cancelOrder, { order_id: o.id })),
+    );
+    const done = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ order: cancellable[i]!, why: userMessageOf(r.reason) }] : [],
+    );
+    const plural = (n: number) => `${n} order${n === 1 ? '' : 's'}`;
     return [
       text(
         [
-          `Cancelled ${done.length} order${done.length === 1 ? '' : 's'}:`,
-          ...done.map((o) => `- ${orderLine(o)}`),
+          ...(done.length
+            ? [`Cancelled ${plural(done.length)}:`, ...done.map((o) => `- ${orderLine(o)}`)]
+            : []),
+          ...(failed.length
+            ? [
+                `${done.length ? 'Not cancelled' : 'Nothing was cancelled'} (${plural(failed.length)}):`,
+                ...failed.map((f) => `- ${orderLine(f.order)}: ${f.why}`),
+              ]
+            : []),
         ].join('\n'),
       ),
     ];
