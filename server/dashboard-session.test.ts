@@ -46,11 +46,11 @@ const cookieOf = (setCookie: string | string[] | undefined) =>
     .trim();
 
 /** POST /v1/session with the key: the cookie to send back. */
-async function login(): Promise<string> {
+async function login(bearer = key): Promise<string> {
   const res = await app.inject({
     method: 'POST',
     url: '/v1/session',
-    headers: { authorization: `Bearer ${key}` },
+    headers: { authorization: `Bearer ${bearer}` },
   });
   expect(res.statusCode).toBe(200);
   return cookieOf(res.headers['set-cookie']);
@@ -141,5 +141,20 @@ describe('the dashboard under API_REQUIRE_KEY=true', () => {
     expect((await app.inject({ url: '/v1/signals?limit=5', headers: { cookie } })).statusCode).toBe(200);
     await new ApiKeyStore(ctx.db).revoke(keyId);
     expect((await app.inject({ url: '/v1/signals?limit=5', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('pages, data and errors carry the security headers (helmet, built once per process)', async () => {
+    const fresh = await new ApiKeyStore(ctx.db).create({ name: 'headers', ratePerMinute: 1000 });
+    const cookie = await login(fresh.key);
+    for (const res of [
+      await app.inject('/'),
+      await app.inject({ url: '/v1/signals?limit=5', headers: { cookie } }),
+      await app.inject('/v1/signals?limit=5'),
+    ]) {
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    }
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Serialized /v1/signals pages, kept until the stream says something changed. Every new signal and
+ * Serialized /v1/signals pages (UTF-8 bytes, so a hit is written without encoding 30 kB again), kept
+ * until the stream says something changed. Every new signal and
  * every lifecycle change of a mode is an entry of `signals:<mode>`, appended after its Postgres commit
  * (the engine's outbox), and this process' hub reads every entry: so a page cached for a mode is
  * dropped as soon as that mode changes. A generation check keeps a page computed before a change from
@@ -14,7 +15,8 @@ const MAX_ENTRIES = 1_000;
 type Mode = 'paper' | 'live';
 
 export class PageCache {
-  private readonly pages = new Map<string, { body: string; at: number }>();
+  private readonly pages = new Map<string, { body: Buffer; at: number }>();
+  private readonly inflight = new Map<string, { generation: number; body: Promise<Buffer> }>();
   private readonly generation: Record<Mode, number> = { paper: 0, live: 0 };
   private reading = false;
 
@@ -36,17 +38,26 @@ export class PageCache {
     );
   }
 
-  async get(mode: Mode, query: string, compute: () => Promise<string>): Promise<string> {
+  async get(mode: Mode, query: string, compute: () => Promise<Buffer>): Promise<Buffer> {
     const key = `${mode}|${query}`;
     const hit = this.pages.get(key);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.body;
     const generation = this.generation[mode];
-    const body = await compute();
-    // Only while the hub reads (or nothing would drop the page), and only if nothing changed meanwhile.
-    if (this.reading && generation === this.generation[mode]) {
-      if (this.pages.size >= MAX_ENTRIES) this.pages.clear();
-      this.pages.set(key, { body, at: Date.now() });
+    // Concurrent misses of one page share one query, unless the mode changed since it started.
+    const flying = this.inflight.get(key);
+    if (flying && flying.generation === generation) return flying.body;
+    const pending = compute();
+    this.inflight.set(key, { generation, body: pending });
+    try {
+      const body = await pending;
+      // Only while the hub reads (or nothing would drop the page), and only if nothing changed meanwhile.
+      if (this.reading && generation === this.generation[mode]) {
+        if (this.pages.size >= MAX_ENTRIES) this.pages.clear();
+        this.pages.set(key, { body, at: Date.now() });
+      }
+      return body;
+    } finally {
+      if (this.inflight.get(key)?.body === pending) this.inflight.delete(key);
     }
-    return body;
   }
 }

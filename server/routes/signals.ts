@@ -79,9 +79,9 @@ export function signalRoutes(deps: SignalRouteDeps): FastifyPluginAsyncZod {
             nextCursor: page.nextCursor === null ? null : await deps.cursors.sign(page.nextCursor, scope),
           };
           // Checked once here rather than on every cached send: the same schema the route documents.
-          return JSON.stringify(signalPageOut.encode(out));
+          return Buffer.from(JSON.stringify(signalPageOut.encode(out)));
         });
-        // A string with a JSON content type is sent as it is (already validated and serialized above).
+        // Bytes with a JSON content type are sent as they are (already validated and serialized above).
         return reply.type('application/json; charset=utf-8').send(body as never);
       },
     );
