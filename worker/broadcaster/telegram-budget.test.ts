@@ -30,12 +30,10 @@ describe('Telegram budget shared by the roles of one process', () => {
     await Promise.all(
       clients.flatMap((c, k) =>
         Array.from({ length: 4 }, (_, i) =>
-          c.channel.sendLifecycle(
-            chatId,
-            closed(makeSignal(k * 10 + i, 'BTC/USDT'), 'target'),
-            undefined,
-            { key: `${k}:${i}`, onDispatch: async () => {} },
-          ),
+          c.channel.sendLifecycle(chatId, closed(makeSignal(k * 10 + i, 'BTC/USDT'), 'target'), undefined, {
+            key: `${k}:${i}`,
+            onDispatch: async () => {},
+          }),
         ),
       ),
     );
