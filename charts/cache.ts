@@ -1,7 +1,8 @@
 /**
- * Render cache: a bounded LRU of finished renders plus a map of renders in flight, so identical
- * concurrent requests share one render. Failed renders are not cached.
+ * Render cache: lru-cache bounded by entries and bytes, whose `fetch` lets identical concurrent
+ * requests share one render (a second caller joins the render in flight). Failed renders are not cached.
  */
+import { LRUCache } from 'lru-cache';
 
 export interface CacheStats {
   hits: number;
@@ -12,64 +13,39 @@ export interface CacheStats {
   bytes: number;
 }
 
-export class RenderCache<V> {
-  readonly #done = new Map<string, { value: V; bytes: number }>();
-  readonly #inFlight = new Map<string, Promise<V>>();
-  readonly #maxEntries: number;
-  readonly #maxBytes: number;
-  readonly #sizeOf: (value: V) => number;
-  #bytes = 0;
+type Produce<V> = () => Promise<V>;
+
+export class RenderCache<V extends {}> {
+  readonly #lru: LRUCache<string, V, Produce<V>>;
+  /** 0 entries: nothing is kept once drawn, but concurrent requests still share a render. */
+  readonly #keep: boolean;
   readonly #stats = { hits: 0, misses: 0, joined: 0 };
 
   constructor(options: { maxEntries: number; maxBytes: number; sizeOf: (value: V) => number }) {
-    this.#maxEntries = options.maxEntries;
-    this.#maxBytes = options.maxBytes;
-    this.#sizeOf = options.sizeOf;
+    this.#keep = options.maxEntries > 0;
+    this.#lru = new LRUCache<string, V, Produce<V>>({
+      max: Math.max(1, options.maxEntries),
+      maxSize: Math.max(1, options.maxBytes),
+      // lru-cache sizes are positive integers; an entry larger than maxSize is simply not kept.
+      sizeCalculation: (value) => Math.max(1, Math.ceil(options.sizeOf(value))),
+      // A render evicted while in flight (more concurrent keys than entries) still answers its callers.
+      ignoreFetchAbort: true,
+      fetchMethod: (_key, _stale, { context }) => context(),
+    });
   }
 
-  get(key: string, produce: () => Promise<V>): Promise<V> {
-    const hit = this.#done.get(key);
-    if (hit) {
-      // Re-insert to mark as most recently used (Map keeps insertion order).
-      this.#done.delete(key);
-      this.#done.set(key, hit);
-      this.#stats.hits++;
-      return Promise.resolve(hit.value);
-    }
-    const pending = this.#inFlight.get(key);
-    if (pending) {
-      this.#stats.joined++;
-      return pending;
-    }
-    this.#stats.misses++;
-    const promise = produce().then(
-      (value) => {
-        this.#inFlight.delete(key);
-        this.#store(key, value);
-        return value;
-      },
-      (err: unknown) => {
-        this.#inFlight.delete(key);
-        throw err;
-      },
-    );
-    this.#inFlight.set(key, promise);
-    return promise;
+  async get(key: string, produce: Produce<V>): Promise<V> {
+    const status: LRUCache.Status<string, V, Produce<V>> = {};
+    const pending = this.#lru.fetch(key, { context: produce, status });
+    if (status.fetch === 'hit') this.#stats.hits++;
+    else if (status.fetch === 'inflight') this.#stats.joined++;
+    else this.#stats.misses++;
+    const value = (await pending) as V;
+    if (!this.#keep) this.#lru.delete(key);
+    return value;
   }
 
   stats(): CacheStats {
-    return { ...this.#stats, entries: this.#done.size, bytes: this.#bytes };
-  }
-
-  #store(key: string, value: V): void {
-    const bytes = this.#sizeOf(value);
-    if (this.#maxEntries <= 0 || bytes > this.#maxBytes) return;
-    this.#done.set(key, { value, bytes });
-    this.#bytes += bytes;
-    for (const [oldest, entry] of this.#done) {
-      if (this.#done.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
-      this.#done.delete(oldest);
-      this.#bytes -= entry.bytes;
-    }
+    return { ...this.#stats, entries: this.#lru.size, bytes: this.#lru.calculatedSize };
   }
 }
