@@ -49,12 +49,17 @@ function parseMultipart(body: Buffer, boundary: string): ParsedBody {
 export async function readBody(req: IncomingMessage): Promise<ParsedBody> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
+  // A client that died mid-upload (a SIGKILLed sender) leaves a truncated body: Telegram never acts
+  // on an incomplete request, so neither does the fake (it would store a card without its photo).
+  if (!req.complete) throw new Error('the request ended before its body did');
   const body = Buffer.concat(chunks);
   const url = new URL(req.url ?? '/', 'http://fake');
   const params: Record<string, unknown> = Object.fromEntries(url.searchParams);
   const type = req.headers['content-type'] ?? '';
   const boundary = /boundary=([^;]+)/.exec(type)?.[1];
   if (boundary) {
+    if (body.indexOf(Buffer.from(`--${boundary}--`)) < 0)
+      throw new Error('the multipart body ended before its closing boundary');
     const parsed = parseMultipart(body, boundary);
     return { params: { ...params, ...parsed.params }, files: parsed.files };
   }

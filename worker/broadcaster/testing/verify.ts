@@ -100,3 +100,86 @@ export function observedDiscord(fake: FakeDiscord, channelId: string): Observed 
   });
   return { sequence, withoutImage, badReplies };
 }
+
+export interface SubUnderTest {
+  readonly id: string;
+  readonly platform: 'telegram' | 'discord';
+  readonly chatId: string;
+  readonly filter: SubFilter;
+}
+
+/** `card KEY` / `KEY → status` of a ledger row, as expectedFor writes them. */
+const itemOf = (
+  signalsById: ReadonlyMap<string, Appended['signal']>,
+  row: { signalId: string; event: string },
+) => {
+  const s = signalsById.get(row.signalId);
+  const key = s ? keyOf(s) : row.signalId;
+  return row.event === 'signal' ? `card ${key}` : `${key} → ${row.event}`;
+};
+
+/**
+ * After faults: every (signal, subscription) that should exist does, and is delivered exactly once
+ * or dead-lettered with a reason; nothing arrived twice; each chat's messages are in stream order.
+ * Rows dead-lettered as "outcome unknown" (a kill while the request was out, on a platform without
+ * idempotency) may or may not have arrived — at most once. Returns what is wrong (empty: all good).
+ */
+export async function exactlyOnceProblems(
+  stage: {
+    readonly ctx: { readonly db: import('../../../core/db/client.ts').Db };
+    readonly telegram: FakeBotApi;
+    readonly discord: FakeDiscord;
+  },
+  subs: readonly SubUnderTest[],
+  appended: readonly Appended[],
+  deadLetters: readonly { deliveryId: string; reason: string }[],
+): Promise<string[]> {
+  const problems: string[] = [];
+  const byId = new Map(appended.map((a) => [a.signal.id, a.signal]));
+  const lettered = new Map(deadLetters.map((d) => [d.deliveryId, d.reason]));
+  for (const sub of subs) {
+    const where = `${sub.platform}:${sub.chatId}`;
+    const expected = expectedFor(appended, sub.filter);
+    const rows = await stage.ctx.db.signalDelivery.findMany({
+      where: { subscriptionId: sub.id },
+      orderBy: { streamKey: 'asc' },
+    });
+    const planned = rows.map((r) => itemOf(byId, r));
+    // Nothing lost, nothing invented: one row per expected message (the order of planning is the stream's).
+    if (JSON.stringify([...planned].sort()) !== JSON.stringify([...expected].sort()))
+      problems.push(`${where}: planned ${planned.length} rows, expected ${expected.length}`);
+    let uncertain = 0;
+    for (const r of rows) {
+      if (r.status === 'DELIVERED') continue;
+      if (r.status !== 'DEAD') problems.push(`${where}: ${itemOf(byId, r)} is ${r.status}, not settled`);
+      else if (!r.lastError || !lettered.has(r.id))
+        problems.push(`${where}: ${itemOf(byId, r)} dead without a dead letter and reason`);
+      else if (/outcome unknown/.test(r.lastError)) uncertain++;
+    }
+    const delivered = rows.filter((r) => r.status === 'DELIVERED').length;
+    const observed =
+      sub.platform === 'telegram'
+        ? observedTelegram(stage.telegram, sub.chatId)
+        : observedDiscord(stage.discord, sub.chatId);
+    const seq = observed.sequence;
+    if (seq.length < delivered || seq.length > delivered + uncertain)
+      problems.push(
+        `${where}: ${seq.length} messages arrived for ${delivered} delivered (+${uncertain} uncertain)`,
+      );
+    const known = seq.filter((x) => !x.startsWith('? '));
+    if (new Set(known).size !== known.length)
+      problems.push(`${where}: a message arrived twice: ${known.join(' | ')}`);
+    // In stream order: what arrived is a subsequence of what was expected.
+    let at = 0;
+    for (const x of known) {
+      const found = expected.indexOf(x, at);
+      if (found < 0) {
+        problems.push(`${where}: "${x}" arrived out of order or unexpected`);
+        break;
+      }
+      at = found + 1;
+    }
+    if (observed.withoutImage) problems.push(`${where}: ${observed.withoutImage} cards without their image`);
+  }
+  return problems;
+}
