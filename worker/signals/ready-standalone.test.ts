@@ -16,7 +16,7 @@ import { startSignalsRole } from './role.ts';
 
 const TF = 300_000;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 40_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const got = await probe();
@@ -133,5 +133,5 @@ describe('/ready of a standalone api process', () => {
       ok: false,
       error: expect.stringMatching(/behind the last closed candle/),
     });
-  }, 60_000);
+  }, 120_000);
 });
