@@ -17,8 +17,9 @@ import {
 } from './candle-plugins.ts';
 import {
   backgroundPlugin,
-  HEADER_HEIGHT,
   headerPlugin,
+  QUIET_PLUGINS,
+  staticSeriesOptions,
   type TextRun,
   watermarkPlugin,
 } from './decorations.ts';
@@ -289,11 +290,8 @@ export function candlestickSpec(req: CandlestickRequest, theme: Theme): ChartSpe
     type: 'candlestick',
     data: { datasets },
     options: {
-      parsing: false,
-      normalized: true,
-      events: [],
-      layout: { padding: { top: HEADER_HEIGHT, left: 6, right: 2, bottom: 2 } },
-      plugins: { legend: { display: false }, tooltip: { enabled: false }, title: { display: false } },
+      ...staticSeriesOptions(),
+      plugins: { ...QUIET_PLUGINS, title: { display: false } },
       scales,
     },
     plugins,

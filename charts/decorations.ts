@@ -10,6 +10,22 @@ import type { Theme } from './theme.ts';
 
 export const HEADER_HEIGHT = 44;
 
+/**
+ * What every time-series chart here shares: pre-parsed, sorted data (Chart.js skips its parsing pass),
+ * no interaction (a PNG has none), room for the header above the plot, and no built-in legend or tooltip
+ * (the header draws those). A new object per chart: the header plugin grows its chart's top padding
+ * when the header wraps.
+ */
+export function staticSeriesOptions() {
+  return {
+    parsing: false as const,
+    normalized: true,
+    events: [] as never[],
+    layout: { padding: { top: HEADER_HEIGHT, left: 6, right: 2, bottom: 2 } },
+  };
+}
+export const QUIET_PLUGINS = { legend: { display: false }, tooltip: { enabled: false } } as const;
+
 export interface TextRun {
   readonly text: string;
   readonly color: string;

@@ -4,9 +4,10 @@ import {
   axisTag,
   backgroundPlugin,
   context,
-  HEADER_HEIGHT,
   headerPlugin,
   hLine,
+  QUIET_PLUGINS,
+  staticSeriesOptions,
   watermarkPlugin,
 } from './decorations.ts';
 import { formatNumber, formatPercent, formatUtcRange, niceFloor, stepDecimals } from './format.ts';
@@ -106,11 +107,8 @@ export function equitySpec(req: EquityRequest, theme: Theme): { config: ChartCon
     type: 'line',
     data: { datasets },
     options: {
-      parsing: false,
-      normalized: true,
-      events: [],
-      layout: { padding: { top: HEADER_HEIGHT, left: 6, right: 2, bottom: 2 } },
-      plugins: { legend: { display: false }, tooltip: { enabled: false }, filler: { propagate: false } },
+      ...staticSeriesOptions(),
+      plugins: { ...QUIET_PLUGINS, filler: { propagate: false } },
       scales: {
         x: {
           type: 'linear',

@@ -5,7 +5,7 @@
  */
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
 import { drawChart } from './chartjs.ts';
-import { backgroundPlugin, HEADER_HEIGHT, headerPlugin } from './decorations.ts';
+import { backgroundPlugin, headerPlugin, QUIET_PLUGINS, staticSeriesOptions } from './decorations.ts';
 import { formatNumber, formatUtcDay } from './format.ts';
 import { axisStyle, paneCaptionsPlugin, timeAxisTicks } from './panes.ts';
 import { type Theme, themeFor, withAlpha } from './theme.ts';
@@ -68,11 +68,8 @@ export function sentimentSpec(
     type: 'bar',
     data: { datasets },
     options: {
-      parsing: false,
-      normalized: true,
-      events: [],
-      layout: { padding: { top: HEADER_HEIGHT, left: 6, right: 2, bottom: 2 } },
-      plugins: { legend: { display: false }, tooltip: { enabled: false } },
+      ...staticSeriesOptions(),
+      plugins: QUIET_PLUGINS,
       scales: {
         x: {
           type: 'linear',
