@@ -67,6 +67,8 @@ export function observedTelegram(fake: FakeBotApi, chatId: string): Observed {
   let withoutImage = 0;
   let badReplies = 0;
   const sequence = messages.map((m) => {
+    // A lifecycle message without a reply: its card was dead-lettered (no message to answer).
+    if (m.replyTo === undefined && statusOfTitle(m.text) !== '?') return `? → ${statusOfTitle(m.text)}`;
     if (m.replyTo === undefined) {
       if (m.method !== 'sendPhoto' || !m.photo?.bytes) withoutImage++;
       return `card ${cardKey(m.text)}`;
@@ -89,6 +91,7 @@ export function observedDiscord(fake: FakeDiscord, channelId: string): Observed 
   };
   const sequence = messages.map((m) => {
     const ref = (m.body.message_reference as { message_id?: string } | undefined)?.message_id;
+    if (!ref && statusOfTitle(text(m)) !== '?') return `? → ${statusOfTitle(text(m))}`;
     if (!ref) {
       const image = (m.body.embeds as { image?: { url?: string } }[] | undefined)?.[0]?.image?.url;
       if (!m.files.length || !image?.startsWith('attachment://')) withoutImage++;
@@ -179,7 +182,16 @@ export async function exactlyOnceProblems(
       }
       at = found + 1;
     }
-    if (observed.withoutImage) problems.push(`${where}: ${observed.withoutImage} cards without their image`);
+    if (observed.withoutImage) {
+      const odd =
+        sub.platform === 'telegram'
+          ? stage.telegram
+              .messagesIn(sub.chatId)
+              .filter((m) => m.replyTo === undefined && (m.method !== 'sendPhoto' || !m.photo?.bytes))
+              .map((m) => `${m.method}: ${JSON.stringify(m.text.slice(0, 120))}`)
+          : [];
+      problems.push(`${where}: ${observed.withoutImage} cards without their image ${odd.join('; ')}`);
+    }
   }
   return problems;
 }
