@@ -45,7 +45,10 @@ export interface AppContext {
 
 export function createAppContext(config: Config, logger: Logger): AppContext {
   const db = createDb(config.DATABASE_URL, { preparedStatements: config.DATABASE_PREPARED_STATEMENTS });
-  const redis = createRedis({ url: config.REDIS_URL, name: 'shared' });
+  // The commands that fail report themselves; this says once per outage that a connection lost Redis.
+  const onError = (name: string) => (err: Error) =>
+    logger.warn({ redis: name, err: err.message }, 'Redis connection lost; reconnecting');
+  const redis = createRedis({ url: config.REDIS_URL, name: 'shared', onError: onError('shared') });
   const owned: Redis[] = [redis];
   return {
     config,
@@ -54,7 +57,7 @@ export function createAppContext(config: Config, logger: Logger): AppContext {
     redis,
     keys: new RedisKeys(config.REDIS_PREFIX),
     newRedis(name) {
-      const r = createRedis({ url: config.REDIS_URL, name });
+      const r = createRedis({ url: config.REDIS_URL, name, onError: onError(name) });
       owned.push(r);
       return r;
     },

@@ -14,10 +14,21 @@ export interface RedisFactoryOptions {
   readonly failFast?: boolean;
   /** With failFast: a command without an answer for this long fails (a frozen Redis). */
   readonly commandTimeoutMs?: number;
+  /**
+   * Told once per outage (the first connection error after being ready), not on every reconnect attempt.
+   * Without it ioredis prints "Unhandled error event" to stderr on every retry.
+   */
+  readonly onError?: (err: Error) => void;
 }
 
-export function createRedis({ url, name, failFast = false, commandTimeoutMs }: RedisFactoryOptions): Redis {
-  return new Redis(url, {
+export function createRedis({
+  url,
+  name,
+  failFast = false,
+  commandTimeoutMs,
+  onError,
+}: RedisFactoryOptions): Redis {
+  const redis = new Redis(url, {
     connectionName: `cryptopulse:${name}`,
     maxRetriesPerRequest: failFast ? 1 : null,
     enableOfflineQueue: !failFast,
@@ -25,6 +36,16 @@ export function createRedis({ url, name, failFast = false, commandTimeoutMs }: R
     retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
     lazyConnect: false,
   });
+  let reported = false;
+  redis.on('error', (err: Error) => {
+    if (reported) return;
+    reported = true;
+    onError?.(err);
+  });
+  redis.on('ready', () => {
+    reported = false;
+  });
+  return redis;
 }
 
 export class RedisKeys {
