@@ -70,15 +70,13 @@ export function levelsPlugin(levels: SignalLevels, theme: Theme, reference: numb
       for (const { key, price } of entries) {
         const py = y.getPixelForValue(price);
         hLine(ctx, area, py, colors[key], 1.5, [6, 4]);
-        ctx.font = font(8.5, 700);
-        const label = LEVEL_LABELS[key];
-        const w = ctx.measureText(label).width + 8;
-        ctx.fillStyle = colors[key];
-        roundRect(ctx, area.left + 4, py - 6, w, 12, 2);
-        ctx.fill();
-        ctx.fillStyle = theme.tagText;
-        ctx.textBaseline = 'middle';
-        ctx.fillText(label, area.left + 8, py + 0.5);
+        levelTag(ctx, {
+          label: LEVEL_LABELS[key],
+          x: () => area.left + 4,
+          py,
+          color: colors[key],
+          text: theme.tagText,
+        });
         axisTag(
           ctx,
           chart.chartArea,
@@ -181,6 +179,22 @@ export function rsiBandPlugin(axisId: string, theme: Theme): Plugin {
   };
 }
 
+/** A filled, rounded tag with a level's name at the line's height; `x` places it once its width is known. */
+function levelTag(
+  ctx: ReturnType<typeof context>,
+  tag: { label: string; x: (width: number) => number; py: number; color: string; text: string },
+): void {
+  ctx.font = font(8.5, 700);
+  const w = ctx.measureText(tag.label).width + 8;
+  const x = tag.x(w);
+  ctx.fillStyle = tag.color;
+  roundRect(ctx, x, tag.py - 6, w, 12, 2);
+  ctx.fill();
+  ctx.fillStyle = tag.text;
+  ctx.textBaseline = 'middle';
+  ctx.fillText(tag.label, x + 4, tag.py + 0.5);
+}
+
 /** The user's average entry: a solid thin line labelled "AVG ENTRY" with its price on the axis. */
 export function avgEntryPlugin(price: number, theme: Theme, reference: number): Plugin {
   return {
@@ -191,17 +205,14 @@ export function avgEntryPlugin(price: number, theme: Theme, reference: number): 
       const py = chart.scales.y!.getPixelForValue(price);
       ctx.save();
       hLine(ctx, area, py, theme.entry, 1.2, []);
-      ctx.font = font(8.5, 700);
-      const label = 'AVG ENTRY';
-      const w = ctx.measureText(label).width + 8;
       // Right of the level tags' spot at the left edge, so both can be read when they sit close.
-      const x = area.right - w - 6;
-      ctx.fillStyle = theme.entry;
-      roundRect(ctx, x, py - 6, w, 12, 2);
-      ctx.fill();
-      ctx.fillStyle = theme.tagText;
-      ctx.textBaseline = 'middle';
-      ctx.fillText(label, x + 4, py + 0.5);
+      levelTag(ctx, {
+        label: 'AVG ENTRY',
+        x: (w) => area.right - w - 6,
+        py,
+        color: theme.entry,
+        text: theme.tagText,
+      });
       axisTag(
         ctx,
         chart.chartArea,
