@@ -17,7 +17,7 @@ import { listDeadLetters } from '../../core/broadcast/dlq.ts';
 import { type CliRun, spawnProcess } from '../../test/support/cli.ts';
 import { appendSignal, closed, makeSignal } from './testing/signals.ts';
 import { type BroadcastStage, startStage } from './testing/stage.ts';
-import { type Appended, exactlyOnceProblems, type SubUnderTest } from './testing/verify.ts';
+import { type Appended, exactlyOnceProblems, subscribeToEverything } from './testing/verify.ts';
 
 const FAST = {
   perChat: { max: 1, ms: 300 },
@@ -26,7 +26,6 @@ const FAST = {
 };
 const KILLS = 10;
 const CHILD = join(import.meta.dirname, 'testing', 'broadcaster-process.ts');
-const ALL = { pairs: [], minConfidence: 0 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,26 +60,15 @@ describe('broadcaster processes under SIGKILL', () => {
 
   it('delivers each (signal, chat) once or dead-letters it, in order, across 10 SIGKILLs', async () => {
     const guild = stage.discord.addGuild('Crashy', ['one', 'two', 'three']);
-    const subs: SubUnderTest[] = [];
-    for (const [chatId, chatKind] of [
-      ['9101', 'dm'],
-      ['9102', 'dm'],
-      ['-1009103', 'group'],
-      ['-1009104', 'channel'],
-    ] as const)
-      subs.push({
-        id: await stage.subscribe({ platform: 'telegram', chatId, chatKind }),
-        platform: 'telegram',
-        chatId,
-        filter: ALL,
-      });
-    for (const chatId of Object.values(guild.channels))
-      subs.push({
-        id: await stage.subscribe({ platform: 'discord', chatId, chatKind: 'group' }),
-        platform: 'discord',
-        chatId,
-        filter: ALL,
-      });
+    const subs = await subscribeToEverything(stage, {
+      telegram: [
+        ['9101', 'dm'],
+        ['9102', 'dm'],
+        ['-1009103', 'group'],
+        ['-1009104', 'channel'],
+      ],
+      discord: Object.values(guild.channels),
+    });
 
     const appended: Appended[] = [];
     const publish = async (from: number, n: number) => {

@@ -14,14 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDeadLetters } from '../../core/broadcast/dlq.ts';
 import { appendSignal, closed, makeSignal } from './testing/signals.ts';
 import { type BroadcastStage, startStage } from './testing/stage.ts';
-import { type Appended, exactlyOnceProblems, type SubUnderTest } from './testing/verify.ts';
+import { type Appended, exactlyOnceProblems, subscribeToEverything } from './testing/verify.ts';
 
 const FAST = {
   perChat: { max: 1, ms: 200 },
   perGroup: { max: 20, ms: 4_000 },
   global: { max: 30, ms: 200 },
 };
-const ALL = { pairs: [], minConfidence: 0 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function freePort(): Promise<number> {
@@ -84,21 +83,13 @@ describe('broadcaster across a Redis restart', () => {
 
   it('delivers each (signal, chat) once or dead-letters it, in order, when Redis restarts mid-batch', async () => {
     const guild = stage.discord.addGuild('Restart', ['one', 'two']);
-    const subs: SubUnderTest[] = [];
-    for (const chatId of ['9201', '9202'])
-      subs.push({
-        id: await stage.subscribe({ platform: 'telegram', chatId, chatKind: 'dm' }),
-        platform: 'telegram',
-        chatId,
-        filter: ALL,
-      });
-    for (const chatId of Object.values(guild.channels))
-      subs.push({
-        id: await stage.subscribe({ platform: 'discord', chatId, chatKind: 'group' }),
-        platform: 'discord',
-        chatId,
-        filter: ALL,
-      });
+    const subs = await subscribeToEverything(stage, {
+      telegram: [
+        ['9201', 'dm'],
+        ['9202', 'dm'],
+      ],
+      discord: Object.values(guild.channels),
+    });
     await stage.start({ telegramLimits: FAST });
     const appended: Appended[] = [];
     const publish = async (from: number, n: number) => {

@@ -111,6 +111,42 @@ export interface SubUnderTest {
   readonly filter: SubFilter;
 }
 
+/**
+ * Subscribes Telegram chats (with their kinds) and Discord channels to every signal, as the fault tests
+ * stage them, returning what exactlyOnceProblems checks against.
+ */
+export async function subscribeToEverything(
+  stage: {
+    subscribe(target: {
+      platform: 'telegram' | 'discord';
+      chatId: string;
+      chatKind: 'dm' | 'group' | 'channel';
+    }): Promise<string>;
+  },
+  chats: {
+    readonly telegram: readonly (readonly [string, 'dm' | 'group' | 'channel'])[];
+    readonly discord: readonly string[];
+  },
+): Promise<SubUnderTest[]> {
+  const all = { pairs: [], minConfidence: 0 };
+  const subs: SubUnderTest[] = [];
+  for (const [chatId, chatKind] of chats.telegram)
+    subs.push({
+      id: await stage.subscribe({ platform: 'telegram', chatId, chatKind }),
+      platform: 'telegram',
+      chatId,
+      filter: all,
+    });
+  for (const chatId of chats.discord)
+    subs.push({
+      id: await stage.subscribe({ platform: 'discord', chatId, chatKind: 'group' }),
+      platform: 'discord',
+      chatId,
+      filter: all,
+    });
+  return subs;
+}
+
 /** `card KEY` / `KEY → status` of a ledger row, as expectedFor writes them. */
 const itemOf = (
   signalsById: ReadonlyMap<string, Appended['signal']>,
