@@ -76,7 +76,11 @@ export async function run(): Promise<readonly BenchRow[]> {
     sampleSignal({ candleTime: Date.UTC(2026, 0, 1) + i * 300_000 }),
   );
   await seedSignals(t.db, t.redis, t.keys, signals);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/api-server.ts')], {
+  // BENCH_CPU_PROF=<dir>: the server process writes a V8 CPU profile there on exit (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'bench/api-server.ts')], {
     env: {
       ...process.env,
       ...t.env,

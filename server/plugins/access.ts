@@ -13,6 +13,7 @@ import type { Config } from '../../core/config.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Redis, RedisKeys } from '../../core/redis.ts';
 import { readCookie, SESSION_COOKIE, type SessionSigner } from '../session.ts';
+import { batchedRedisStore } from './rate-limit-store.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -83,8 +84,7 @@ export async function registerAccess(app: FastifyInstance, deps: AccessDeps): Pr
   await app.register(rateLimit, {
     max: async (request) => request.apiKey?.ratePerMinute ?? deps.config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
-    redis: deps.redis,
-    nameSpace: `${deps.keys.key('ratelimit')}:`,
+    store: batchedRedisStore(deps.redis, `${deps.keys.key('ratelimit')}:`),
     keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),
     allowList: (request) => !isLimited(pathOf(request)),
     // Redis down: serve rather than refuse; the routes that need Redis answer 503 themselves.
