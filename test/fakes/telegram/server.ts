@@ -4,9 +4,10 @@
  * edits, callback answers, webhooks) and adds what it lacks: sendPhoto, sendChatAction, getChatMember,
  * setMyCommands, getFile, deleteMessage of user messages, the webhook secret header, and validation.
  *
- * Like the real Bot API it refuses malformed formatting (html.ts), over-long texts, bad callback_data,
- * non-PNG photos, unchanged edits ("message is not modified"), and more messages than Telegram's limits
- * allow (limits.ts), answering 429 with `retry_after`.
+ * Like the real Bot API it holds a getUpdates call until an update arrives or the call's long-poll
+ * `timeout` passes, keeps updates until a later `offset` confirms them, and refuses malformed formatting
+ * (html.ts), over-long texts, bad callback_data, non-PNG photos, unchanged edits ("message is not
+ * modified"), and more messages than Telegram's limits allow (limits.ts), answering 429 with `retry_after`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,6 +73,8 @@ const CHAT_ACTIONS = new Set([
   'record_video_note',
   'upload_video_note',
 ]);
+/** What telegram-test-api emits once a user's update is stored for the bot. */
+const UPSTREAM_UPDATE_EVENTS = ['AddedUserMessage', 'AddedUserCommand', 'AddedUserCallbackQuery'] as const;
 const MEMBER_STATUSES = new Set(['creator', 'administrator', 'member', 'restricted', 'left', 'kicked']);
 
 const chatType = (chatId: string) =>
@@ -101,6 +104,9 @@ export class FakeBotApi {
   private nextMessageId = 1;
   private readonly limits: FakeLimits | null;
   private readonly updateWaiters: (() => void)[] = [];
+  /** Counts arrivals, so that a held getUpdates cannot miss one that came while it asked upstream. */
+  private arrivals = 0;
+  private stopped = false;
   /** Set by a test to inject errors; checked before every method. */
   fault: FakeFault | undefined;
   readonly chats = new Map<string, FakeChat>();
@@ -109,7 +115,14 @@ export class FakeBotApi {
 
   constructor(private readonly options: FakeBotApiOptions) {
     this.limits = options.limits === undefined ? TELEGRAM_LIMITS : options.limits;
+    for (const event of UPSTREAM_UPDATE_EVENTS) options.upstream?.on(event, this.wakePollers);
   }
+
+  /** Answers held getUpdates calls: an update arrived (or the fake stops). */
+  private readonly wakePollers = () => {
+    this.arrivals++;
+    for (const w of this.updateWaiters.splice(0)) w();
+  };
 
   /** Starts listening; returns the apiRoot to give grammY. */
   async start(): Promise<string> {
@@ -124,7 +137,9 @@ export class FakeBotApi {
   }
 
   async stop(): Promise<void> {
-    for (const w of this.updateWaiters.splice(0)) w();
+    for (const event of UPSTREAM_UPDATE_EVENTS) this.options.upstream?.off(event, this.wakePollers);
+    this.stopped = true;
+    this.wakePollers();
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
@@ -164,7 +179,7 @@ export class FakeBotApi {
       return;
     }
     this.queued.push(full);
-    for (const w of this.updateWaiters.splice(0)) w();
+    this.wakePollers();
   }
 
   messagesIn(chatId: string | number): SentMessage[] {
@@ -280,25 +295,51 @@ export class FakeBotApi {
 
   // ---------------------------------------------------------------- updates and webhooks
 
+  /**
+   * Like Telegram: updates wait here until a getUpdates `offset` above them confirms them (telegram-test-api
+   * forgets an update once it has handed it out, so what it hands out is kept here); with nothing to give,
+   * the call is held until an update arrives or its `timeout` (seconds) passes, then answers [].
+   */
   private async getUpdates(p: Params): Promise<Answer> {
     if (this.state.webhook) return refusal("Conflict: can't use getUpdates method while webhook is active");
-    if (this.options.upstream) {
-      const answer = await this.upstreamCall('getUpdates', p);
-      if (answer.ok && Array.isArray(answer.result))
-        for (const u of answer.result) this.noteUserMessage(u as Params);
-      return answer;
-    }
     const offset = Number(p.offset ?? 0);
-    const pending = () => this.queued.filter((u) => Number(u.update_id) >= offset);
-    // Honours the long-poll timeout (up to a second here) the way Telegram does.
-    if (pending().length === 0 && Number(p.timeout ?? 0) > 0)
-      await Promise.race([
-        new Promise<void>((resolve) => this.updateWaiters.push(resolve)),
-        sleep(Math.min(1, Number(p.timeout)) * 1_000),
-      ]);
-    const result = pending();
-    this.queued.splice(0, this.queued.length, ...result);
-    return { ok: true, result };
+    const limit = Math.min(100, Math.max(1, Number(p.limit ?? 100)));
+    if (offset > 0) this.queued.splice(0, this.queued.length, ...this.pending(offset));
+    const deadline = performance.now() + Number(p.timeout ?? 0) * 1_000;
+    for (;;) {
+      const seen = this.arrivals;
+      await this.pullUpstream();
+      if (this.pending(offset).length > 0 || performance.now() >= deadline || this.stopped) break;
+      // An update that arrived while telegram-test-api was asked is fetched again, not waited for.
+      if (this.arrivals === seen) await this.nextArrival(deadline - performance.now());
+    }
+    return { ok: true, result: this.pending(offset).slice(0, limit) };
+  }
+
+  private nextArrival(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.updateWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private pending(offset: number): Params[] {
+    return this.queued.filter((u) => Number(u.update_id) >= offset);
+  }
+
+  /** Moves what telegram-test-api holds for the bot into the queue above. */
+  private async pullUpstream(): Promise<void> {
+    if (!this.options.upstream) return;
+    const answer = await this.upstreamCall('getUpdates', {});
+    if (!answer.ok || !Array.isArray(answer.result))
+      throw new Error(`upstream getUpdates: ${JSON.stringify(answer)}`);
+    for (const u of answer.result as Params[]) {
+      this.noteUserMessage(u);
+      this.queued.push(u);
+    }
   }
 
   private setWebhook(p: Params): Promise<Answer> | Answer {
