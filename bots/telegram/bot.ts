@@ -10,9 +10,9 @@ import { type Api, Bot } from 'grammy';
 import type { AppContext } from '../../core/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { toDbPlatform } from '../../core/identity/types.ts';
+import { errorsTotal } from '../../core/metrics.ts';
 import { createCardStore } from './cards.ts';
 import type { CommandInfo, TelegramDeps } from './deps.ts';
-import { createDispatcher } from './dispatcher.ts';
 import { buttonsFeature } from './features/buttons.ts';
 import { commandsFeature } from './features/commands.ts';
 import { conversationFeature } from './features/conversation.ts';
@@ -22,9 +22,10 @@ import { startNotifier } from './notify.ts';
 import { sharedOutbox } from './outbox.ts';
 import { ALLOWED_UPDATES, startPolling } from './polling.ts';
 import { createResponder } from './respond.ts';
+import { inOrder } from './runner.ts';
 import { createTelegramSender, pacedBy, type TelegramSender } from './send.ts';
 import { transcriberFromConfig } from './transcribe.ts';
-import { webhookPlugin } from './webhook.ts';
+import { startWebhookIntake } from './webhook.ts';
 
 export interface TelegramBotHandle {
   /** Stops intake, finishes accepted updates and queued messages (within SHUTDOWN_TIMEOUT_MS). */
@@ -99,14 +100,18 @@ export async function startTelegramBot(ctx: AppContext, deps: TelegramDeps): Pro
     logger,
     fileUrl: (path) => `${apiRoot}/file/bot${token}/${path}`,
   };
-  bot.use(commandsFeature(env), buttonsFeature(env), voiceFeature(env), conversationFeature(env));
+  bot.use(inOrder(), commandsFeature(env), buttonsFeature(env), voiceFeature(env), conversationFeature(env));
+  bot.catch((err) => {
+    // Features have their own error boundaries; reaching here means the boundary itself failed.
+    errorsTotal.inc({ code: 'ERR_INTERNAL', where: 'telegram.dispatch' });
+    logger.error({ err: err.error, updateId: err.ctx.update.update_id }, 'Telegram update failed');
+  });
 
   if (deps.commands)
     await setCommandMenus(bot.api, deps.commands).catch((err: unknown) =>
       logger.error({ err }, 'could not set the Telegram command menus'),
     );
 
-  const dispatcher = createDispatcher(bot, logger);
   const notifier = deps.orderEvents
     ? await startNotifier({
         feed: deps.orderEvents,
@@ -117,10 +122,9 @@ export async function startTelegramBot(ctx: AppContext, deps: TelegramDeps): Pro
       })
     : undefined;
 
-  const finish = async (stopIntake: () => Promise<void>) => {
-    await stopIntake();
+  const finish = async (intake: { stop(timeoutMs: number): Promise<void> }) => {
+    await intake.stop(config.SHUTDOWN_TIMEOUT_MS);
     await notifier?.stop();
-    await dispatcher.drain(config.SHUTDOWN_TIMEOUT_MS);
     await lease.release(config.SHUTDOWN_TIMEOUT_MS);
   };
 
@@ -133,26 +137,12 @@ export async function startTelegramBot(ctx: AppContext, deps: TelegramDeps): Pro
       allowed_updates: [...ALLOWED_UPDATES],
     });
     logger.info({ url: config.TELEGRAM_WEBHOOK_URL }, `Telegram bot @${username} in webhook mode`);
-    let accepting = true;
-    return {
-      sender,
-      username,
-      webhookPlugin: webhookPlugin({
-        path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname,
-        secret,
-        dispatcher,
-        accepting: () => accepting,
-        logger,
-      }),
-      // The webhook stays registered: Telegram keeps updates for us until we are back.
-      stop: () =>
-        finish(async () => {
-          accepting = false;
-        }),
-    };
+    const intake = startWebhookIntake(bot, { path: new URL(config.TELEGRAM_WEBHOOK_URL).pathname, secret });
+    // The webhook stays registered: Telegram keeps updates for us until we are back.
+    return { sender, username, webhookPlugin: intake.plugin, stop: () => finish(intake) };
   }
 
-  const poller = await startPolling(bot, dispatcher, logger);
+  const poller = await startPolling(bot, logger);
   logger.info(`Telegram bot @${username} polling ${apiRoot}`);
-  return { sender, username, stop: () => finish(() => poller.stop()) };
+  return { sender, username, stop: () => finish(poller) };
 }

@@ -1,70 +1,85 @@
 /**
- * Long polling (the default for self-hosting: no public URL needed). Updates go to the dispatcher, so
- * slow chats do not block others. Some Bot API servers (test servers, telegram-test-api) ignore the
- * long-poll timeout and answer an empty list at once; a short pause after a quick empty answer keeps the
- * loop from spinning there and costs nothing against Telegram, which only answers empty after the timeout.
+ * Long polling (the default for self-hosting: no public URL needed) by @grammyjs/runner: it fetches
+ * with a 25 s long poll while earlier updates are still being handled (runner.ts). What stays ours is
+ * what the runner (2.0.3) does not do:
+ * - a stop waits for the updates in progress (`settled`), and confirms the last fetched batch to
+ *   Telegram, so a restart does not handle it again: the runner confirms a batch only with its next
+ *   getUpdates, which a stop aborts (or, with CONCURRENCY updates in progress, never sends);
+ * - a refused poll (401 wrong token, 409 another instance polls) or a minute of failures ends the
+ *   runner; it is started again after 30 s instead of leaving the bot deaf;
+ * - failures go to our logger (the runner's own printing to the console is off).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Bot, GrammyError } from 'grammy';
+import { run } from '@grammyjs/runner';
+import type { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
 import type { Logger } from '../../core/logger.ts';
-import type { Dispatcher } from './dispatcher.ts';
+import { CONCURRENCY, settled } from './runner.ts';
 
 export const ALLOWED_UPDATES = ['message', 'channel_post', 'callback_query', 'my_chat_member'] as const;
 
 const LONG_POLL_SECONDS = 25;
-/** An empty answer faster than this means the server ignored the timeout. */
-const QUICK_EMPTY_MS = 1_000;
-const EMPTY_POLL_PAUSE_MS = 250;
+/** How long the runner retries failing polls (100 ms, doubling) before it gives up and ends. */
+const RETRY_FOR_MS = 60_000;
+const RESTART_AFTER_MS = 30_000;
 
 export interface Poller {
-  stop(): Promise<void>;
+  /** Stops fetching, confirms what was fetched, waits up to `timeoutMs` for updates in progress. */
+  stop(timeoutMs: number): Promise<void>;
 }
 
-export async function startPolling(bot: Bot, dispatcher: Dispatcher, logger: Logger): Promise<Poller> {
+export async function startPolling(bot: Bot, logger: Logger): Promise<Poller> {
   // getUpdates fails while a webhook is set: a bot moved from webhook to polling mode must drop it.
   await bot.api.deleteWebhook({ drop_pending_updates: false });
-  const abort = new AbortController();
-  let offset = 0;
 
-  const loop = (async () => {
-    let failures = 0;
-    while (!abort.signal.aborted) {
-      const started = performance.now();
-      try {
-        const updates = await bot.api.getUpdates(
-          { offset, timeout: LONG_POLL_SECONDS, allowed_updates: [...ALLOWED_UPDATES] },
-          // grammY types its signal after the abort-controller polyfill; the native one works at run time.
-          abort.signal as Parameters<Bot['api']['getUpdates']>[1],
-        );
-        failures = 0;
-        for (const update of updates) {
-          offset = update.update_id + 1;
-          dispatcher.dispatch(update);
-        }
-        if (updates.length === 0 && performance.now() - started < QUICK_EMPTY_MS)
-          await sleep(EMPTY_POLL_PAUSE_MS, undefined, { signal: abort.signal });
-        await dispatcher.belowLimit();
-      } catch (err) {
-        if (abort.signal.aborted) break;
-        failures++;
-        // 401: the token is wrong; 409: another instance polls. Both need the operator, not a fast retry.
-        const fatal = err instanceof GrammyError && (err.error_code === 401 || err.error_code === 409);
+  let lastFetched: number | undefined;
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    if (method !== 'getUpdates') return prev(method, payload, signal);
+    try {
+      const answer = await prev(method, payload, signal);
+      if (answer.ok) lastFetched = (answer.result as Update[]).at(-1)?.update_id ?? lastFetched;
+      else
         logger.error(
-          { err, failures },
-          fatal ? 'Telegram polling refused' : 'Telegram polling failed; retrying',
+          { code: answer.error_code, description: answer.description },
+          'Telegram polling refused',
         );
-        const wait = fatal ? 30_000 : Math.min(30_000, 500 * 2 ** Math.min(failures, 6));
-        await sleep(wait, undefined, { signal: abort.signal }).catch(() => {});
-      }
+      return answer;
+    } catch (err) {
+      if (!signal?.aborted) logger.error({ err }, 'Telegram polling failed; retrying');
+      throw err;
     }
-  })();
+  });
+
+  const handle = run(bot, {
+    runner: {
+      fetch: { timeout: LONG_POLL_SECONDS, allowed_updates: ALLOWED_UPDATES },
+      maxRetryTime: RETRY_FOR_MS,
+      retryInterval: 'exponential',
+      silent: true,
+    },
+    sink: { concurrency: CONCURRENCY },
+  });
+  const stopping = new AbortController();
+  const restartWhenItEnds = (): void => {
+    void handle.task()?.catch(async (err: unknown) => {
+      logger.error({ err }, `Telegram polling stopped; starting again in ${RESTART_AFTER_MS / 1000} s`);
+      await sleep(RESTART_AFTER_MS, undefined, { signal: stopping.signal }).catch(() => {});
+      if (stopping.signal.aborted) return;
+      await handle.stop(); // resets the runner's update source, so that it can start again
+      handle.start();
+      restartWhenItEnds();
+    });
+  };
+  restartWhenItEnds();
 
   return {
-    async stop() {
-      abort.abort();
-      await loop;
-      // Tells Telegram the last batch was received, so a restart does not handle it twice.
-      if (offset > 0) await bot.api.getUpdates({ offset, limit: 1, timeout: 0 }).catch(() => {});
+    async stop(timeoutMs) {
+      stopping.abort();
+      // Resolves once the runner has room for more updates; what is in progress is `settled` below.
+      void handle.stop();
+      if (lastFetched !== undefined)
+        await bot.api.getUpdates({ offset: lastFetched + 1, limit: 1, timeout: 0 }).catch(() => {});
+      await settled(handle.size, timeoutMs);
     },
   };
 }
