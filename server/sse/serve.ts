@@ -58,6 +58,7 @@ export async function serveStream(
     sseRefused.inc({ reason: 'closing' });
     reply.hijack();
     reply.raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
     });
