@@ -83,6 +83,8 @@ export async function startBotsRole(
     summary,
     async stop() {
       await Promise.allSettled(running.map((r) => r.stop()));
+      // The last turns' audit entries, before the process' database connections close.
+      await agent.drain();
     },
   };
 }

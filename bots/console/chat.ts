@@ -222,5 +222,6 @@ export async function runConsoleChat(
   } finally {
     rl.close();
     await events.stop();
+    await agent.drain();
   }
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../logger.ts';
 import { errorsTotal } from '../metrics.ts';
 import type { Redis, RedisKeys } from '../redis.ts';
 import type { Answer } from './answer.ts';
+import { createAuditSink } from './audit-sink.ts';
 import { invokeCommand } from './commands/invoke.ts';
 import { hasSecretArgs } from './commands/policy.ts';
 import { findCommand } from './commands/registry.ts';
@@ -33,7 +34,7 @@ export interface AgentDeps {
   readonly db: Db;
   /**
    * Where the audit of chat turns (tool calls, refusals) goes; default `db`. The composition root gives
-   * a connection with asynchronous commit: waiting for a WAL flush was most of a price request's time.
+   * a connection with asynchronous commit; entries are written just after the reply (audit-sink.ts).
    */
   readonly auditDb?: Db;
   readonly redis: Redis;
@@ -60,6 +61,8 @@ export interface Agent {
    * so the adapter answers the presser privately instead of changing the card everyone sees.
    */
   handle(inbound: Inbound, options?: HandleOptions): Promise<Reply[]>;
+  /** Waits until the audit entries of every answered message are written (graceful stop, tests). */
+  drain(): Promise<void>;
   readonly llmEnabled: boolean;
   readonly memory: ConversationMemory;
 }
@@ -69,7 +72,7 @@ async function pressButton(turn: Turn, press: InboundButton, services: AgentServ
   try {
     if (press.action === 'confirm') {
       const { order, status } = await trading.confirm(press.handle, turn.actor);
-      await turn.audit({ action: 'agent.confirm', subjectType: 'order', subjectId: order.id });
+      turn.audit({ action: 'agent.confirm', subjectType: 'order', subjectId: order.id });
       return [
         text(
           status === 'already_confirmed' ? `Already confirmed: ${orderLine(order)}` : confirmedText(order),
@@ -77,10 +80,10 @@ async function pressButton(turn: Turn, press: InboundButton, services: AgentServ
       ];
     }
     const order = await trading.decline(press.handle, turn.actor);
-    await turn.audit({ action: 'agent.decline', subjectType: 'order', subjectId: order.id });
+    turn.audit({ action: 'agent.decline', subjectType: 'order', subjectId: order.id });
     return [text(`Cancelled, nothing was traded: ${orderLine(order)}`)];
   } catch (err) {
-    await turn.audit({
+    turn.audit({
       action: `agent.${press.action}`,
       outcome: 'rejected',
       detail: { code: toAppError(err).code },
@@ -99,7 +102,7 @@ async function runCommand(
     return [
       text(`There is no /${command.replace(/[^\w-]/g, '').slice(0, 32)} command. Send /help for the list.`),
     ];
-  await turn.audit({
+  turn.audit({
     action: `command.${def.name}`,
     subjectType: 'command',
     subjectId: def.name,
@@ -121,7 +124,8 @@ export function createAgent(deps: AgentDeps): Agent {
     tokenBudget: deps.config.MEMORY_TOKEN_BUDGET,
     ...(llm ? { summarize: llmSummarizer(llm, deps.config.LLM_MODEL, deps.logger) } : {}),
   });
-  const turnDeps = { services: deps.services, db: deps.auditDb ?? deps.db, logger: deps.logger, memory, now };
+  const auditSink = createAuditSink(deps.auditDb ?? deps.db, deps.logger);
+  const turnDeps = { services: deps.services, audit: auditSink, logger: deps.logger, memory, now };
   const converseDeps = { ...deps, memory, llm, now };
 
   async function dispatch(inbound: Inbound, options: HandleOptions): Promise<Answer> {
@@ -189,6 +193,7 @@ export function createAgent(deps: AgentDeps): Agent {
     llmEnabled: llm !== null,
     memory,
     answer,
+    drain: () => auditSink.drain(),
     async handle(raw, options = {}) {
       const a = await answer(raw, options);
       if (a.kind === 'error')

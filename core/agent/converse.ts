@@ -122,7 +122,7 @@ export async function converse(
   const intent = parseIntent(userText);
   let replies: Reply[];
   if (intent.kind === 'out_of_scope') {
-    await turn.audit({
+    turn.audit({
       action: 'agent.refused',
       outcome: 'rejected',
       detail: { topic: intent.topic, text: userText.slice(0, 200) },

@@ -66,4 +66,17 @@ describe('conversation memory in Redis', () => {
     expect(await memory.load(key('c1'))).toEqual({ turns: [] });
     expect((await memory.load(key('c2'))).turns).toEqual([turn('user', 'keep me')]);
   });
+
+  it('stays bounded for a conversation stored before its token counter existed', async () => {
+    const memory = createMemory({ redis: ctx.redis, keys: ctx.keys, ttlSeconds: 60, tokenBudget: 200 });
+    const turns = ctx.keys.key('agent', 'memory', 'u1', 'telegram', 'legacy:turns');
+    // A list written by the earlier code: far over budget, and no counter beside it.
+    for (let i = 0; i < 30; i++)
+      await ctx.redis.rpush(turns, JSON.stringify(turn('user', `old ${i} ${'o'.repeat(100)}`)));
+    for (let i = 0; i < 30; i++)
+      await memory.append(key('legacy'), [turn('user', `new ${i} ${'n'.repeat(60)}`)]);
+    const stored = (await memory.load(key('legacy'))).turns;
+    expect(stored.reduce((s, t) => s + estimateTokens(t.content), 0)).toBeLessThanOrEqual(200);
+    expect(stored.at(-1)?.content).toMatch(/^new 29 /);
+  });
 });

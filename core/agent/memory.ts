@@ -74,7 +74,14 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
   const summarize = options.summarize ?? keepRecentLines;
   const names = (k: ConversationKey) => {
     const base = keys.key('agent', 'memory', k.userId, k.platform, k.chatId);
-    return { turns: `${base}:turns`, summary: `${base}:summary`, lock: `${base}:lock` };
+    return {
+      turns: `${base}:turns`,
+      summary: `${base}:summary`,
+      // Estimated tokens of the stored turns, kept beside the list so an append learns whether it went
+      // over budget from two counters instead of reading back and parsing every turn.
+      tokens: `${base}:tokens`,
+      lock: `${base}:lock`,
+    };
   };
 
   const parseTurns = (raw: readonly string[]): MemoryTurn[] =>
@@ -94,8 +101,8 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
     return summary ? { summary, turns } : { turns };
   }
 
-  const overBudget = (turns: readonly MemoryTurn[]) =>
-    turns.length >= 2 && turns.reduce((s, t) => s + estimateTokens(t.content), 0) > tokenBudget;
+  const tokensOf = (turns: readonly MemoryTurn[]) => turns.reduce((s, t) => s + estimateTokens(t.content), 0);
+  const overBudget = (turns: readonly MemoryTurn[]) => turns.length >= 2 && tokensOf(turns) > tokenBudget;
 
   async function compress(key: ConversationKey): Promise<void> {
     const n = names(key);
@@ -103,14 +110,25 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
     if ((await redis.set(n.lock, '1', 'PX', 30_000, 'NX')) !== 'OK') return;
     try {
       const { summary, turns } = await load(key);
-      if (!overBudget(turns)) return;
+      if (!overBudget(turns)) {
+        // The counter drifted (a list from before it existed, or one a parse dropped): the list is the truth.
+        await redis.set(n.tokens, tokensOf(turns), 'EX', ttlSeconds);
+        return;
+      }
       const fold = Math.ceil(turns.length / 2);
-      const next = await summarize(summary, turns.slice(0, fold), Math.max(100, Math.floor(tokenBudget / 2)));
-      await redis
+      const folded = turns.slice(0, fold);
+      const next = await summarize(summary, folded, Math.max(100, Math.floor(tokenBudget / 2)));
+      // Decrement rather than set: turns appended while the model summarised stay counted.
+      const done = await redis
         .multi()
         .ltrim(n.turns, fold, -1)
+        .decrby(n.tokens, tokensOf(folded))
         .set(n.summary, next.slice(0, tokenBudget * 4), 'EX', ttlSeconds)
         .exec();
+      const left = done?.[1]?.[1];
+      // Below zero, the counter missed turns (it did not exist when they were stored): recount.
+      if (typeof left !== 'number' || left < 0)
+        await redis.set(n.tokens, tokensOf(turns.slice(fold)), 'EX', ttlSeconds);
     } finally {
       await redis.del(n.lock);
     }
@@ -121,23 +139,25 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
     async append(key, turns) {
       if (!turns.length) return;
       const n = names(key);
-      // The turns come back in the same round trip: most appends stay under budget and end here.
+      const stored = turns.map((t) => ({ role: t.role, content: t.content.slice(0, MAX_TURN_CHARS) }));
+      // The list length and the token count come back in the same round trip: most appends stay under
+      // budget and end here, without reading the conversation back.
       const replies = await redis
         .multi()
-        .rpush(
-          n.turns,
-          ...turns.map((t) => JSON.stringify({ role: t.role, content: t.content.slice(0, MAX_TURN_CHARS) })),
-        )
+        .rpush(n.turns, ...stored.map((t) => JSON.stringify(t)))
+        .incrby(n.tokens, tokensOf(stored))
         .expire(n.turns, ttlSeconds)
         .expire(n.summary, ttlSeconds)
-        .lrange(n.turns, 0, -1)
+        .expire(n.tokens, ttlSeconds)
         .exec();
-      const stored = replies?.[3]?.[1];
-      if (!Array.isArray(stored) || overBudget(parseTurns(stored as string[]))) await compress(key);
+      const length = replies?.[0]?.[1];
+      const tokens = replies?.[1]?.[1];
+      if (typeof length !== 'number' || typeof tokens !== 'number') await compress(key);
+      else if (length >= 2 && tokens > tokenBudget) await compress(key);
     },
     async clear(key) {
       const n = names(key);
-      await redis.del(n.turns, n.summary);
+      await redis.del(n.turns, n.summary, n.tokens);
     },
   };
 }

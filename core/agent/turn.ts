@@ -3,10 +3,10 @@
  * the audited tool runner and command context built around them. `finish` turns artifacts into replies.
  */
 import type { ZodType } from 'zod';
-import type { Db } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import { type AuditEntry, audit } from '../identity/audit.ts';
+import type { AuditEntry } from '../identity/audit.ts';
 import type { Logger } from '../logger.ts';
+import type { AuditSink } from './audit-sink.ts';
 import type { CommandContext } from './commands/command.ts';
 import { helpText } from './commands/help.ts';
 import type { Audience } from './commands/policy.ts';
@@ -27,7 +27,7 @@ import {
 
 export interface TurnDeps {
   readonly services: AgentServices;
-  readonly db: Db;
+  readonly audit: AuditSink;
   readonly logger: Logger;
   readonly memory: ConversationMemory;
   readonly now: () => Date;
@@ -42,7 +42,8 @@ export interface Turn {
   readonly untrusted: { feedRead: boolean };
   runTool(tool: ToolDef, args: unknown, source: ToolSource): Promise<ToolOutcome>;
   commandContext(source: ToolSource): CommandContext;
-  audit(entry: Omit<AuditEntry, 'actorUserId' | 'platform'>): Promise<void>;
+  /** Recorded now, written just after the reply (audit-sink.ts). */
+  audit(entry: Omit<AuditEntry, 'actorUserId' | 'platform'>): void;
   /** Replies plus the images and confirmation cards the tools produced. */
   finish(replies: readonly Reply[]): Reply[];
   /** Who may read the answer: `owner` once a personal command or tool ran (commands/policy.ts). */
@@ -112,12 +113,8 @@ export function startTurn(deps: TurnDeps, inbound: Inbound, actor: Actor): Turn 
         markPersonal,
       };
     },
-    async audit(entry) {
-      try {
-        await audit(deps.db, { ...entry, actorUserId: actor.userId, platform: actor.platform });
-      } catch (err) {
-        deps.logger.error({ err, action: entry.action }, 'audit write failed');
-      }
+    audit(entry) {
+      deps.audit.record({ ...entry, actorUserId: actor.userId, platform: actor.platform });
     },
     finish(replies) {
       const now = deps.now();

@@ -21,16 +21,19 @@ export interface AuditEntry {
 
 export type DbClient = Db | Prisma.TransactionClient;
 
+/** The row an entry becomes (also written in batches by the agent's audit sink). */
+export function auditRow(entry: AuditEntry) {
+  return {
+    actorUserId: entry.actorUserId ?? null,
+    platform: entry.platform ? toDbPlatform(entry.platform) : null,
+    action: entry.action,
+    subjectType: entry.subjectType ?? null,
+    subjectId: entry.subjectId ?? null,
+    outcome: entry.outcome ?? 'ok',
+    detail: (entry.detail ?? undefined) as Prisma.InputJsonValue | undefined,
+  };
+}
+
 export async function audit(db: DbClient, entry: AuditEntry): Promise<void> {
-  await db.auditLog.create({
-    data: {
-      actorUserId: entry.actorUserId ?? null,
-      platform: entry.platform ? toDbPlatform(entry.platform) : null,
-      action: entry.action,
-      subjectType: entry.subjectType ?? null,
-      subjectId: entry.subjectId ?? null,
-      outcome: entry.outcome ?? 'ok',
-      detail: (entry.detail ?? undefined) as Prisma.InputJsonValue | undefined,
-    },
-  });
+  await db.auditLog.create({ data: auditRow(entry) });
 }

@@ -101,7 +101,14 @@ export async function createAgentHarness(
     chatKind: where.chatKind ?? 'dm',
     ...(where.isChatAdmin === undefined ? {} : { isChatAdmin: where.isChatAdmin }),
   });
-  const send = (inbound: Inbound) => agent.handle(inbound);
+  // Tests read the audit log right after a message: wait for the entries the reply did not wait for.
+  const send = async (inbound: Inbound) => {
+    try {
+      return await agent.handle(inbound);
+    } finally {
+      await agent.drain();
+    }
+  };
 
   return {
     h,

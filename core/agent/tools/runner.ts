@@ -1,13 +1,12 @@
 /**
  * Runs one tool call: validates the arguments first (nothing runs on bad input), maps every failure to
- * an AppError code and its user-safe sentence (fed back to the model as the tool result), and writes
- * the call to the audit log whatever the outcome.
+ * an AppError code and its user-safe sentence (fed back to the model as the tool result), and records
+ * the call in the audit log whatever the outcome (written just after the reply, audit-sink.ts).
  */
 import type { ZodType } from 'zod';
-import type { Db } from '../../db/client.ts';
 import { type ErrorCode, toAppError } from '../../errors.ts';
-import { audit } from '../../identity/audit.ts';
 import type { Logger } from '../../logger.ts';
+import type { AuditSink } from '../audit-sink.ts';
 import { agentToolCalls } from '../metrics.ts';
 import type { ToolContext, ToolDef } from './tool.ts';
 
@@ -16,7 +15,7 @@ export type ToolOutcome<R = unknown> =
   | { readonly ok: false; readonly error: { readonly code: ErrorCode; readonly message: string } };
 
 export interface ToolRunnerDeps {
-  readonly db: Db;
+  readonly audit: AuditSink;
   readonly logger: Logger;
 }
 
@@ -59,25 +58,20 @@ export async function runTool<R>(
   }
   const result = outcome.ok ? 'ok' : outcome.error.code === 'ERR_VALIDATION' ? 'rejected' : 'failed';
   agentToolCalls.inc({ tool: tool.name, source: ctx.source, outcome: result });
-  try {
-    await audit(deps.db, {
-      actorUserId: ctx.actor.userId,
-      platform: ctx.actor.platform,
-      action: `tool.${tool.name}`,
-      subjectType: 'tool',
-      subjectId: tool.name,
-      outcome: result,
-      detail: {
-        source: ctx.source,
-        chatId: ctx.actor.chatId,
-        args: clip(parsed.success ? parsed.data : rawArgs),
-        ...(outcome.ok ? {} : { error: outcome.error.code }),
-        ms: Math.round(performance.now() - started),
-      },
-    });
-  } catch (err) {
-    // An audit failure must be visible to operators, but it does not undo what already happened.
-    deps.logger.error({ err, tool: tool.name }, 'audit write failed');
-  }
+  deps.audit.record({
+    actorUserId: ctx.actor.userId,
+    platform: ctx.actor.platform,
+    action: `tool.${tool.name}`,
+    subjectType: 'tool',
+    subjectId: tool.name,
+    outcome: result,
+    detail: {
+      source: ctx.source,
+      chatId: ctx.actor.chatId,
+      args: clip(parsed.success ? parsed.data : rawArgs),
+      ...(outcome.ok ? {} : { error: outcome.error.code }),
+      ms: Math.round(performance.now() - started),
+    },
+  });
   return outcome;
 }
