@@ -14,6 +14,7 @@ import { createDb } from '../core/db/client.ts';
 import { createMarketData } from '../core/market/create-market-data.ts';
 import type { CachedMarketData } from '../core/market/ticker-cache.ts';
 import { exchangeClients } from '../core/trading/exchange-clients.ts';
+import { orderOperations } from '../core/trading/executor.ts';
 import type { LiveDeps } from '../core/trading/live-executor.ts';
 import { pgOrderLocks } from '../core/trading/order-lock.ts';
 import {
@@ -47,19 +48,24 @@ export async function startWorkerRole(ctx: AppContext, shared?: WorkerShared): P
   const locks = pgOrderLocks(config.DATABASE_URL, config.ORDER_CONCURRENCY + 1);
   const clients = exchangeClients(db, config);
   const deps: LiveDeps = { ...tradingDeps({ ...ctx, db }, { market, queue: orders }), locks, clients };
+  const operations = orderOperations(deps);
   const dlq = new Queue<DeadLetterData>(DEAD_LETTER_QUEUE, {
     connection: ctx.redis,
     prefix: ctx.keys.bullPrefix,
   });
   const connection = ctx.newRedis('orders-worker');
-  const worker = new Worker<OrderJobData, OrderJobResult>(ORDERS_QUEUE, orderProcessor(deps, dlq), {
-    connection,
-    prefix: ctx.keys.bullPrefix,
-    concurrency: config.ORDER_CONCURRENCY,
-    lockDuration: config.ORDER_LOCK_MS,
-    stalledInterval: config.ORDER_LOCK_MS,
-    maxStalledCount: 1_000_000,
-  });
+  const worker = new Worker<OrderJobData, OrderJobResult>(
+    ORDERS_QUEUE,
+    orderProcessor(operations, deps.logger, dlq),
+    {
+      connection,
+      prefix: ctx.keys.bullPrefix,
+      concurrency: config.ORDER_CONCURRENCY,
+      lockDuration: config.ORDER_LOCK_MS,
+      stalledInterval: config.ORDER_LOCK_MS,
+      maxStalledCount: 1_000_000,
+    },
+  );
   worker.on('error', (err) => ctx.logger.error({ err }, 'orders worker error'));
   worker.on('failed', (job, err) =>
     ctx.logger.warn(
@@ -68,7 +74,7 @@ export async function startWorkerRole(ctx: AppContext, shared?: WorkerShared): P
     ),
   );
   await worker.waitUntilReady();
-  const watcher = startTriggerWatcher(deps, {
+  const watcher = startTriggerWatcher(deps, operations, {
     intervalMs: config.TRIGGER_POLL_MS,
     queue: orders.queue,
     orphanAfterMs: Math.max(config.ORDER_LOCK_MS, 10_000),

@@ -7,11 +7,11 @@
 import type { Queue } from 'bullmq';
 import type { Decimal } from '../core/market/decimal.ts';
 import { dec } from '../core/market/decimal.ts';
+import type { OrderOperations } from '../core/trading/executor.ts';
 import type { OrderId } from '../core/trading/ids.ts';
-import { executeLiveOrder, type LiveDeps } from '../core/trading/live-executor.ts';
+import type { LiveDeps } from '../core/trading/live-executor.ts';
 import type { OrderJobData } from '../core/trading/order-queue.ts';
 import { relayOutbox } from '../core/trading/outbox.ts';
-import { fillRestingPaperOrder } from '../core/trading/paper-broker.ts';
 import { safeError } from '../core/trading/safe-error.ts';
 import { evaluateTriggers, expireStale } from '../core/trading/triggers.ts';
 import { requeueOrphans } from './recovery.ts';
@@ -31,7 +31,12 @@ export interface Watcher {
   stop(): Promise<void>;
 }
 
-export function startTriggerWatcher(deps: LiveDeps, options: WatcherOptions, autostart = true): Watcher {
+export function startTriggerWatcher(
+  deps: LiveDeps,
+  orders: OrderOperations,
+  options: WatcherOptions,
+  autostart = true,
+): Watcher {
   let running = autostart;
   let ticks = 0;
   let wake: (() => void) | undefined;
@@ -62,40 +67,23 @@ export function startTriggerWatcher(deps: LiveDeps, options: WatcherOptions, aut
         distinct: ['symbol'],
         select: { symbol: true },
       }),
-      deps.db.order.findMany({
-        where: { status: 'SUBMITTED', mode: 'PAPER', type: 'LIMIT', exchange },
-        select: { id: true, symbol: true, side: true, limitPrice: true, restingUntil: true },
-        take: 1_000,
-      }),
+      orders.restingOrders(exchange),
     ]);
     const priced = await prices([
       ...new Set([...triggered.map((t) => t.symbol), ...resting.map((o) => o.symbol)]),
     ]);
     await evaluateTriggers(deps, priced);
-    const now = deps.now();
-    for (const o of resting) {
-      const price = priced.get(o.symbol);
-      const limit = dec(o.limitPrice ?? 0);
-      const crossed = price && (o.side === 'BUY' ? price.lte(limit) : price.gte(limit));
-      // Locked and re-checked (kill switch, limits, time in force) only when there is something to do.
-      if (crossed || (o.restingUntil && now >= o.restingUntil))
-        await fillRestingPaperOrder(deps, o.id, price);
-    }
+    await orders.refreshResting(resting, priced);
     if (ticks % (options.liveSyncEvery ?? 10) === 0) {
-      // Every live order the exchange may hold, also those whose exchange id we never learnt (found by
-      // client id); never one an executor is working on (reconcile takes the lock only if it is free).
-      const open = await deps.db.order.findMany({
-        where: { mode: 'LIVE', status: { in: ['SUBMITTED', 'PARTIALLY_FILLED'] } },
-        select: { id: true },
-        orderBy: { updatedAt: 'asc' },
-        take: 200,
-      });
-      for (const o of open)
-        await executeLiveOrder(deps, o.id, { reconcile: true }).catch((err: unknown) =>
-          log.warn({ orderId: o.id, ...safeError(err) }, 'live reconciliation failed; retrying later'),
-        );
+      // Never one an executor is working on: a refresh takes the order's lock only if it is free.
+      for (const o of await orders.openLiveOrders())
+        await orders
+          .refresh(o)
+          .catch((err: unknown) =>
+            log.warn({ orderId: o.id, ...safeError(err) }, 'live reconciliation failed; retrying later'),
+          );
       await requeueOrphans(
-        deps.db,
+        orders,
         options.queue,
         (id: OrderId) => deps.queue.enqueue(id),
         options.orphanAfterMs,

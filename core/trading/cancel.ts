@@ -6,10 +6,9 @@
  */
 import { AppError } from '../errors.ts';
 import type { Actor } from '../identity/types.ts';
-import { dec } from '../market/decimal.ts';
 import { parseActor, type TradingDeps, TX_OPTIONS, userRef } from './deps.ts';
 import { deliver } from './outbox.ts';
-import { settle } from './paper-account.ts';
+import { cancelResting } from './paper-broker.ts';
 import { advance, lockOrder, type OrderRow, pendingOf } from './transitions.ts';
 import { type OrderView, orderView } from './views.ts';
 
@@ -59,16 +58,12 @@ export async function cancelOrder(
             : `That order is already ${current.status.toLowerCase().replace('_', ' ')}.`,
       });
     }
-    if (resting && current.reservedAsset) {
-      const reserved = dec(current.reservedAmount);
-      await settle(tx, current.userId, {
-        [current.reservedAsset]: { locked: reserved.neg(), free: reserved },
-      });
-    }
     await tx.trigger.updateMany({
       where: { orderId: current.id, status: 'ACTIVE' },
       data: { status: 'CANCELLED' },
     });
+    // A resting paper order is cancelled at its venue, the paper broker: the reservation returns.
+    if (resting) return cancelResting(tx, current, userRef(actor));
     return advance(tx, current, ['CANCELLED'], userRef(actor), {
       detail: { reason: 'cancelled by owner' },
       patch: { reservedAmount: '0', reservedAsset: null },

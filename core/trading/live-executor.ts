@@ -171,6 +171,23 @@ async function resolveRemote(
   return { kind: 'found', remote: await completeOrder(exchange, created, order.symbol) };
 }
 
+/**
+ * Asks the exchange to cancel the order (by exchange id when we know it, else by client id). Answered
+ * "done" or "no such open order" returns; anything else is an uncertain outcome, retried later.
+ */
+async function cancelAtExchange(exchange: Exchange, order: OrderRow): Promise<void> {
+  try {
+    if (order.exchangeOrderId) await exchange.cancelOrder(order.exchangeOrderId, order.symbol);
+    else
+      await exchange.cancelOrder(undefined as unknown as string, order.symbol, {
+        clientOrderId: order.clientOrderId,
+      });
+  } catch (err) {
+    const mapped = mapExchangeError(err, exchange.id, 'cancelOrder');
+    if (mapped.code !== 'ERR_NOT_FOUND') throw uncertain(order.id, mapped);
+  }
+}
+
 /** When an order that the exchange says it has never seen may be given up (its deadline, or one for limits). */
 function giveUpAt(deps: LiveDeps, order: OrderRow): Date {
   if (order.executeBy) return order.executeBy;
@@ -191,14 +208,7 @@ async function giveUp(
   order: OrderRow,
   fence: number,
 ): Promise<ExecutionOutcome> {
-  try {
-    await exchange.cancelOrder(undefined as unknown as string, order.symbol, {
-      clientOrderId: order.clientOrderId,
-    });
-  } catch (err) {
-    const mapped = mapExchangeError(err, exchange.id, 'cancelOrder');
-    if (mapped.code !== 'ERR_NOT_FOUND') throw uncertain(order.id, mapped);
-  }
+  await cancelAtExchange(exchange, order);
   const outcome = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome> => {
     const locked = await lockOrder(tx, order.id);
     if (!locked || locked.attempt !== fence) throw new SupersededError(order.id);
@@ -215,10 +225,12 @@ async function giveUp(
 }
 
 /** The state an exchange order puts ours in. */
-function statusFor(remote: RemoteOrder, amount: Decimal, filled: Decimal): OrderStatus {
+function statusFor(remote: RemoteOrder, amount: Decimal, filled: Decimal, cancelled: boolean): OrderStatus {
   const done = remote.status === 'closed';
   const gone = remote.status === 'canceled' || remote.status === 'expired' || remote.status === 'rejected';
   if (done && filled.gte(amount)) return 'FILLED';
+  // An order we asked the exchange to cancel ended as we asked; one it ended by itself was refused.
+  if (cancelled && remote.status === 'canceled') return 'CANCELLED';
   if (done || gone) return filled.gt(0) ? (done ? 'FILLED' : 'CANCELLED') : 'REJECTED';
   return filled.gt(0) ? 'PARTIALLY_FILLED' : 'SUBMITTED';
 }
@@ -229,6 +241,7 @@ export async function recordRemote(
   orderId: string,
   remote: RemoteOrder,
   fence?: number,
+  options: { readonly cancelled?: boolean } = {},
 ): Promise<ExecutionOutcome> {
   const outcome = await deps.db.$transaction(async (tx): Promise<ExecutionOutcome> => {
     const order = await lockOrder(tx, orderId);
@@ -267,7 +280,7 @@ export async function recordRemote(
       };
       await recordFill(tx, fill, record, await lockPosition(tx, fill));
     }
-    const status = statusFor(remote, amount, filled);
+    const status = statusFor(remote, amount, filled, options.cancelled ?? false);
     const patch = {
       exchangeOrderId: remote.id,
       filledAmount: dbString(filled),
@@ -285,12 +298,13 @@ export async function recordRemote(
         })
       : await tx.order.update({ where: { id: order.id }, data: patch });
     if (status === 'FILLED') return { kind: 'filled', order: updated };
-    if (status === 'REJECTED' || status === 'CANCELLED') {
+    if (status === 'CANCELLED') return { kind: 'cancelled', order: updated };
+    if (status === 'REJECTED') {
       const error = new AppError('ERR_EXCHANGE_REJECTED', `exchange reports ${remote.status}`);
       return { kind: 'rejected', order: updated, error };
     }
     return { kind: 'resting', order: updated };
-  });
+  }, TX_OPTIONS);
   await deliverOutcome(deps, outcome);
   return outcome;
 }
@@ -318,6 +332,51 @@ function noticesFor(status: OrderStatus, remote: RemoteOrder): Notice[] {
   }
 }
 
+/** Runs `run` holding the order's lock; without `wait`, skips an order another executor holds. */
+async function underLock(
+  deps: LiveDeps,
+  orderId: string,
+  wait: boolean,
+  run: (lease: LockLease) => Promise<ExecutionOutcome>,
+): Promise<ExecutionOutcome> {
+  if (wait) return deps.locks.withLock(orderId, run);
+  return (await deps.locks.tryWithLock(orderId, run)) ?? { kind: 'skipped', reason: 'being executed' };
+}
+
+async function connected(deps: LiveDeps, order: OrderRow): Promise<Exchange> {
+  const exchange = await deps.clients.forUser(order.userId, order.exchange);
+  try {
+    await exchange.loadMarkets();
+  } catch (err) {
+    throw mapExchangeError(err, exchange.id, 'loadMarkets');
+  }
+  return exchange;
+}
+
+/**
+ * Cancels a live order open at the exchange, then records what the exchange reports (what filled before
+ * stays filled). An order the exchange has not seen is left as it is, for reconciliation to settle.
+ * `wait: false` (the watcher) skips an order another executor is working on.
+ */
+export async function cancelLiveOrder(
+  deps: LiveDeps,
+  orderId: string,
+  options: { readonly wait?: boolean } = {},
+): Promise<ExecutionOutcome> {
+  const run = async (lease: LockLease): Promise<ExecutionOutcome> => {
+    const order = await takeOrder(deps, orderId);
+    if (!order || order.status === 'QUEUED') return { kind: 'skipped', reason: 'not open at the exchange' };
+    const fence = order.attempt;
+    const exchange = await connected(deps, order);
+    await cancelAtExchange(exchange, order);
+    const found = await resolveRemote(exchange, order, { lookFirst: true });
+    if (found.kind === 'not_found') return { kind: 'skipped', reason: 'not at the exchange' };
+    if (lease.signal.aborted) throw new SupersededError(orderId);
+    return recordRemote(deps, orderId, found.remote, fence, { cancelled: true });
+  };
+  return underLock(deps, orderId, options.wait ?? true, run);
+}
+
 /**
  * Executes (or resumes, or refreshes) a live order. Idempotent; throws AppErrors (retryable or not).
  * `reconcile` (the watcher): never sends, never waits for a lock another executor holds; an order the
@@ -340,12 +399,7 @@ export async function executeLiveOrder(
       if ('kind' in claimed) return claimed;
       order = claimed;
     }
-    const exchange = await deps.clients.forUser(order.userId, order.exchange);
-    try {
-      await exchange.loadMarkets();
-    } catch (err) {
-      throw mapExchangeError(err, exchange.id, 'loadMarkets');
-    }
+    const exchange = await connected(deps, order);
     const now = deps.now();
     const mayCreate = !options.reconcile && !(lookFirst && now > giveUpAt(deps, order));
     const found = await resolveRemote(exchange, order, {
@@ -359,8 +413,5 @@ export async function executeLiveOrder(
     if (lease.signal.aborted) throw new SupersededError(orderId);
     return recordRemote(deps, orderId, found.remote, fence);
   };
-  if (options.reconcile) {
-    return (await deps.locks.tryWithLock(orderId, run)) ?? { kind: 'skipped', reason: 'being executed' };
-  }
-  return deps.locks.withLock(orderId, run);
+  return underLock(deps, orderId, !options.reconcile, run);
 }

@@ -32,6 +32,8 @@ export type ExecutionOutcome =
   | { readonly kind: 'rejected'; readonly order: OrderRow; readonly error: AppError }
   /** Not executed: its deadline passed (market order) or its time in force ended (resting order). */
   | { readonly kind: 'expired'; readonly order: OrderRow }
+  /** Cancelled while open at the venue (what had filled stays filled). */
+  | { readonly kind: 'cancelled'; readonly order: OrderRow }
   /** Nothing to do: the order is gone, already executed, or was cancelled meanwhile. */
   | { readonly kind: 'skipped'; readonly reason: string };
 
@@ -113,6 +115,26 @@ const insufficient = (order: OrderRow) =>
     userMessage: `Your paper balance no longer covers this ${order.symbol} order.`,
   });
 
+const RELEASED = { reservedAmount: '0', reservedAsset: null } as const;
+
+/** Returns a resting order's reserved balance to free (nothing for an order without one). */
+export async function releaseReservation(tx: Tx, order: OrderRow): Promise<boolean> {
+  if (!order.reservedAsset) return false;
+  const reserved = dec(order.reservedAmount);
+  await settle(tx, order.userId, { [order.reservedAsset]: { locked: reserved.neg(), free: reserved } });
+  return true;
+}
+
+/** Cancels a locked resting paper order: its reservation returns to free. */
+export async function cancelResting(tx: Tx, order: OrderRow, by: ActorRef): Promise<OrderRow> {
+  await releaseReservation(tx, order);
+  return advance(tx, order, ['CANCELLED'], by, {
+    detail: { reason: by.kind === 'user' ? 'cancelled by owner' : 'cancelled' },
+    patch: RELEASED,
+    notify: [{ type: 'order.cancelled' }],
+  });
+}
+
 /** Ends an order that did not pass its checks; a resting order's reservation returns to free. */
 async function reject(
   tx: Tx,
@@ -120,14 +142,11 @@ async function reject(
   error: AppError,
   by: ActorRef = SYSTEM.worker,
 ): Promise<ExecutionOutcome> {
-  const release = order.reservedAsset ? dec(order.reservedAmount) : undefined;
-  if (release && order.reservedAsset) {
-    await settle(tx, order.userId, { [order.reservedAsset]: { locked: release.neg(), free: release } });
-  }
+  const released = await releaseReservation(tx, order);
   const message = error.userMessage;
   const rejected = await advance(tx, order, ['REJECTED'], by, {
     detail: { code: error.code },
-    patch: { error: message, ...(release ? { reservedAmount: '0', reservedAsset: null } : {}) },
+    patch: { error: message, ...(released ? RELEASED : {}) },
     notify: [{ type: 'order.rejected', extra: { code: error.code, message } }],
   });
   return { kind: 'rejected', order: rejected, error };
@@ -308,13 +327,10 @@ export async function fillRestingPaperOrder(
 
 /** A resting paper order past its time in force: expired, its reservation back to free. */
 async function expireResting(tx: Tx, order: OrderRow): Promise<ExecutionOutcome> {
-  if (order.reservedAsset) {
-    const reserved = dec(order.reservedAmount);
-    await settle(tx, order.userId, { [order.reservedAsset]: { locked: reserved.neg(), free: reserved } });
-  }
+  await releaseReservation(tx, order);
   const expired = await advance(tx, order, ['EXPIRED'], SYSTEM.watcher, {
     detail: { reason: 'time in force ended', restingUntil: order.restingUntil?.toISOString() },
-    patch: { reservedAmount: '0', reservedAsset: null },
+    patch: RELEASED,
     notify: [{ type: 'order.expired' }],
   });
   return { kind: 'expired', order: expired };
