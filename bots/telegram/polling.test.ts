@@ -4,12 +4,16 @@
  * in progress finish, and a restart that answers what arrived while the bot was down and nothing twice.
  * The core here echoes what it was told; "slow …" waits until the test lets it go.
  */
+
+import { Bot } from 'grammy';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { text } from '../../core/agent/reply.ts';
+import { createLogger } from '../../core/logger.ts';
 import { createTradingTestContext, type TradingTestContext } from '../../core/trading/testing/app-context.ts';
 import { FakeBotApi } from '../../test/fakes/telegram/server.ts';
 import { startTelegramBot, type TelegramBotHandle } from './bot.ts';
 import type { AgentEntry } from './deps.ts';
+import { startPolling } from './polling.ts';
 
 const TOKEN = '123456:TEST-polling';
 
@@ -129,5 +133,35 @@ describe('Telegram polling through the runner', () => {
     await until('the last answer', () => answersIn(dave).length >= 4);
     expect(answersIn(dave)).toEqual(['got: before', 'got: while down', 'got: also while down', 'got: after']);
     expect(asked.filter((a) => a === 'before')).toHaveLength(1);
+  });
+
+  it('polls again after Telegram refused polling (409: another instance polls), and misses nothing', async () => {
+    const erin = 2005;
+    const conflict = {
+      ok: false as const,
+      error_code: 409,
+      description: 'Conflict: terminated by other getUpdates request',
+    };
+    let refused = 0;
+    fake.fault = (method) => {
+      if (method !== 'getUpdates') return undefined;
+      refused++;
+      return conflict;
+    };
+    const bot = new Bot(TOKEN, { client: { apiRoot: fake.apiRoot } });
+    const seen: string[] = [];
+    bot.on('message:text', (ctx) => void seen.push(ctx.msg.text));
+    await bot.init();
+    const poller = await startPolling(bot, createLogger({ level: 'silent' }), { restartAfterMs: 100 });
+    try {
+      await until('a refused poll', () => refused > 0);
+      await say(erin, 'sent while refused');
+      fake.fault = undefined;
+      await until('the message, once polling is allowed again', () => seen.length > 0);
+      expect(seen).toEqual(['sent while refused']);
+    } finally {
+      fake.fault = undefined;
+      await poller.stop(1_000);
+    }
   });
 });

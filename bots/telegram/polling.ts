@@ -28,7 +28,12 @@ export interface Poller {
   stop(timeoutMs: number): Promise<void>;
 }
 
-export async function startPolling(bot: Bot, logger: Logger): Promise<Poller> {
+export async function startPolling(
+  bot: Bot,
+  logger: Logger,
+  options: { readonly restartAfterMs?: number } = {},
+): Promise<Poller> {
+  const restartAfterMs = options.restartAfterMs ?? RESTART_AFTER_MS;
   // getUpdates fails while a webhook is set: a bot moved from webhook to polling mode must drop it.
   await bot.api.deleteWebhook({ drop_pending_updates: false });
 
@@ -62,8 +67,8 @@ export async function startPolling(bot: Bot, logger: Logger): Promise<Poller> {
   const stopping = new AbortController();
   const restartWhenItEnds = (): void => {
     void handle.task()?.catch(async (err: unknown) => {
-      logger.error({ err }, `Telegram polling stopped; starting again in ${RESTART_AFTER_MS / 1000} s`);
-      await sleep(RESTART_AFTER_MS, undefined, { signal: stopping.signal }).catch(() => {});
+      logger.error({ err }, `Telegram polling stopped; starting again in ${restartAfterMs / 1000} s`);
+      await sleep(restartAfterMs, undefined, { signal: stopping.signal }).catch(() => {});
       if (stopping.signal.aborted) return;
       await handle.stop(); // resets the runner's update source, so that it can start again
       handle.start();
