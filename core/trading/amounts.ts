@@ -4,9 +4,27 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import type { Actor, ValidActor } from '../identity/types.ts';
 import { Decimal, dec, groupThousands, isMultipleOf } from '../market/decimal.ts';
 import type { MarketInfo } from '../market/market-data.ts';
 import { stepDecimals } from '../market/precision.ts';
+import { parseActor } from './deps.ts';
+
+/**
+ * A trading call's actor and request, both checked: the actor as `parseActor` does, the request against
+ * `schema`; a request that does not fit is refused with the error `refuse` words from zod's issues.
+ */
+export function parseRequest<S extends z.ZodType>(
+  actorInput: Actor,
+  schema: S,
+  request: unknown,
+  refuse: (err: z.ZodError) => AppError,
+): { readonly actor: ValidActor; readonly input: z.output<S> } {
+  const actor = parseActor(actorInput);
+  const parsed = schema.safeParse(request);
+  if (!parsed.success) throw refuse(parsed.error);
+  return { actor, input: parsed.data };
+}
 
 /** "0.00001 or 0.00002": the two valid values around `value`, in the market's own decimals. */
 function nearest(value: Decimal, step: string): string {

@@ -10,9 +10,16 @@ import { type Actor, toDbPlatform } from '../identity/types.ts';
 import { Decimal, dbString, dec, groupThousands, roundToStep } from '../market/decimal.ts';
 import type { MarketInfo, Ticker } from '../market/market-data.ts';
 import { stepDecimals } from '../market/precision.ts';
-import { checkAmount, checkPrice, floorToAmountStep, numberInput, positiveDecimal } from './amounts.ts';
+import {
+  checkAmount,
+  checkPrice,
+  floorToAmountStep,
+  numberInput,
+  parseRequest,
+  positiveDecimal,
+} from './amounts.ts';
 import { signHandle } from './confirm-handle.ts';
-import { parseActor, type TradingDeps, TX_OPTIONS, userRef } from './deps.ts';
+import { type TradingDeps, TX_OPTIONS, userRef } from './deps.ts';
 import { clientOrderIdFor, newOrderId, type OrderId } from './ids.ts';
 import { freeBalance, openPaperAccount, paperQuote } from './paper-account.ts';
 import { paperEquity } from './portfolio.ts';
@@ -169,10 +176,7 @@ export async function propose(
   actorInput: Actor,
   request: ProposeInput,
 ): Promise<Proposal> {
-  const actor = parseActor(actorInput);
-  const parsed = proposeSchema.safeParse(request);
-  if (!parsed.success) throw validation(parsed.error);
-  const input = parsed.data;
+  const { actor, input } = parseRequest(actorInput, proposeSchema, request, validation);
   const { db, config } = deps;
   const now = deps.now();
   const user = await db.user.findUnique({ where: { id: actor.userId } });

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { audit } from '../identity/audit.ts';
 import { type Actor, fromDbPlatform, toDbPlatform } from '../identity/types.ts';
 import { type Decimal, dbString, dec } from '../market/decimal.ts';
-import { checkPrice, numberInput } from './amounts.ts';
+import { checkPrice, numberInput, parseRequest } from './amounts.ts';
 import { queuePatch } from './confirmations.ts';
 import { parseActor, type TradingDeps, TX_OPTIONS } from './deps.ts';
 import type { OrderEventMessage } from './order-events.ts';
@@ -51,25 +51,23 @@ const alertView = (t: TriggerRow): AlertView => ({
   firedAt: t.firedAt ?? undefined,
 });
 
+function invalidAlert(err: z.ZodError): AppError {
+  const field = err.issues[0]?.path.join('.');
+  return new AppError(
+    field === 'price' ? 'ERR_INVALID_AMOUNT' : 'ERR_VALIDATION',
+    `invalid alert ${field}: ${err.issues[0]?.message}`,
+    { userMessage: `That alert is not valid (${field}).` },
+  );
+}
+
 export async function createAlert(
   deps: TradingDeps,
   actorInput: Actor,
-  input: AlertInput,
+  request: AlertInput,
 ): Promise<AlertView> {
-  const actor = parseActor(actorInput);
-  const parsed = alertSchema.safeParse(input);
-  if (!parsed.success) {
-    const field = parsed.error.issues[0]?.path.join('.');
-    throw new AppError(
-      field === 'price' ? 'ERR_INVALID_AMOUNT' : 'ERR_VALIDATION',
-      `invalid alert ${field}: ${parsed.error.issues[0]?.message}`,
-      {
-        userMessage: `That alert is not valid (${field}).`,
-      },
-    );
-  }
-  const market = await deps.market.resolveMarket(parsed.data.symbol);
-  const price = checkPrice(market, parsed.data.price, 'alert price');
+  const { actor, input } = parseRequest(actorInput, alertSchema, request, invalidAlert);
+  const market = await deps.market.resolveMarket(input.symbol);
+  const price = checkPrice(market, input.price, 'alert price');
   const active = await deps.db.trigger.count({
     where: { userId: actor.userId, kind: 'ALERT', status: 'ACTIVE' },
   });
@@ -85,9 +83,9 @@ export async function createAlert(
       kind: 'ALERT',
       exchange: deps.market.exchangeId,
       symbol: market.symbol,
-      direction: parsed.data.direction === 'above' ? 'ABOVE' : 'BELOW',
+      direction: input.direction === 'above' ? 'ABOVE' : 'BELOW',
       price: dbString(price),
-      note: parsed.data.note ?? null,
+      note: input.note ?? null,
       platform: toDbPlatform(actor.platform),
       chatId: actor.chatId ?? null,
       createdAt: now,
