@@ -58,7 +58,7 @@ describe('worker role: paper orders through BullMQ', () => {
   });
 
   it('fires a conditional order when the price crosses its trigger, then executes it', async () => {
-    const price = (await createMarketData(t.app).ticker('ETH/USDT')).last;
+    const price = (await createMarketData(t.app).ticker('ETH/USDT')).last.toNumber();
     // "Buy 0.1 ETH if the price is at or below (current + 5 %)": already true, so the watcher fires it.
     const level = (Math.round(price * 1.05 * 100) / 100).toFixed(2);
     const p = await service.propose(alice, {

@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache';
 import { type ChannelAccess, subscriptionsPort } from '../broadcast/subscriptions-port.ts';
 import type { Db } from '../db/client.ts';
 import type { IdentityService } from '../identity/service.ts';
+import { displayNumber } from '../market/decimal.ts';
 import type { Overlay, Pane } from '../market/indicators/types.ts';
 import type { MarketData, Ticker as MarketTicker } from '../market/market-data.ts';
 import type { Timeframe } from '../market/types.ts';
@@ -66,14 +67,15 @@ export type SentimentRenderer = (
 ) => Promise<Picture>;
 
 export function marketPort(market: MarketData): MarketPort {
+  // The presenters' edge: the market's exact prices become numbers here, for showing only.
   const ticker = (t: MarketTicker) => ({
     symbol: t.symbol,
-    last: t.last,
-    ...(t.bid === undefined ? {} : { bid: t.bid }),
-    ...(t.ask === undefined ? {} : { ask: t.ask }),
+    last: displayNumber(t.last),
+    ...(t.bid === undefined ? {} : { bid: displayNumber(t.bid) }),
+    ...(t.ask === undefined ? {} : { ask: displayNumber(t.ask) }),
     ...(t.high24h === undefined ? {} : { high24h: t.high24h }),
     ...(t.low24h === undefined ? {} : { low24h: t.low24h }),
-    ...(t.open24h ? { change24hPct: ((t.last - t.open24h) / t.open24h) * 100 } : {}),
+    ...(t.open24h ? { change24hPct: ((displayNumber(t.last) - t.open24h) / t.open24h) * 100 } : {}),
     at: t.at,
     exchange: market.exchangeId,
   });

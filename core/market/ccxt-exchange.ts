@@ -19,6 +19,13 @@ export interface CcxtExchangeOptions {
   /** ccxt's client-side throttle; tests against the local fake turn it off. */
   readonly throttle?: boolean;
   readonly credentials?: ExchangeCredentials;
+  /**
+   * ccxt parses the venue's decimal strings exactly (its `Precise`) and turns them into floats only as
+   * its last step, through `exchange.number`. `true` sets that to `String`, so prices, amounts and
+   * limits come back as the strings the venue sent (ccxt's documented alternative to `Number`). The
+   * TypeScript types still say `number`: read such an exchange's results through `Number()` or `dec()`.
+   */
+  readonly stringNumbers?: boolean;
 }
 
 type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
@@ -48,6 +55,7 @@ export function createCcxtExchange(id: string, options: CcxtExchangeOptions = {}
     enableRateLimit: options.throttle ?? true,
     timeout: options.timeoutMs ?? 10_000,
     options: VENUE_OPTIONS[id] ?? {},
+    ...(options.stringNumbers ? { number: String } : {}),
     ...(options.credentials
       ? {
           apiKey: options.credentials.apiKey,

@@ -1,10 +1,15 @@
-/** MarketData over any ccxt exchange: markets with their precision and limits, tickers, candles. */
+/**
+ * MarketData over any ccxt exchange: markets with their precision and limits, tickers, candles. The
+ * exchange runs in ccxt's string-number mode, so ticker prices are the venue's own decimal strings,
+ * turned into Decimals here and never into floats (a double holds ~15 significant digits; a venue may
+ * quote more, and a mid of bid and ask computed in floats is not the mid).
+ */
 
 import type { Exchange, MarketInterface } from 'ccxt';
 import { AppError } from '../errors.ts';
 import { mapExchangeError } from './ccxt-errors.ts';
 import { type CcxtExchangeOptions, createCcxtExchange } from './ccxt-exchange.ts';
-import { stepString } from './decimal.ts';
+import { type Decimal, dec, stepString } from './decimal.ts';
 import {
   type CandleQuery,
   DEFAULT_CANDLE_LIMIT,
@@ -29,8 +34,29 @@ function step(exchange: Exchange, precision: number | undefined): string {
   return '0.00000001';
 }
 
-const optional = (n: number | undefined | null): string | undefined =>
+const optional = (n: number | string | undefined | null): string | undefined =>
   n === undefined || n === null ? undefined : stepString(n);
+
+/**
+ * A value of a string-number ccxt exchange (the venue's string; a number where ccxt computed one itself)
+ * as an exact positive Decimal, or undefined when absent or not a price.
+ */
+export function venuePrice(value: unknown): Decimal | undefined {
+  if ((typeof value !== 'string' || value.trim() === '') && typeof value !== 'number') return undefined;
+  try {
+    const d = dec(value);
+    return d.isFinite() && d.gt(0) ? d : undefined;
+  } catch {
+    return undefined; // decimal.js refuses what is not a number
+  }
+}
+
+/** A display-only figure (24 h statistics, candles, the fee rate) of a string-number exchange as a number. */
+function venueNumber(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
 
 export function toMarketInfo(exchange: Exchange, m: MarketInterface): MarketInfo {
   return {
@@ -43,7 +69,7 @@ export function toMarketInfo(exchange: Exchange, m: MarketInterface): MarketInfo
     minAmount: optional(m.limits.amount?.min),
     maxAmount: optional(m.limits.amount?.max),
     minCost: optional(m.limits.cost?.min),
-    takerFee: m.taker ?? undefined,
+    takerFee: venueNumber(m.taker),
   };
 }
 
@@ -56,7 +82,7 @@ export class CcxtMarketData implements MarketData {
 
   constructor(exchangeId: string, options: CcxtExchangeOptions = {}) {
     this.exchangeId = exchangeId;
-    this.exchange = createCcxtExchange(exchangeId, options);
+    this.exchange = createCcxtExchange(exchangeId, { ...options, stringNumbers: true });
   }
 
   markets(): Promise<readonly MarketInfo[]> {
@@ -93,21 +119,23 @@ export class CcxtMarketData implements MarketData {
     await this.known(symbol);
     try {
       const t = await this.exchange.fetchTicker(symbol);
+      const bid = venuePrice(t.bid);
+      const ask = venuePrice(t.ask);
       const last =
-        t.last ?? t.close ?? (t.bid !== undefined && t.ask !== undefined ? (t.bid + t.ask) / 2 : undefined);
-      if (last === undefined || !Number.isFinite(last)) {
+        venuePrice(t.last) ?? venuePrice(t.close) ?? (bid && ask ? bid.add(ask).div(2) : undefined);
+      if (last === undefined) {
         throw new AppError('ERR_EXCHANGE_UNAVAILABLE', `${this.exchangeId} sent a ticker without a price`);
       }
       return {
         symbol,
         last,
-        bid: t.bid ?? undefined,
-        ask: t.ask ?? undefined,
-        high24h: t.high ?? undefined,
-        low24h: t.low ?? undefined,
-        open24h: t.open ?? undefined,
-        baseVolume24h: t.baseVolume ?? undefined,
-        at: t.timestamp ?? Date.now(),
+        bid,
+        ask,
+        high24h: venueNumber(t.high),
+        low24h: venueNumber(t.low),
+        open24h: venueNumber(t.open),
+        baseVolume24h: venueNumber(t.baseVolume),
+        at: venueNumber(t.timestamp) ?? Date.now(),
       };
     } catch (err) {
       throw mapExchangeError(err, this.exchangeId, 'fetchTicker');
@@ -127,9 +155,16 @@ export class CcxtMarketData implements MarketData {
     try {
       const rows = await this.exchange.fetchOHLCV(symbol, timeframe, since, limit);
       return rows
-        .filter((r) => r[0] !== undefined && r[0] > since - tf)
-        .slice(-limit)
-        .map(([t, o, h, l, c, v]) => ({ t: t!, o: o!, h: h!, l: l!, c: c!, v: v ?? 0 }));
+        .map(([t, o, h, l, c, v]) => ({
+          t: venueNumber(t),
+          o: venueNumber(o)!,
+          h: venueNumber(h)!,
+          l: venueNumber(l)!,
+          c: venueNumber(c)!,
+          v: venueNumber(v) ?? 0,
+        }))
+        .filter((r): r is Candle => r.t !== undefined && r.t > since - tf)
+        .slice(-limit);
     } catch (err) {
       throw mapExchangeError(err, this.exchangeId, 'fetchOHLCV');
     }

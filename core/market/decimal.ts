@@ -15,6 +15,15 @@ export function dec(value: { toString(): string } | string | number): Decimal {
   return new Decimal(typeof value === 'number' ? String(value) : value.toString());
 }
 
+/**
+ * A decimal as a plain number, for drawing and display only (charts, chat lines, the model's tools):
+ * the one place money leaves exact decimals, at a presenter's edge. Never feed the result back into a
+ * money decision.
+ */
+export function displayNumber(value: Decimal): number {
+  return value.toNumber();
+}
+
 /** A plain decimal string at database scale, e.g. "0.00012". */
 export function dbString(value: Decimal): string {
   return value.toDecimalPlaces(DB_SCALE, Decimal.ROUND_DOWN).toFixed();

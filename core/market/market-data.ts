@@ -1,8 +1,11 @@
 /**
  * One interface over every price source: a ccxt exchange (any id; Kraken and Binance first-class) or
- * `sim`, the deterministic simulated market. Amounts and prices that decide money travel as decimal
- * strings (`amountStep`, `minCost`...); display numbers (`last`, candles) are plain numbers.
+ * `sim`, the deterministic simulated market. Amounts and prices that decide money travel as exact
+ * decimals: market rules as decimal strings (`amountStep`, `minCost`...), the ticker's `last`, `bid` and
+ * `ask` as Decimals holding the venue's own digits. Display-only figures (24 h statistics, candles) are
+ * plain numbers.
  */
+import type { Decimal } from './decimal.ts';
 import type { Candle, Timeframe } from './types.ts';
 
 /** A tradable market as the exchange lists it, with the rules an order must satisfy. */
@@ -26,9 +29,14 @@ export interface MarketInfo {
 
 export interface Ticker {
   readonly symbol: string;
-  readonly last: number;
-  readonly bid?: number;
-  readonly ask?: number;
+  /**
+   * The prices money decisions use (proposals, risk, triggers, fills), exact as the venue quoted them:
+   * never a float on the way. Presenters turn them into numbers at their edge (`displayNumber`).
+   */
+  readonly last: Decimal;
+  readonly bid?: Decimal;
+  readonly ask?: Decimal;
+  /** 24 h statistics, for display only. */
   readonly high24h?: number;
   readonly low24h?: number;
   readonly open24h?: number;

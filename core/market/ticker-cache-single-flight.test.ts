@@ -1,10 +1,16 @@
-/** Tickers through Redis: many concurrent callers, in one process or several, cost one exchange call. */
+/**
+ * Tickers through Redis: many concurrent callers, in one process or several, cost one exchange call; the
+ * round trip keeps the venue's prices digit for digit.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeExchange, startFakeExchange } from '../../test/fakes/exchange/server.ts';
+import { defaultMarkets } from '../../test/fakes/exchange/state.ts';
 import { createTestContext, type TestContext } from '../../test/support/context.ts';
 import { createRedis } from '../redis.ts';
 import { CcxtMarketData } from './ccxt-market.ts';
 import { CachedMarketData } from './ticker-cache.ts';
+
+const MICRO = '0.000012345678901234567';
 
 describe('ticker cache', () => {
   let ctx: TestContext;
@@ -12,7 +18,18 @@ describe('ticker cache', () => {
   let upstream: CcxtMarketData;
   beforeAll(async () => {
     ctx = await createTestContext('ticker-cache');
-    fake = await startFakeExchange('binance');
+    // A token quoted to 21 decimals, beyond what a double holds.
+    const micro = {
+      base: 'PEPE',
+      quote: 'USDT',
+      amountDecimals: 0,
+      priceDecimals: 21,
+      minAmount: '1',
+      minCost: '5',
+    };
+    fake = await startFakeExchange('binance', {
+      markets: [...defaultMarkets('USDT'), { ...micro, price: MICRO }],
+    });
     upstream = new CcxtMarketData('binance', { apiBase: fake.url, throttle: false });
     await upstream.markets();
   });
@@ -27,7 +44,7 @@ describe('ticker cache', () => {
     const before = fake.state.requests.ticker;
     const tickers = await Promise.all(Array.from({ length: 1000 }, () => cache.ticker('BTC/USDT')));
     expect(fake.state.requests.ticker - before).toBe(1);
-    expect(new Set(tickers.map((t) => t.last))).toEqual(new Set([65000]));
+    expect(new Set(tickers.map((t) => t.last.toFixed()))).toEqual(new Set(['65000']));
     expect(cache.stats.upstreamCalls).toBe(1);
   });
 
@@ -48,9 +65,9 @@ describe('ticker cache', () => {
     const cache = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 60_000 });
     await cache.ticker('SOL/USDT');
     fake.state.setPrice('SOL', 'USDT', '151');
-    expect((await cache.ticker('SOL/USDT')).last).toBe(150);
+    expect((await cache.ticker('SOL/USDT')).last.toFixed()).toBe('150');
     await ctx.redis.del(ctx.keys.key('ticker', 'binance', 'SOL/USDT')); // what the TTL does
-    expect((await cache.ticker('SOL/USDT')).last).toBe(151);
+    expect((await cache.ticker('SOL/USDT')).last.toFixed()).toBe('151');
   });
 
   it('still answers when Redis is unreachable', async () => {
@@ -66,6 +83,30 @@ describe('ticker cache', () => {
     await ctx.redis.del(ctx.keys.key('ticker', 'binance', 'BTC/USDT'));
     fake.state.inject('ticker', { kind: 'http500' });
     await expect(cache.ticker('BTC/USDT')).rejects.toMatchObject({ code: 'ERR_EXCHANGE_UNAVAILABLE' });
-    expect((await cache.ticker('BTC/USDT')).last).toBe(65000);
+    expect((await cache.ticker('BTC/USDT')).last.toFixed()).toBe('65000');
   });
+
+  for (const [symbol, base, last] of [
+    ['PEPE/USDT', 'PEPE', MICRO],
+    ['ETH/USDT', 'ETH', '3212.47'],
+  ] as const) {
+    it(`keeps ${symbol} at exactly ${last} through Redis: strings there, the same Decimals back`, async () => {
+      fake.state.setPrice(base, 'USDT', last);
+      await ctx.redis.del(ctx.keys.key('ticker', 'binance', symbol));
+      const fresh = await new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 60_000 }).ticker(
+        symbol,
+      );
+      expect(fresh.last.toFixed()).toBe(last);
+      const raw = JSON.parse((await ctx.redis.get(ctx.keys.key('ticker', 'binance', symbol)))!);
+      expect([raw.last, typeof raw.bid, typeof raw.ask]).toEqual([last, 'string', 'string']);
+
+      const before = fake.state.requests.ticker;
+      const hit = await new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 60_000 }).ticker(symbol);
+      expect(fake.state.requests.ticker).toBe(before); // served from Redis
+      expect([hit.last, hit.bid, hit.ask].map((d) => d!.toFixed())).toEqual(
+        [fresh.last, fresh.bid, fresh.ask].map((d) => d!.toFixed()),
+      );
+      expect(hit.bid!.lt(hit.last) && hit.ask!.gt(hit.last)).toBe(true);
+    });
+  }
 });

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis, RedisKeys } from '../redis.ts';
+import { dec } from './decimal.ts';
 import type { CandleQuery, MarketData, MarketInfo, Ticker } from './market-data.ts';
 import type { Candle, Timeframe } from './types.ts';
 
@@ -21,6 +22,34 @@ export interface TickerCacheStats {
 }
 
 const POLL_MS = 15;
+
+/** A ticker as Redis holds it: the prices as plain decimal strings ("0.000012345678901234567"), never floats. */
+type CachedTicker = Omit<Ticker, 'last' | 'bid' | 'ask'> & {
+  readonly last: string;
+  readonly bid?: string;
+  readonly ask?: string;
+};
+
+export function serializeTicker(t: Ticker): string {
+  const wire: CachedTicker = {
+    ...t,
+    last: t.last.toFixed(),
+    bid: t.bid?.toFixed(),
+    ask: t.ask?.toFixed(),
+  };
+  return JSON.stringify(wire);
+}
+
+/** The cached ticker back with exact prices (an entry a float-era process wrote, numbers, reads as well). */
+export function parseTicker(raw: string): Ticker {
+  const wire = JSON.parse(raw) as CachedTicker;
+  return {
+    ...wire,
+    last: dec(wire.last),
+    bid: wire.bid === undefined ? undefined : dec(wire.bid),
+    ask: wire.ask === undefined ? undefined : dec(wire.ask),
+  };
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class CachedMarketData implements MarketData {
@@ -71,7 +100,7 @@ export class CachedMarketData implements MarketData {
 
   private async cached(symbol: string): Promise<Ticker | undefined> {
     const raw = await this.redis.get(this.key(symbol)).catch(() => null);
-    return raw ? (JSON.parse(raw) as Ticker) : undefined;
+    return raw ? parseTicker(raw) : undefined;
   }
 
   private async load(symbol: string): Promise<Ticker> {
@@ -96,7 +125,9 @@ export class CachedMarketData implements MarketData {
     try {
       this.stats.upstreamCalls++;
       const ticker = await this.inner.ticker(symbol);
-      await this.redis.set(this.key(symbol), JSON.stringify(ticker), 'PX', this.ttlMs).catch(() => undefined);
+      await this.redis
+        .set(this.key(symbol), serializeTicker(ticker), 'PX', this.ttlMs)
+        .catch(() => undefined);
       return ticker;
     } finally {
       if (won === 'OK') await this.redis.del(lockKey).catch(() => undefined);

@@ -14,7 +14,7 @@ import { type TradingDeps, TX_OPTIONS } from './deps.ts';
 import { deliver } from './outbox.ts';
 import { type BalanceChanges, settle, settlementSql } from './paper-account.ts';
 import { fillSql, type PositionState } from './positions.ts';
-import { slipped } from './proposals.ts';
+import { marketPrice, slipped } from './proposals.ts';
 import { evaluateRisk, lockOrderForExecution, type RiskCheck } from './risk.ts';
 import {
   type ActorRef,
@@ -176,7 +176,7 @@ export async function expireLate(
 /** What an execution reads from the network, before any row is locked. */
 interface Priced {
   readonly market: MarketInfo;
-  readonly ticker: { readonly ask?: number; readonly bid?: number; readonly last: number };
+  readonly ticker: { readonly ask?: Decimal; readonly bid?: Decimal; readonly last: Decimal };
 }
 
 async function priceOf(deps: TradingDeps, symbol: string): Promise<Priced> {
@@ -212,7 +212,7 @@ export async function executePaperOrder(
     if (pastDeadline(order, now)) return expireLate(tx, order);
     const { market, ticker } = priced;
     const side = order.side;
-    const quoted = dec(side === 'BUY' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last));
+    const quoted = marketPrice(ticker, side);
     const limit = order.limitPrice ? dec(order.limitPrice) : undefined;
     const crosses = !limit || (side === 'BUY' ? quoted.lte(limit) : quoted.gte(limit));
     const price = !limit

@@ -59,7 +59,7 @@ async function priceOf(deps: TradingDeps, asset: string, quote: string): Promise
   const listed = (await deps.market.markets()).find((m) => m.base === asset && m.quote === quote && m.active);
   if (!listed) return undefined;
   try {
-    return dec((await deps.market.ticker(listed.symbol)).last);
+    return (await deps.market.ticker(listed.symbol)).last;
   } catch (err) {
     deps.logger.warn({ err, asset }, 'portfolio: no price');
     return undefined;

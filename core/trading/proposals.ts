@@ -115,8 +115,9 @@ function shown(
   return `${groupThousands(fixed)} ${asset}`;
 }
 
-function marketPrice(ticker: Ticker, side: 'BUY' | 'SELL'): Decimal {
-  return dec(side === 'BUY' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last));
+/** The exact price a market order of `side` pays: the ask for a buy, the bid for a sell (else the last). */
+export function marketPrice(ticker: Pick<Ticker, 'last' | 'bid' | 'ask'>, side: 'BUY' | 'SELL'): Decimal {
+  return side === 'BUY' ? (ticker.ask ?? ticker.last) : (ticker.bid ?? ticker.last);
 }
 
 /** Market price moved by the paper slippage, to the market's tick, against the trader. */

@@ -9,7 +9,7 @@
  */
 
 import { AppError } from '../../errors.ts';
-import { Decimal, dec } from '../decimal.ts';
+import { Decimal, dec, roundToStep } from '../decimal.ts';
 import {
   type CandleQuery,
   DEFAULT_CANDLE_LIMIT,
@@ -110,9 +110,13 @@ export class SimMarketData implements MarketData {
     return s;
   }
 
+  /** `price` on the pair's tick, exactly: what a venue would quote. */
+  private onTick(s: SimState, price: number): Decimal {
+    return roundToStep(dec(price), dec(s.pair.priceStep), Decimal.ROUND_HALF_EVEN);
+  }
+
   private rounded(s: SimState, price: number): number {
-    const step = dec(s.pair.priceStep);
-    return dec(price).div(step).toDecimalPlaces(0, Decimal.ROUND_HALF_EVEN).mul(step).toNumber();
+    return this.onTick(s, price).toNumber();
   }
 
   /** The exact (unrounded) simulated price of `symbol` at sim time `t`. */
@@ -127,9 +131,9 @@ export class SimMarketData implements MarketData {
     const hourly = Array.from({ length: 25 }, (_, i) => s.path.at(now - i * 3_600_000));
     return {
       symbol,
-      last: this.rounded(s, last),
-      bid: this.rounded(s, last * (1 - SPREAD / 2)),
-      ask: this.rounded(s, last * (1 + SPREAD / 2)),
+      last: this.onTick(s, last),
+      bid: this.onTick(s, last * (1 - SPREAD / 2)),
+      ask: this.onTick(s, last * (1 + SPREAD / 2)),
       high24h: this.rounded(s, Math.max(...hourly)),
       low24h: this.rounded(s, Math.min(...hourly)),
       open24h: this.rounded(s, hourly[24]!),
