@@ -19,6 +19,7 @@ import { PageCache } from './page-cache.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
 import { MAX_HEADER_BYTES, registerRequestLimits, requestId } from './plugins/request-limits.ts';
+import { RequestLogController } from './plugins/request-log.ts';
 import { registerSecurity } from './plugins/security.ts';
 import { candleRoutes } from './routes/candles.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
@@ -50,6 +51,8 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
     keepAliveTimeout: 65_000,
     trustProxy: trustProxy(ctx.config.TRUST_PROXY),
     genReqId: requestId,
+    // Request lines at info only for what an operator acts on; the rest at debug.
+    logController: new RequestLogController(),
     requestIdHeader: false,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
