@@ -1,28 +1,33 @@
 /**
- * The server side of `npm run bench -- api`, in its own process so the load generator does not share
- * its CPU or its memory figures: a bare Fastify hello-world and the CryptoPulse API, side by side.
- * Prints `READY <hello port> <api port>`.
+ * The server side of `npm run bench -- api`, in processes of their own so the load generator does not
+ * share their CPU or their memory figures:
+ *   `api-server.ts hello`: a bare Fastify hello-world route, nothing registered but the route;
+ *   `api-server.ts`: the CryptoPulse API as `cryptopulse start` builds it (server/app.ts, every plugin,
+ *   the Redis rate limit on), logging as production does (LOG_LEVEL, JSON lines on stdout).
+ * Tells its parent `{ ready: port }` over IPC.
  */
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { loadConfig } from '../core/config.ts';
 import { createAppContext } from '../core/context.ts';
 import { createLogger } from '../core/logger.ts';
 import { buildApp } from '../server/app.ts';
 
-const hello = Fastify();
-hello.get('/', async () => ({ hello: 'world' }));
-await hello.listen({ port: 0, host: '127.0.0.1' });
-
-const ctx = createAppContext(loadConfig(process.env), createLogger({ level: 'silent' }));
-const api = await buildApp(ctx);
-await api.listen({ port: 0, host: '127.0.0.1' });
-
-const port = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
-console.log(`READY ${port(hello)} ${port(api)}`);
+let app: FastifyInstance;
+let closeContext = async () => {};
+if (process.argv[2] === 'hello') {
+  app = Fastify();
+  app.get('/', async () => ({ hello: 'world' }));
+} else {
+  const config = loadConfig(process.env);
+  const ctx = createAppContext(config, createLogger({ level: config.LOG_LEVEL }));
+  app = await buildApp(ctx);
+  closeContext = () => ctx.close();
+}
+await app.listen({ port: 0, host: '127.0.0.1' });
+process.send?.({ ready: (app.server.address() as { port: number }).port });
 
 process.on('SIGTERM', async () => {
-  await api.close();
-  await hello.close();
-  await ctx.close();
+  await app.close();
+  await closeContext();
   process.exit(0);
 });

@@ -1,14 +1,18 @@
 /**
- * Signals API (issue 14), servers in a child process, one load generator (autocannon) in this one:
- *  (a) GET /v1/signals?limit=50 against a bare Fastify hello-world in the same run: req/s and p99
- *      (goal: the API at least 50% of hello-world);
+ * Signals API (issue 14), each server in a child process of its own, one load generator (autocannon) in
+ * this one:
+ *  (a) GET /v1/signals?limit=50 against a bare Fastify hello-world in the same run, same autocannon
+ *      settings: req/s, p99 and each server's CPU time per request (goal: the API at least 50% of
+ *      hello-world). The API runs as in production (bench/api-server.ts): every plugin, LOG_LEVEL=info,
+ *      the Redis rate limit counting every request, with a limit too high to be reached;
  *  (b) SSE fan-out: 2,000 clients on /v1/signals/stream, time from XADD to receipt, p50/p99 over every
  *      delivery and the time until all 2,000 have an entry (goal p99 ≤ 250 ms);
  *  (c) resident memory of the server process per idle SSE connection (goal ≤ 20 KiB).
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
@@ -16,6 +20,7 @@ import { appendEntry } from '../core/signals/streams.ts';
 import { sampleSignal, seedSignals } from '../core/signals/testing/fixtures.ts';
 import { createTestContext } from '../test/support/context.ts';
 import setupTestDatabases from '../test/support/global-setup.ts';
+import { cpuPerOperation, cpuSnapshot } from './cpu.ts';
 import type { BenchRow } from './run.ts';
 import { ms, percentile } from './stats.ts';
 
@@ -31,9 +36,55 @@ function rssKiB(pid: number): number {
   return Number(m?.[1] ?? Number.NaN);
 }
 
-async function load(url: string): Promise<{ rps: number; p99: number }> {
-  const result = await autocannon({ url, connections: 50, pipelining: 1, duration: SECONDS });
-  return { rps: result.requests.average, p99: result.latency.p99 };
+const WARM_UP_SECONDS = Math.min(SECONDS, 3);
+const RATE_LIMIT = 1_000_000_000;
+
+/** The same autocannon settings for both servers. */
+async function load(url: string, seconds = SECONDS) {
+  const result = await autocannon({ url, connections: 50, pipelining: 1, duration: seconds });
+  if (result.non2xx || result.errors) {
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors under load`);
+  }
+  return { rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total };
+}
+
+/** A load run with the server process' CPU time per request (from /proc; shared-machine proof). */
+async function measured(pid: number, url: string) {
+  const before = cpuSnapshot({ server: pid });
+  const run = await load(url);
+  const perRequest = cpuPerOperation(before, cpuSnapshot({ server: pid }), run.requests)?.get('server');
+  const cpu = perRequest === undefined ? 'n/a' : `${(perRequest * 1000).toFixed(0)} µs`;
+  return { ...run, cpu };
+}
+
+interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
+/** bench/api-server.ts in a child process; BENCH_CPU_PROF=<dir> has the API one write a CPU profile. */
+async function startServer(args: readonly string[], env: Record<string, string>): Promise<ServerProcess> {
+  const profile =
+    process.env.BENCH_CPU_PROF && !args.includes('hello')
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(ROOT, 'bench/api-server.ts'), ...args],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { ready?: number }) => (m.ready ? resolve(m.ready) : reject(new Error('?'))));
+    child.once('exit', (code) => reject(new Error(`bench server ${args.join(' ')} exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+async function stopServer(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((r) => server.child.once('exit', r));
+  server.child.kill('SIGTERM');
+  await exited;
 }
 
 interface SseClient {
@@ -76,42 +127,42 @@ export async function run(): Promise<readonly BenchRow[]> {
     sampleSignal({ candleTime: Date.UTC(2026, 0, 1) + i * 300_000 }),
   );
   await seedSignals(t.db, t.redis, t.keys, signals);
-  // BENCH_CPU_PROF=<dir>: the server process writes a V8 CPU profile there on exit (node --cpu-prof).
-  const profile = process.env.BENCH_CPU_PROF
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
-    : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', join(ROOT, 'bench/api-server.ts')], {
-    env: {
-      ...process.env,
-      ...t.env,
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_PER_MINUTE: '1000000000',
-      SSE_MAX_CONNECTIONS_PER_IP: String(CLIENTS + 10),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const servers: ServerProcess[] = [];
   const clients: SseClient[] = [];
   try {
-    const [helloPort, apiPort] = await new Promise<[number, number]>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => {
-        const m = /READY (\d+) (\d+)/.exec(d.toString());
-        if (m) resolve([Number(m[1]), Number(m[2])]);
-      });
-      child.once('exit', (code) => reject(new Error(`api server exited with ${code}`)));
+    const hello = await startServer(['hello'], {});
+    servers.push(hello);
+    const server = await startServer([], {
+      ...t.env,
+      // As in production: the default level, JSON lines on stdout (here /dev/null).
+      LOG_LEVEL: 'info',
+      // Counted in Redis on every request as always (same code path); only set too high to be reached.
+      RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
+      SSE_MAX_CONNECTIONS_PER_IP: String(CLIENTS + 10),
     });
-    await load(`http://127.0.0.1:${apiPort}/v1/signals?limit=50`); // warm-up (JIT, pools)
-    const hello = await load(`http://127.0.0.1:${helloPort}/`);
-    const api = await load(`http://127.0.0.1:${apiPort}/v1/signals?limit=50`);
+    servers.push(server);
+    const apiUrl = `http://127.0.0.1:${server.port}/v1/signals?limit=50`;
+    const helloUrl = `http://127.0.0.1:${hello.port}/`;
+    // Warm-up of both (JIT, pools, the page cache), then the two measured runs back to back.
+    await load(apiUrl, WARM_UP_SECONDS);
+    await load(helloUrl, WARM_UP_SECONDS);
+    const loadBefore = loadavg()[0]!;
+    const helloRun = await measured(hello.child.pid!, helloUrl);
+    const api = await measured(server.child.pid!, apiUrl);
+    const loadAfter = loadavg()[0]!;
+    // Every request was counted by the rate limit: the window's count in Redis covers the measured run.
+    const counted =
+      RATE_LIMIT - Number((await fetch(apiUrl)).headers.get('x-ratelimit-remaining') ?? Number.NaN);
 
     await new Promise((r) => setTimeout(r, 1_000));
-    const rssBefore = rssKiB(child.pid!);
+    const rssBefore = rssKiB(server.child.pid!);
     for (let i = 0; i < CLIENTS; i += 100) {
-      const batch = Array.from({ length: Math.min(100, CLIENTS - i) }, () => sseClient(apiPort));
+      const batch = Array.from({ length: Math.min(100, CLIENTS - i) }, () => sseClient(server.port));
       clients.push(...batch);
       await Promise.all(batch.map((c) => c.ready));
     }
     await new Promise((r) => setTimeout(r, 2_000));
-    const rssAfter = rssKiB(child.pid!);
+    const rssAfter = rssKiB(server.child.pid!);
 
     const sentAt = new Map<string, number>();
     for (let i = 0; i < ENTRIES; i++) {
@@ -141,16 +192,24 @@ export async function run(): Promise<readonly BenchRow[]> {
       }
       allReceived.push(last);
     }
-    const ratio = (api.rps / hello.rps) * 100;
+    const ratio = (api.rps / helloRun.rps) * 100;
     const perConn = ((rssAfter - rssBefore) * 1024) / CLIENTS / 1024;
     return [
       {
         metric: 'hello-world req/s',
-        value: hello.rps.toFixed(0),
-        note: `p99 ${hello.p99} ms, 50 connections, ${SECONDS} s`,
+        value: helloRun.rps.toFixed(0),
+        note: `p99 ${helloRun.p99} ms, 50 connections, ${SECONDS} s; server CPU ${helloRun.cpu}/request`,
       },
-      { metric: 'GET /v1/signals?limit=50 req/s', value: api.rps.toFixed(0), note: `p99 ${api.p99} ms` },
-      { metric: 'signals vs hello-world', value: `${ratio.toFixed(0)}%`, note: 'goal ≥ 50%' },
+      {
+        metric: 'GET /v1/signals?limit=50 req/s',
+        value: api.rps.toFixed(0),
+        note: `p99 ${api.p99} ms; server CPU ${api.cpu}/request; ${counted} requests counted by the rate limit in this window`,
+      },
+      {
+        metric: 'signals vs hello-world',
+        value: `${ratio.toFixed(0)}%`,
+        note: `goal ≥ 50%; load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} over the two runs`,
+      },
       {
         metric: `SSE XADD→receipt p50 (${CLIENTS} clients)`,
         value: ms(percentile(deliveries, 50)),
@@ -170,8 +229,7 @@ export async function run(): Promise<readonly BenchRow[]> {
     ];
   } finally {
     for (const c of clients) c.close();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    for (const server of servers) await stopServer(server);
     await t.close();
   }
 }
