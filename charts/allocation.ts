@@ -3,8 +3,8 @@
  * portfolios get the header badge only: a watermark would sit behind the total in the hole.
  */
 import type { ArcElement, Chart, ChartConfiguration, Plugin } from 'chart.js';
+import { formatCompact, formatNumber } from '../core/format/numbers.ts';
 import { backgroundPlugin, context, font, HEADER_HEIGHT, headerPlugin, roundRect } from './decorations.ts';
-import { formatCompact, formatNumber } from './format.ts';
 import type { Theme } from './theme.ts';
 import type { AllocationRequest, AllocationSlice, ChartLayout } from './types.ts';
 

@@ -4,9 +4,9 @@
  * scales so drawing always agrees with the candles.
  */
 import type { Chart, Plugin } from 'chart.js';
+import { formatChartPrice } from '../core/format/numbers.ts';
 import type { Candle } from '../core/market/types.ts';
 import { axisTag, context, font, hLine, roundRect } from './decorations.ts';
-import { formatPrice } from './format.ts';
 import { paneArea } from './panes.ts';
 import { type Theme, withAlpha } from './theme.ts';
 import type { FillMarker, SignalLevels } from './types.ts';
@@ -82,7 +82,7 @@ export function levelsPlugin(levels: SignalLevels, theme: Theme, reference: numb
           chart.chartArea,
           chart.width,
           py,
-          formatPrice(price, reference),
+          formatChartPrice(price, reference),
           colors[key],
           theme.tagText,
         );
@@ -153,7 +153,15 @@ export function lastPricePlugin(last: Candle, theme: Theme, reference: number): 
       const py = chart.scales.y!.getPixelForValue(last.c);
       ctx.save();
       hLine(ctx, paneArea(chart, 'y'), py, color, 1, [1.5, 2.5]);
-      axisTag(ctx, chart.chartArea, chart.width, py, formatPrice(last.c, reference), color, theme.tagText);
+      axisTag(
+        ctx,
+        chart.chartArea,
+        chart.width,
+        py,
+        formatChartPrice(last.c, reference),
+        color,
+        theme.tagText,
+      );
       ctx.restore();
     },
   };
@@ -218,7 +226,7 @@ export function avgEntryPlugin(price: number, theme: Theme, reference: number): 
         chart.chartArea,
         chart.width,
         py,
-        formatPrice(price, reference),
+        formatChartPrice(price, reference),
         theme.entry,
         theme.tagText,
       );

@@ -3,6 +3,7 @@
  * signal levels, fill markers, last-price tag, header and PAPER mark.
  */
 import type { ChartConfiguration, ChartDataset, Plugin, Scale } from 'chart.js';
+import { formatChartPrice, formatNumber, formatPercent } from '../core/format/numbers.ts';
 import { lastValue, type Series } from '../core/market/indicators/series.ts';
 import { timeframeMs } from '../core/market/types.ts';
 import { candleAlt } from './alt.ts';
@@ -23,7 +24,7 @@ import {
   type TextRun,
   watermarkPlugin,
 } from './decorations.ts';
-import { formatNumber, formatPercent, formatPrice, formatUtcRange, stepDecimals } from './format.ts';
+import { formatUtcRange, stepDecimals } from './format.ts';
 import { axisStyle, type LinearOptions, paneArea, paneCaptionsPlugin, timeAxisTicks } from './panes.ts';
 import { overlayStudies, type PaneStudy, paneStudies } from './studies.ts';
 import { type Theme, withAlpha } from './theme.ts';
@@ -226,11 +227,11 @@ export function candlestickSpec(req: CandlestickRequest, theme: Theme): ChartSpe
     ],
     right: [{ text: formatUtcRange(first.t, last.t), color: theme.muted, size: 10 }],
     second: [
-      { text: `O ${formatPrice(last.o, reference)}`, color: theme.muted },
-      { text: `H ${formatPrice(last.h, reference)}`, color: theme.muted },
-      { text: `L ${formatPrice(last.l, reference)}`, color: theme.muted },
+      { text: `O ${formatChartPrice(last.o, reference)}`, color: theme.muted },
+      { text: `H ${formatChartPrice(last.h, reference)}`, color: theme.muted },
+      { text: `L ${formatChartPrice(last.l, reference)}`, color: theme.muted },
       {
-        text: `C ${formatPrice(last.c, reference)}`,
+        text: `C ${formatChartPrice(last.c, reference)}`,
         color: last.c >= last.o ? theme.up : theme.down,
         weight: 600,
       },
@@ -242,9 +243,9 @@ export function candlestickSpec(req: CandlestickRequest, theme: Theme): ChartSpe
       },
       ...(req.avgEntry === undefined
         ? []
-        : [{ text: `Avg entry ${formatPrice(req.avgEntry, reference)}`, color: theme.entry }]),
+        : [{ text: `Avg entry ${formatChartPrice(req.avgEntry, reference)}`, color: theme.entry }]),
       ...overlays.map((o) => ({
-        text: o.last === null ? o.label : `${o.label} ${formatPrice(o.last, reference)}`,
+        text: o.last === null ? o.label : `${o.label} ${formatChartPrice(o.last, reference)}`,
         color: o.color,
       })),
     ],
@@ -264,12 +265,12 @@ export function candlestickSpec(req: CandlestickRequest, theme: Theme): ChartSpe
         : [
             { text: p.label, color: theme.muted, size: 9.5 },
             {
-              text: formatPrice(lastValue(p.lines.macd) ?? 0, reference),
+              text: formatChartPrice(lastValue(p.lines.macd) ?? 0, reference),
               color: theme.series[2] ?? theme.text,
               size: 9.5,
             },
             {
-              text: formatPrice(lastValue(p.lines.signal) ?? 0, reference),
+              text: formatChartPrice(lastValue(p.lines.signal) ?? 0, reference),
               color: theme.series[0] ?? theme.text,
               size: 9.5,
             },

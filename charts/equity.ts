@@ -1,5 +1,6 @@
 /** Equity curve with a drawdown pane beneath, for /pnl and the strategy's paper record. */
 import type { ChartConfiguration, ChartDataset, Plugin, Scale } from 'chart.js';
+import { formatNumber, formatPercent } from '../core/format/numbers.ts';
 import {
   axisTag,
   backgroundPlugin,
@@ -10,7 +11,7 @@ import {
   staticSeriesOptions,
   watermarkPlugin,
 } from './decorations.ts';
-import { formatNumber, formatPercent, formatUtcRange, niceFloor, stepDecimals } from './format.ts';
+import { formatUtcRange, niceFloor, stepDecimals } from './format.ts';
 import { axisStyle, paneArea, paneCaptionsPlugin, timeAxisTicks } from './panes.ts';
 import { type Theme, withAlpha } from './theme.ts';
 import { formatSpan, tickLabels, timeTicks } from './time-axis.ts';

@@ -1,28 +1,9 @@
-/** Number and UTC time formatting for labels and alt text. Fixed locale so output never varies by host. */
+/**
+ * UTC time formatting and axis steps for labels and alt text. Fixed locale so output never varies by
+ * host. Numbers (prices, percentages, compact amounts) are core/format/numbers.ts's, as everywhere.
+ */
 
 export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** Decimals that keep about five significant digits for a price of this magnitude. */
-export function priceDecimals(reference: number): number {
-  const abs = Math.abs(reference);
-  if (abs >= 10_000) return 1;
-  if (abs >= 1_000) return 2;
-  if (abs >= 1) return Math.max(2, 4 - Math.floor(Math.log10(abs)));
-  if (abs === 0) return 2;
-  return Math.min(10, 4 - Math.floor(Math.log10(abs)));
-}
-
-export function formatNumber(value: number, decimals: number): string {
-  const sign = value < 0 ? '\u2212' : '';
-  const fixed = Math.abs(value).toFixed(decimals);
-  const [int = '0', frac] = fixed.split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return frac === undefined ? `${sign}${grouped}` : `${sign}${grouped}.${frac}`;
-}
-
-export function formatPrice(value: number, reference = value): string {
-  return formatNumber(value, priceDecimals(reference));
-}
 
 /** Decimals needed to print multiples of `step` exactly (2000 -> 0, 0.5 -> 1, 0.25 -> 2). */
 export function stepDecimals(step: number): number {
@@ -36,26 +17,6 @@ export function niceFloor(value: number): number {
   const magnitude = 10 ** Math.floor(Math.log10(value));
   const nice = [5, 2.5, 2, 1].find((m) => m * magnitude <= value) ?? 1;
   return nice * magnitude;
-}
-
-export function formatPercent(value: number, decimals = 2): string {
-  const sign = value > 0 ? '+' : '';
-  return `${sign}${formatNumber(value, decimals)}%`;
-}
-
-/** 1234567 -> "1.23M"; used for volume and large money amounts on axes. */
-export function formatCompact(value: number): string {
-  const abs = Math.abs(value);
-  const units: [number, string][] = [
-    [1e12, 'T'],
-    [1e9, 'B'],
-    [1e6, 'M'],
-    [1e3, 'K'],
-  ];
-  for (const [size, suffix] of units) {
-    if (abs >= size) return `${formatNumber(value / size, abs / size >= 100 ? 0 : 2)}${suffix}`;
-  }
-  return formatNumber(value, abs >= 100 ? 0 : 2);
 }
 
 const pad = (n: number): string => String(n).padStart(2, '0');

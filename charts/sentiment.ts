@@ -4,9 +4,10 @@
  * reads differently from a +0.3 from forty. Drawn in-process (a handful of bars is cheap).
  */
 import type { ChartConfiguration, ChartDataset } from 'chart.js';
+import { formatNumber } from '../core/format/numbers.ts';
 import { drawChart } from './chartjs.ts';
 import { backgroundPlugin, headerPlugin, QUIET_PLUGINS, staticSeriesOptions } from './decorations.ts';
-import { formatNumber, formatUtcDay } from './format.ts';
+import { formatUtcDay } from './format.ts';
 import { axisStyle, paneCaptionsPlugin, timeAxisTicks } from './panes.ts';
 import { type Theme, themeFor, withAlpha } from './theme.ts';
 import type { ChartSize, ThemeName } from './types.ts';

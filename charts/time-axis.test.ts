@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { formatChartPrice } from '../core/format/numbers.ts';
 import { candleIndexAt } from './candle-plugins.ts';
-import { formatPrice, formatUtcRange, niceFloor, stepDecimals } from './format.ts';
+import { formatUtcRange, niceFloor, stepDecimals } from './format.ts';
 import { sampleCandles } from './sample-data.ts';
 import { candleTicks, tickLabel, timeTicks } from './time-axis.ts';
 
@@ -32,10 +33,10 @@ describe('time axis and labels', () => {
   });
 
   it('formats prices to about five significant digits and ranges in UTC', () => {
-    expect(formatPrice(68_118.04)).toBe('68,118.0');
-    expect(formatPrice(3_122.184)).toBe('3,122.18');
-    expect(formatPrice(0.000012345)).toBe('0.000012345');
-    expect(formatPrice(-2.5)).toBe('\u22122.5000');
+    expect(formatChartPrice(68_118.04)).toBe('68,118.0');
+    expect(formatChartPrice(3_122.184)).toBe('3,122.18');
+    expect(formatChartPrice(0.000012345)).toBe('0.000012345');
+    expect(formatChartPrice(-2.5)).toBe('\u22122.5000');
     expect(formatUtcRange(Date.UTC(2026, 10, 1), Date.UTC(2026, 10, 20))).toBe(
       'Nov 1 \u2013 Nov 20 2026 UTC',
     );

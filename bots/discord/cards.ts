@@ -5,14 +5,12 @@
  */
 import type { APIEmbed } from 'discord.js';
 import type { OrderView, SignalView } from '../../core/agent/ports.ts';
+import { readable, trimZeros } from '../../core/format/numbers.ts';
 import { escapeDiscord } from './markdown.ts';
 import { COLORS, type DiscordFile, type DiscordMessage, safeFilename } from './render.ts';
 
 /** Numbers rounded for reading; exact decimal strings (order amounts) shown as given, zeros trimmed. */
-function num(n: number | string): string {
-  if (typeof n === 'string') return n.includes('.') ? n.replace(/\.?0+$/, '') : n;
-  return n.toLocaleString('en-US', { maximumFractionDigits: n >= 100 ? 2 : n >= 1 ? 4 : 8 });
-}
+const num = (n: number | string): string => (typeof n === 'string' ? trimZeros(n) : readable(n, 100));
 
 export interface ChartImage {
   readonly png: Buffer;

@@ -2,6 +2,7 @@
  * The words and numbers of signal cards and lifecycle replies, decided once for every platform; the
  * adapters only lay them out (Discord embed fields, Telegram caption lines).
  */
+import { readable, signed } from '../format/numbers.ts';
 import type { BroadcastSignal } from './signal-entry.ts';
 
 /** Reward to risk at the final target: |target − entry| / |entry − stop|. */
@@ -10,11 +11,8 @@ export function riskReward(s: Pick<BroadcastSignal, 'entry' | 'stopLoss' | 'take
   return risk === 0 ? 0 : Math.abs(s.takeProfit - s.entry) / risk;
 }
 
-export function price(n: number): string {
-  return n.toLocaleString('en-US', { maximumFractionDigits: n >= 1000 ? 2 : n >= 1 ? 4 : 8 });
-}
-
-const signed = (n: number, digits: number) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(digits)}`;
+/** A price as cards show it (core/format/numbers.ts). */
+export const price = (n: number): string => readable(n);
 
 export const OUTCOME_TITLE = {
   target: '🎯 Target hit',

@@ -45,9 +45,5 @@ export function roundToStep(value: Decimal, step: Decimal, rounding: DecimalJs.R
   return value.div(step).toDecimalPlaces(0, rounding).mul(step);
 }
 
-/** "1234567.5" → "1,234,567.5": groups the integer digits of a plain decimal string for people to read. */
-export function groupThousands(fixed: string): string {
-  const [int, frac] = fixed.split('.');
-  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return frac === undefined ? grouped : `${grouped}.${frac}`;
-}
+/** Formatting for people lives in core/format/numbers.ts; kept here for the trading core's imports. */
+export { groupThousands } from '../format/numbers.ts';

@@ -1,4 +1,5 @@
 /** The SIGNALS.md JSON of a pair's current (or just closed) signal, read from the engine's state. */
+import { signed } from '../format/numbers.ts';
 import { type BarReactionEngine, EXIT_EXPIRED, EXIT_STOP, EXIT_TARGET, S } from './strategy.ts';
 import { type ExitReason, type Signal, type SignalMode, STRATEGY_ID, signalId } from './types.ts';
 
@@ -15,8 +16,6 @@ const EXIT_NAMES: Record<number, ExitReason> = {
   [EXIT_STOP]: 'stop',
   [EXIT_EXPIRED]: 'expired',
 };
-
-const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
 
 /** "5m bar +13.1 bps, ATR 0.20% of price". */
 export function reasonText(timeframe: string, moveBps: number, atrPct: number): string {

@@ -5,7 +5,8 @@
  * resting one says where it waits. Then the balances and the share of the portfolio after the fill, and
  * a risk limit only when the order comes close to one.
  */
-import { Decimal, dec, groupThousands } from '../../market/decimal.ts';
+import { groupThousands } from '../../format/numbers.ts';
+import { Decimal, dec } from '../../market/decimal.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
 import type { ProposalCard } from '../ports.ts';
 import { formatAmount, formatMoney, formatPrice } from './numbers.ts';

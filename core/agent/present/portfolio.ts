@@ -4,7 +4,8 @@
  * of the rows as shown (each row rounded to cents first, so the column adds up on screen). Fees are
  * fees: a buy costs a fee, it is not a realised loss.
  */
-import { Decimal, dec, groupThousands } from '../../market/decimal.ts';
+import { groupThousands } from '../../format/numbers.ts';
+import { Decimal, dec } from '../../market/decimal.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
 import type { HoldingView, PnlView, PortfolioView } from '../ports.ts';
 import { formatAmount, formatMoney, formatPercent, formatPrice, formatSignedMoney } from './numbers.ts';

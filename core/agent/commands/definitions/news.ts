@@ -1,5 +1,6 @@
 /** /news [coin] [hours] [chart]: top headlines with source, age, sentiment and link, and the coin's 24 h mood. */
 import { z } from 'zod';
+import { signedNumber } from '../../../format/numbers.ts';
 import type { NewsItemView, SentimentWindow } from '../../../news/types.ts';
 import { escapeMarkdown as esc } from '../../markdown.ts';
 import { image, type Reply, text } from '../../reply.ts';
@@ -12,7 +13,7 @@ const HEADLINES = 5;
 const CHART_DAYS = 14;
 
 export function signedScore(score: number): string {
-  return `${score > 0 ? '+' : ''}${score.toFixed(2)}`;
+  return signedNumber(score, 2, '-');
 }
 
 export function mood(score: number): string {

@@ -1,5 +1,6 @@
 /** /signals, /alert, /subscribe, /unsubscribe, /subscriptions. */
 import { z } from 'zod';
+import { signed } from '../../../format/numbers.ts';
 import { escapeMarkdown as esc } from '../../markdown.ts';
 import type { SubscriptionView } from '../../ports.ts';
 import { formatPrice } from '../../present/numbers.ts';
@@ -24,9 +25,7 @@ export const signalsCommand = defineCommand({
     if (!signals.length)
       return [text(pair ? `No recent signals for ${esc(pair.toUpperCase())}.` : 'No recent signals.')];
     const outcome = (s: (typeof signals)[number]) =>
-      s.exit
-        ? `${esc(s.status)} ${s.exit.r >= 0 ? '+' : '−'}${Math.abs(s.exit.r).toFixed(2)} R`
-        : esc(s.status);
+      s.exit ? `${esc(s.status)} ${signed(s.exit.r, 2)} R` : esc(s.status);
     const lines = signals.map(
       (s) =>
         `- **${esc(s.pair)}** ${s.side} @ ${formatPrice(s.entry, s.pair)} · SL ${formatPrice(s.stopLoss, s.pair)} · TP ${formatPrice(s.takeProfit, s.pair)} · ${Math.round(s.confidence * 100)}% · ${outcome(s)}`,
