@@ -6,7 +6,9 @@
  * Rules, for production files (tests and `testing/` helpers compose real parts like a composition root):
  *   - core/ imports nothing from bots/, server/, worker/, cli/ or charts/;
  *   - charts/ is a leaf over core: it imports nothing from bots/, server/, worker/ or cli/;
- *   - bots/ reaches the trading core through its facade (core/trading/service.ts) only.
+ *   - bots/ reaches the trading core through its facade (core/trading/service.ts) only;
+ *   - worker/ neither moves orders (core/trading/transitions.ts) nor queries or writes the `Order` table:
+ *     it calls the trading core's order operations (core/trading/executor.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, relative, sep } from 'node:path';
@@ -33,7 +35,7 @@ export function isProduction(path: string): boolean {
 
 /** Module specifiers of static imports/exports and dynamic `import()` calls, comments removed first. */
 export function specifiers(source: string): string[] {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+  const code = withoutComments(source);
   const out: string[] = [];
   const patterns = [
     /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
@@ -55,8 +57,37 @@ export function check(imports: readonly Import[]): Violation[] {
       out.push({ ...i, rule: `charts/ must not import ${b}/` });
     if (a === 'bots' && i.to.startsWith('core/trading/') && i.to !== TRADING_FACADE)
       out.push({ ...i, rule: `bots/ reaches trading through ${TRADING_FACADE} only` });
+    if (a === 'worker' && i.to === ORDER_TRANSITIONS)
+      out.push({ ...i, rule: 'worker/ moves orders through the trading operations only' });
   }
   return out;
+}
+
+const ORDER_TRANSITIONS = 'core/trading/transitions.ts';
+/** Prisma's order delegate (`db.order.…`, `tx.order.…`) or raw SQL on the "Order" table. */
+const ORDER_TABLE = /\b(?:db|tx|prisma)\.order\.[a-zA-Z]+\(|"Order"/;
+
+/** Production files of worker/ that read or write the Order table themselves (comments ignored). */
+export function touchesOrders(files: readonly { path: string; source: string }[]): Violation[] {
+  return files
+    .filter((f) => top(f.path) === 'worker' && isProduction(f.path))
+    .filter((f) => ORDER_TABLE.test(withoutComments(f.source)))
+    .map((f) => ({
+      from: f.path,
+      to: 'Order',
+      rule: 'worker/ reaches orders through the trading operations only',
+    }));
+}
+
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+}
+
+/** Every source file of the checked folders, with its text. */
+export function sourcesOf(root: string): { path: string; source: string }[] {
+  return ROOTS.flatMap((dir) =>
+    sourceFiles(root, dir).map((path) => ({ path, source: readFileSync(join(root, path), 'utf8') })),
+  );
 }
 
 function sourceFiles(root: string, dir: string): string[] {
@@ -87,7 +118,7 @@ export function importsOf(root: string): Import[] {
 }
 
 if (import.meta.main) {
-  const found = check(importsOf(process.cwd()));
+  const found = [...check(importsOf(process.cwd())), ...touchesOrders(sourcesOf(process.cwd()))];
   for (const v of found) console.log(`${v.from} → ${v.to}: ${v.rule}`);
   console.log(found.length ? `${found.length} violation(s)` : 'import graph: no violations');
   process.exitCode = found.length ? 1 : 0;

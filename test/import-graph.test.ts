@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { check, importsOf, specifiers } from '../scripts/import-graph.ts';
+import { check, importsOf, sourcesOf, specifiers, touchesOrders } from '../scripts/import-graph.ts';
 
 describe('import graph', () => {
   it('points one way: core imports no outer layer, charts is a leaf, bots use the trading facade', () => {
@@ -31,6 +31,22 @@ describe('import graph', () => {
       'charts/x.ts → bots/role.ts',
       'bots/role.ts → core/trading/confirm-handle.ts',
     ]);
+  });
+
+  it('keeps worker/ off the Order table and its transitions: it calls the trading operations', () => {
+    expect(touchesOrders(sourcesOf(process.cwd()))).toEqual([]);
+    expect(
+      check([{ from: 'worker/dead-letter.ts', to: 'core/trading/transitions.ts' }]).map((v) => v.from),
+    ).toEqual(['worker/dead-letter.ts']);
+    const found = touchesOrders([
+      { path: 'worker/a.ts', source: 'await deps.db.order.findMany({ where: {} });' },
+      { path: 'worker/b.ts', source: 'await tx.order.update({ where: { id } });' },
+      { path: 'worker/c.ts', source: 'await db.$queryRaw`SELECT id FROM "Order"`;' },
+      { path: 'worker/d.ts', source: 'return outcome.order.status; // db.order.findMany()' },
+      { path: 'worker/e.test.ts', source: 'await h.app.db.order.findUniqueOrThrow({ where: { id } });' },
+      { path: 'core/trading/f.ts', source: 'await tx.order.update({ where: { id } });' },
+    ]);
+    expect(found.map((v) => v.from)).toEqual(['worker/a.ts', 'worker/b.ts', 'worker/c.ts']);
   });
 
   it('reads static, type-only, re-export, side-effect and dynamic imports, not comments', () => {
