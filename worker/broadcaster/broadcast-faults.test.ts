@@ -12,6 +12,16 @@ import { type BroadcastStage, startStage } from './testing/stage.ts';
 import { type Appended, expectedFor, observedDiscord, observedTelegram } from './testing/verify.ts';
 
 const ALL = { pairs: [], minConfidence: 0 };
+/**
+ * Telegram's limits with every window a quarter as long, so the chats' messages are not paced at 1/s:
+ * the fake still enforces them (and answers 429 beyond them) and the outbox applies the same ones.
+ * The faults' own 429s keep Telegram's shortest retry_after (1 s).
+ */
+const TELEGRAM_QUARTER = {
+  perChat: { max: 1, ms: 250 },
+  perGroup: { max: 20, ms: 15_000 },
+  global: { max: 30, ms: 250 },
+};
 
 async function until(what: string, done: () => boolean | Promise<boolean>, ms = 25_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -24,8 +34,8 @@ async function until(what: string, done: () => boolean | Promise<boolean>, ms = 
 describe('broadcaster under platform faults', () => {
   let stage: BroadcastStage;
   beforeAll(async () => {
-    stage = await startStage('bcfaults');
-    await stage.start();
+    stage = await startStage('bcfaults', { telegramLimits: TELEGRAM_QUARTER });
+    await stage.start({ telegramLimits: TELEGRAM_QUARTER });
   });
   afterAll(async () => stage?.close());
 

@@ -72,8 +72,11 @@ export async function startBroadcasterRole(
       ? `broadcaster to ${names.join(' and ')} (signals:paper, signals:live)`
       : 'broadcaster idle: no chat platform configured (TELEGRAM_BOT_TOKEN, DISCORD_TOKEN + DISCORD_APP_ID)',
     async stop() {
-      await broadcaster.stop();
-      await telegram?.close(config.SHUTDOWN_TIMEOUT_MS);
+      // Together: a delivery queued behind a Telegram window (a group's 20/min can mean most of a
+      // minute) must not hold the stop. The outbox lets what is in flight finish within the grace and
+      // rejects what never left (OutboxClosedError: not sent, so the row stays pending for the next
+      // broadcaster), which ends the broadcaster's last deliveries.
+      await Promise.all([broadcaster.stop(), telegram?.close(config.SHUTDOWN_TIMEOUT_MS)]);
       if (!options.shared) {
         await renderer.close();
         await market.close();
