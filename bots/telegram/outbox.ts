@@ -190,6 +190,13 @@ export class Outbox {
     let nextWake = Number.POSITIVE_INFINITY;
     for (const chatId of [...this.queues.keys()]) {
       if (this.busy.has(chatId)) continue;
+      // The bot's own window first: once it is full no chat may send, so the rest of the queue need
+      // not be looked at (with hundreds of chats queued, doing so on every answer was quadratic).
+      const global = this.global.waitMs(now);
+      if (global > 0) {
+        nextWake = Math.min(nextWake, global);
+        break;
+      }
       const paused = (this.pausedUntil.get(chatId) ?? 0) - now;
       const wait = Math.max(paused, ...this.windowsOf(chatId).map((w) => w.waitMs(now)));
       if (wait > 0) {

@@ -67,6 +67,8 @@ export interface Broadcaster {
 
 const MARKER_TTL_S = 7 * 24 * 3600;
 const SWEEP_MS = 250;
+/** Unsettled rows of a chat read at once (then sent one after the other). */
+const ROWS_PER_READ = 5;
 
 interface Held {
   readonly stream: string;
@@ -160,6 +162,9 @@ export function startBroadcaster(o: BroadcasterOptions): Broadcaster {
           streamId: entry.id,
         }));
     }
+    // The card's chart renders while the rows are written and the chats' queues reach it, not when
+    // the first chat is ready to send it (every chat of this signal would wait for it then).
+    if (parsed.ok && parsed.entry.type === 'signal' && rows.length) void chartOf(parsed.entry.signal);
     await ledger.plan(rows);
     await o.redis.set(marker(stream, entry.id), '1', 'EX', MARKER_TTL_S);
     const h = held.get(heldKey(stream, entry.id));
@@ -195,10 +200,12 @@ export function startBroadcaster(o: BroadcasterOptions): Broadcaster {
     try {
       while (!stopping && lock.held) {
         const row = await o.db.subscription.findUnique({ where: { id: subscriptionId } });
-        const pending = await ledger.pendingOf(subscriptionId, 1);
-        const next = pending[0];
-        if (!next) return;
         if (!row) return; // unsubscribed: its rows went with it
+        // A few rows per read, oldest first: reading the subscription and its next row before every
+        // message was most of the broadcaster's database work. The subscription (paused? gone?) is read
+        // again after each batch and after anything but a delivery.
+        const pending = await ledger.pendingOf(subscriptionId, ROWS_PER_READ);
+        if (!pending.length) return;
         const sub = toRecord(row);
         if (sub.pausedReason) {
           await giveUp(
@@ -211,12 +218,16 @@ export function startBroadcaster(o: BroadcasterOptions): Broadcaster {
         }
         const channel = o.channels[sub.platform];
         if (!channel) return;
-        const wait = (next.nextAttemptAt?.getTime() ?? 0) - Date.now();
-        if (wait > 0) {
-          await sleep(Math.min(wait, 1_000));
-          continue;
+        for (const next of pending) {
+          if (stopping || !lock.held) break;
+          const wait = (next.nextAttemptAt?.getTime() ?? 0) - Date.now();
+          if (wait > 0) {
+            // Later rows wait behind it: a chat's messages stay in order.
+            await sleep(Math.min(wait, 1_000));
+            break;
+          }
+          if (!(await deliver(sub, channel, next))) break;
         }
-        await deliver(sub, channel, next);
       }
     } finally {
       await lock.release();
@@ -250,7 +261,12 @@ export function startBroadcaster(o: BroadcasterOptions): Broadcaster {
     return p;
   }
 
-  async function deliver(sub: SubscriptionRecord, channel: SignalChannel, row: DeliveryRow): Promise<void> {
+  /** True when the row was delivered (the next row of the chat may follow). */
+  async function deliver(
+    sub: SubscriptionRecord,
+    channel: SignalChannel,
+    row: DeliveryRow,
+  ): Promise<boolean> {
     const platform = sub.platform;
     if (row.sendingAt && !channel.idempotent) {
       await giveUp(
@@ -259,12 +275,12 @@ export function startBroadcaster(o: BroadcasterOptions): Broadcaster {
         'outcome unknown: the broadcaster stopped while this was being sent; not sent again to avoid a duplicate',
         'uncertain',
       );
-      return;
+      return false;
     }
     const signal = await signalOf(row);
     if (!signal) {
       await giveUp(sub, [row.id], 'the signal is no longer in its stream', 'invalid');
-      return;
+      return false;
     }
     const hooks = { key: row.id, onDispatch: () => ledger.sending(row.id) };
     try {
@@ -281,13 +297,20 @@ export function startBroadcaster(o: BroadcasterOptions): Broadcaster {
         { platform, kind: row.event === 'signal' ? 'card' : 'lifecycle' },
         Math.max(0, Date.now() - addedAt(row.streamId)) / 1_000,
       );
+      return true;
     } catch (err) {
       const failure =
         err instanceof DeliveryFailure
           ? err
           : new DeliveryFailure('retry', err instanceof Error ? err.message : String(err), { cause: err });
-      if (failure.kind === 'permanent') return pauseSubscription(sub, channel, failure.reason);
-      if (failure.kind === 'rejected') return giveUp(sub, [row.id], `refused: ${failure.reason}`, 'rejected');
+      if (failure.kind === 'permanent') {
+        await pauseSubscription(sub, channel, failure.reason);
+        return false;
+      }
+      if (failure.kind === 'rejected') {
+        await giveUp(sub, [row.id], `refused: ${failure.reason}`, 'rejected');
+        return false;
+      }
       const attempts = await ledger.failed(
         row,
         failure.reason,
@@ -295,13 +318,14 @@ export function startBroadcaster(o: BroadcasterOptions): Broadcaster {
       );
       if (attempts >= o.attempts) {
         await giveUp(sub, [row.id], `gave up after ${attempts} attempts: ${failure.reason}`, 'attempts');
-        return;
+        return false;
       }
       retriesTotal.inc({ platform });
       log.warn(
         { chatId: sub.chatId, platform, attempts, reason: failure.reason },
         'broadcaster: delivery will be retried',
       );
+      return false;
     }
   }
 

@@ -51,6 +51,9 @@ export async function startBroadcasterRole(
   const renderer =
     options.shared?.charts ??
     createChartRenderer(options.chartWorkers === undefined ? {} : { workers: options.chartWorkers });
+  // The render threads start before the first signal can need one (a cold thread loads canvas and
+  // fonts: seconds on a busy machine that every chat's first card would wait for).
+  if (!options.shared) await renderer.warmup();
   const broadcaster: Broadcaster = startBroadcaster({
     db: ctx.db,
     redis: ctx.redis,

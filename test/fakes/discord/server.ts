@@ -77,10 +77,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     // discord.js sends @original percent-encoded.
     const path = decodeURIComponent(url.pathname.slice('/api/v10'.length));
     const key = routeKey(method, path);
+    const arrivedAt = Date.now();
     const decision = limiter.check(key);
     const record = (status: number) => {
       state.requests.push({
         at: Date.now(),
+        arrivedAt,
         method,
         path,
         template: key.template,

@@ -42,7 +42,10 @@ export interface FakeInteraction {
 }
 
 export interface RequestRecord {
+  /** Date.now() when the answer was sent. */
   readonly at: number;
+  /** Date.now() when the request arrived (what the rate limits count). */
+  readonly arrivedAt: number;
   readonly method: string;
   readonly path: string;
   readonly template: string;
