@@ -55,12 +55,11 @@ function bearer(request: FastifyRequest): string | undefined {
 
 export async function registerAccess(app: FastifyInstance, deps: AccessDeps): Promise<void> {
   app.decorateRequest('apiKey', null);
-  // Runs before the rate limit's own hook (app-level hooks precede route-level ones), so the limit
-  // can tell a key from an address.
-  app.addHook('onRequest', async (request) => {
-    const path = pathOf(request);
-    if (!isPublicRead(path)) return;
-    const token = bearer(request);
+  const authenticate = async (
+    request: FastifyRequest,
+    token: string | undefined,
+    session: string | undefined,
+  ) => {
     if (token !== undefined) {
       const key = await deps.apiKeys.verify(token);
       if (!key) {
@@ -72,17 +71,31 @@ export async function registerAccess(app: FastifyInstance, deps: AccessDeps): Pr
       return;
     }
     // The dashboard's session cookie stands for the key it was issued against, while that key is active.
-    const session = readCookie(request.headers.cookie, SESSION_COOKIE);
     const keyId = session ? await deps.sessions.verify(session) : undefined;
     const key = keyId ? await deps.apiKeys.active(keyId) : null;
     if (key) request.apiKey = key;
     else if (deps.config.API_REQUIRE_KEY) {
       throw new AppError('ERR_UNAUTHORIZED', session ? 'session invalid or expired' : 'api key required');
     }
+  };
+  // Runs before the rate limit's own hook (app-level hooks precede route-level ones), so the limit
+  // can tell a key from an address. A callback hook: an anonymous request (no key, no session) is
+  // decided without waiting, so it costs no promise.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!isPublicRead(pathOf(request))) return done();
+    let token: string | undefined;
+    try {
+      token = bearer(request);
+    } catch (err) {
+      return done(err as Error);
+    }
+    const session = token === undefined ? readCookie(request.headers.cookie, SESSION_COOKIE) : undefined;
+    if (token === undefined && session === undefined && !deps.config.API_REQUIRE_KEY) return done();
+    authenticate(request, token, session).then(() => done(), done);
   });
 
   await app.register(rateLimit, {
-    max: async (request) => request.apiKey?.ratePerMinute ?? deps.config.RATE_LIMIT_PER_MINUTE,
+    max: (request) => request.apiKey?.ratePerMinute ?? deps.config.RATE_LIMIT_PER_MINUTE,
     timeWindow: 60_000,
     store: batchedRedisStore(deps.redis, `${deps.keys.key('ratelimit')}:`),
     keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),

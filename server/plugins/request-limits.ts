@@ -36,23 +36,33 @@ function longestParameter(query: string): string {
 }
 
 export function registerRequestLimits(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: nothing here waits, and an async hook costs a promise per request.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
     const q = request.url.indexOf('?');
     if (q >= 0 && request.url.length - q - 1 > MAX_QUERY_BYTES) {
       const query = request.url.slice(q + 1);
-      throw badParameter(
-        longestParameter(query),
-        `the query string is ${query.length} bytes; at most ${MAX_QUERY_BYTES} are accepted`,
+      done(
+        badParameter(
+          longestParameter(query),
+          `the query string is ${query.length} bytes; at most ${MAX_QUERY_BYTES} are accepted`,
+        ),
       );
+      return;
     }
+    done();
   });
   // Repeated parameters (?limit=5&limit=6) would reach schemas as arrays; say so plainly instead.
-  app.addHook('preValidation', async (request) => {
+  app.addHook('preValidation', (request, _reply, done) => {
     const query = request.query as Record<string, unknown> | undefined;
-    if (!query || typeof query !== 'object') return;
-    for (const [name, value] of Object.entries(query)) {
-      if (Array.isArray(value)) throw badParameter(name, 'is given more than once; give it once');
+    if (query && typeof query === 'object') {
+      for (const name in query) {
+        if (Array.isArray(query[name])) {
+          done(badParameter(name, 'is given more than once; give it once'));
+          return;
+        }
+      }
     }
+    done();
   });
 }
