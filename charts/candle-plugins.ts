@@ -65,28 +65,15 @@ export function levelsPlugin(levels: SignalLevels, theme: Theme, reference: numb
     afterDatasetsDraw(chart) {
       const ctx = context(chart);
       const area = paneArea(chart, 'y');
-      const y = chart.scales.y!;
       ctx.save();
-      for (const { key, price } of entries) {
-        const py = y.getPixelForValue(price);
-        hLine(ctx, area, py, colors[key], 1.5, [6, 4]);
-        levelTag(ctx, {
-          label: LEVEL_LABELS[key],
-          x: () => area.left + 4,
-          py,
+      for (const { key, price } of entries)
+        priceLine(ctx, chart, theme, reference, {
+          price,
           color: colors[key],
-          text: theme.tagText,
+          width: 1.5,
+          dash: [6, 4],
+          tag: { label: LEVEL_LABELS[key], x: () => area.left + 4 },
         });
-        axisTag(
-          ctx,
-          chart.chartArea,
-          chart.width,
-          py,
-          formatChartPrice(price, reference),
-          colors[key],
-          theme.tagText,
-        );
-      }
       ctx.restore();
     },
   };
@@ -150,18 +137,8 @@ export function lastPricePlugin(last: Candle, theme: Theme, reference: number): 
     id: 'cpLastPrice',
     afterDatasetsDraw(chart) {
       const ctx = context(chart);
-      const py = chart.scales.y!.getPixelForValue(last.c);
       ctx.save();
-      hLine(ctx, paneArea(chart, 'y'), py, color, 1, [1.5, 2.5]);
-      axisTag(
-        ctx,
-        chart.chartArea,
-        chart.width,
-        py,
-        formatChartPrice(last.c, reference),
-        color,
-        theme.tagText,
-      );
+      priceLine(ctx, chart, theme, reference, { price: last.c, color, width: 1, dash: [1.5, 2.5] });
       ctx.restore();
     },
   };
@@ -203,6 +180,30 @@ function levelTag(
   ctx.fillText(tag.label, x + 4, tag.py + 0.5);
 }
 
+interface PriceLine {
+  readonly price: number;
+  readonly color: string;
+  readonly width: number;
+  readonly dash: readonly number[];
+  /** A named tag on the line (signal levels, average entry); the last price has only its axis tag. */
+  readonly tag?: { readonly label: string; readonly x: (width: number) => number };
+}
+
+/** A horizontal line across the price pane at `price`, its optional named tag, and its price on the axis. */
+function priceLine(
+  ctx: ReturnType<typeof context>,
+  chart: Chart,
+  theme: Theme,
+  reference: number,
+  line: PriceLine,
+): void {
+  const py = chart.scales.y!.getPixelForValue(line.price);
+  hLine(ctx, paneArea(chart, 'y'), py, line.color, line.width, [...line.dash]);
+  if (line.tag) levelTag(ctx, { ...line.tag, py, color: line.color, text: theme.tagText });
+  const label = formatChartPrice(line.price, reference);
+  axisTag(ctx, chart.chartArea, chart.width, py, label, line.color, theme.tagText);
+}
+
 /** The user's average entry: a solid thin line labelled "AVG ENTRY" with its price on the axis. */
 export function avgEntryPlugin(price: number, theme: Theme, reference: number): Plugin {
   return {
@@ -210,26 +211,15 @@ export function avgEntryPlugin(price: number, theme: Theme, reference: number): 
     afterDatasetsDraw(chart) {
       const ctx = context(chart);
       const area = paneArea(chart, 'y');
-      const py = chart.scales.y!.getPixelForValue(price);
       ctx.save();
-      hLine(ctx, area, py, theme.entry, 1.2, []);
-      // Right of the level tags' spot at the left edge, so both can be read when they sit close.
-      levelTag(ctx, {
-        label: 'AVG ENTRY',
-        x: (w) => area.right - w - 6,
-        py,
+      priceLine(ctx, chart, theme, reference, {
+        price,
         color: theme.entry,
-        text: theme.tagText,
+        width: 1.2,
+        dash: [],
+        // Right of the level tags' spot at the left edge, so both can be read when they sit close.
+        tag: { label: 'AVG ENTRY', x: (w) => area.right - w - 6 },
       });
-      axisTag(
-        ctx,
-        chart.chartArea,
-        chart.width,
-        py,
-        formatChartPrice(price, reference),
-        theme.entry,
-        theme.tagText,
-      );
       ctx.restore();
     },
   };
