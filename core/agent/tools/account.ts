@@ -48,20 +48,9 @@ export const getSignals = defineTool({
   async run({ pair, limit }, ctx) {
     return need(ctx.services, 'signals').recent(pair ? { pair: pair.toUpperCase(), limit } : { limit });
   },
+  // The port's view as is, minus the reason sentence (the numbers carry it), with the time as text.
   forModel: (signals) => ({
-    signals: signals.map((s) => ({
-      id: s.id,
-      pair: s.pair,
-      side: s.side,
-      entry: s.entry,
-      stopLoss: s.stopLoss,
-      takeProfit: s.takeProfit,
-      confidence: s.confidence,
-      status: s.status,
-      openedAt: s.openedAt.toISOString(),
-      mode: s.mode,
-      ...(s.exit ? { exit: s.exit } : {}),
-    })),
+    signals: signals.map(({ reason: _reason, ...s }) => ({ ...s, openedAt: s.openedAt.toISOString() })),
   }),
 });
 
