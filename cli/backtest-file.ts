@@ -81,7 +81,8 @@ export function parseCandleFile(buf: Uint8Array, name: string): ParsedCandles {
   let i = 0;
   while (i < buf.length && (buf[i] === 32 || buf[i] === 10 || buf[i] === 13 || buf[i] === 9)) i++;
   if (i === buf.length) throw new BadCandleFile(`${name} is empty`);
-  return buf[i] === 91 /* [ */ ? parseJson(buf, name) : parseCsv(buf, name);
+  // A JSON object (`{`) is JSON too, and its message should say so rather than call `{` not a number.
+  return buf[i] === 91 /* [ */ || buf[i] === 123 /* { */ ? parseJson(buf, name) : parseCsv(buf, name);
 }
 
 function parseJson(buf: Uint8Array, name: string): ParsedCandles {

@@ -247,6 +247,33 @@ describe('bad input: one line saying what and where, exit 2, nothing on stdout',
     ],
     ['no --pair', async () => ['--file', join(dir, '100k.csv')], /--pair is required/],
     [
+      'a --pair that is not a pair says what it got, not that it is missing',
+      async () => ['--file', join(dir, '100k.csv'), '--pair', 'FOO'],
+      /--pair FOO: write the market like BTC\/USDT/,
+    ],
+    [
+      'a JSON object instead of the rows',
+      async () => ['--file', await file('object.json', '{"candles":[]}'), '--pair', 'BTC/USDT'],
+      /object\.json: expected a JSON array of \[ms,o,h,l,c,v\] rows/,
+    ],
+    [
+      '--since with --file (it would be ignored: the file is run whole)',
+      async () => ['--file', join(dir, '100k.csv'), '--pair', 'BTC/USDT', '--since', '2024-01-01'],
+      /--since and --until choose what --exchange downloads; a --file is run whole/,
+    ],
+    [
+      '--chart into a folder that does not exist (refused before the run, not after it)',
+      async () => [
+        '--file',
+        join(dir, '100k.csv'),
+        '--pair',
+        'BTC/USDT',
+        '--chart',
+        join(dir, 'no', 'eq.png'),
+      ],
+      /--chart .*eq\.png: the folder .*no does not exist/,
+    ],
+    [
       'an unknown parameter',
       async () => ['--file', join(dir, '100k.csv'), '--pair', 'BTC/USDT', '--set', 'speed=3'],
       /--set speed: unknown parameter/,
@@ -266,6 +293,13 @@ describe('bad input: one line saying what and where, exit 2, nothing on stdout',
       expect(r.err.trim().split('\n')).toHaveLength(1);
     });
   }
+
+  it('a pair written with a dash or in lower case is the same market', async () => {
+    const r = await cli(['--file', join(dir, '100k.csv'), '--pair', 'btc-usdt', '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { signals: { pair: string }[] }).signals[0]?.pair).toBe('BTC/USDT');
+  });
 
   it('the real CLI process exits 2 with the line on stderr', async () => {
     const run = spawnCli(

@@ -6,7 +6,8 @@
  * Bad input exits 2 with one line on stderr saying what is wrong and where, and nothing on stdout.
  * `--json` prints `{ params, period, signals, stats, equity }` and nothing else on stdout.
  */
-import { writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { isAppError } from '../core/errors.ts';
@@ -128,6 +129,14 @@ async function renderChart(path: string, r: BacktestResult, pair: string): Promi
   }
 }
 
+/** The chart is written after the run: a folder that does not exist is said before it, not after. */
+async function chartFolderExists(path: string): Promise<void> {
+  const folder = dirname(resolve(path));
+  const found = await stat(folder).catch(() => null);
+  if (!found?.isDirectory())
+    throw new BacktestInputError(`--chart ${path}: the folder ${folder} does not exist`);
+}
+
 export async function runBacktestCommand(
   argv: readonly string[],
   io: { out: (s: string) => void; err: (s: string) => void } = {
@@ -152,9 +161,16 @@ export async function runBacktestCommand(
         until: { type: 'string' },
       },
     });
-    const pair = values.pair?.trim().toUpperCase();
-    if (!pair || !/^[A-Z0-9]{2,10}\/[A-Z0-9]{2,10}$/.test(pair))
-      throw new BacktestInputError('--pair is required and looks like BTC/USDT');
+    // BTC/USDT, btc/usdt and BTC-USDT (the API's spelling) name the same market.
+    const pair = values.pair?.trim().toUpperCase().replace('-', '/');
+    if (!pair) throw new BacktestInputError('--pair is required and looks like BTC/USDT');
+    if (!/^[A-Z0-9]{2,10}\/[A-Z0-9]{2,10}$/.test(pair))
+      throw new BacktestInputError(`--pair ${values.pair}: write the market like BTC/USDT`);
+    if (values.file && (values.since || values.until))
+      throw new BacktestInputError(
+        '--since and --until choose what --exchange downloads; a --file is run whole (trim the file instead)',
+      );
+    if (values.chart) await chartFolderExists(values.chart);
     if (!isTimeframe(values.timeframe))
       throw new BacktestInputError(`--timeframe ${values.timeframe}: not a timeframe`);
     const tf: Timeframe = values.timeframe;
