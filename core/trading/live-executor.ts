@@ -9,6 +9,7 @@
  *  4. fills are recorded per cumulative fill level, so recording the same exchange state twice is a no-op.
  */
 import type { Exchange } from 'ccxt';
+import type { Config } from '../config.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { isUncertain, mapExchangeError } from '../market/ccxt-errors.ts';
 import { Decimal, dbString, dec } from '../market/decimal.ts';
@@ -124,16 +125,53 @@ async function claim(deps: LiveDeps, order: OrderRow, fence: number): Promise<Ex
   return result;
 }
 
-type Found = { readonly kind: 'found'; readonly remote: RemoteOrder } | { readonly kind: 'not_found' };
+type Found =
+  | { readonly kind: 'found'; readonly remote: RemoteOrder }
+  | { readonly kind: 'not_found' }
+  /** Not sent: its deadline passed before it could be (and nothing was sent before). */
+  | { readonly kind: 'not_sent' };
+
+/**
+ * How long a createOrder stays acceptable at the venue after we sign it: past that the venue itself
+ * refuses it (Binance: `recvWindow` after the signed timestamp; Kraken: the AddOrder `deadline`), so a
+ * request stuck on its way cannot be placed after we gave the order up. Twice our request timeout,
+ * within what the venues allow (Kraken: 2 to 60 s ahead; Binance: under 60 s).
+ */
+export function sendValidityMs(exchangeId: string, config: Pick<Config, 'EXCHANGE_TIMEOUT_MS'>): number {
+  const ms = Math.min(59_000, Math.max(2_000, 2 * config.EXCHANGE_TIMEOUT_MS));
+  return VALIDITY_PARAMS[exchangeId] ? ms : UNBOUNDED_ARRIVAL_MS;
+}
+
+/** The createOrder parameters that bound its validity at the venue, for the venues that have one. */
+const VALIDITY_PARAMS: Readonly<Record<string, (ms: number) => Record<string, unknown>>> = {
+  binance: (ms) => ({ recvWindow: ms }),
+  binanceus: (ms) => ({ recvWindow: ms }),
+  kraken: (ms) => ({ deadline: new Date(Date.now() + ms).toISOString() }),
+};
+
+/**
+ * A venue whose createOrder we cannot bound: a request stuck on its way is waited for this long (ten
+ * minutes) before an order it never showed is given up. Not a guarantee, only a wide margin.
+ */
+const UNBOUNDED_ARRIVAL_MS = 600_000;
+
+/** Clock skew between us and the venue we allow for (Binance refuses requests > 1 s ahead of it). */
+const SKEW_MS = 5_000;
 
 /**
  * The exchange's view of the order: by exchange id when we have it, else by client id; with
- * `send`, an order the exchange has never seen is placed (after `beforeSend` proves we still hold it).
+ * `send`, an order the exchange has never seen is placed (after `send` proves we still hold it and may
+ * still send), valid at the venue for `validityMs` only.
  */
 async function resolveRemote(
   exchange: Exchange,
   order: OrderRow,
-  options: { readonly lookFirst: boolean; readonly send?: () => Promise<void> },
+  options: {
+    readonly lookFirst: boolean;
+    /** Proves we may still send (fence, deadline); false: the deadline passed first, nothing is sent. */
+    readonly send?: () => Promise<boolean>;
+    readonly validityMs?: number;
+  },
 ): Promise<Found> {
   if (order.exchangeOrderId) {
     const remote = await completeOrder(exchange, { id: order.exchangeOrderId } as RemoteOrder, order.symbol);
@@ -144,7 +182,8 @@ async function resolveRemote(
     if (seen) return { kind: 'found', remote: await completeOrder(exchange, seen, order.symbol) };
     if (!options.send) return { kind: 'not_found' };
   }
-  await options.send();
+  if (!(await options.send())) return { kind: 'not_sent' };
+  const validity = VALIDITY_PARAMS[exchange.id];
   let created: RemoteOrder;
   try {
     created = await exchange.createOrder(
@@ -153,7 +192,10 @@ async function resolveRemote(
       order.side === 'BUY' ? 'buy' : 'sell',
       dec(order.amount).toNumber(),
       order.limitPrice ? dec(order.limitPrice).toNumber() : undefined,
-      { clientOrderId: order.clientOrderId },
+      {
+        clientOrderId: order.clientOrderId,
+        ...(validity && options.validityMs ? validity(options.validityMs) : {}),
+      },
     );
   } catch (err) {
     const mapped = mapExchangeError(err, exchange.id, 'createOrder');
@@ -370,7 +412,7 @@ export async function cancelLiveOrder(
     const exchange = await connected(deps, order);
     await cancelAtExchange(exchange, order);
     const found = await resolveRemote(exchange, order, { lookFirst: true });
-    if (found.kind === 'not_found') return { kind: 'skipped', reason: 'not at the exchange' };
+    if (found.kind !== 'found') return { kind: 'skipped', reason: 'not at the exchange' };
     if (lease.signal.aborted) throw new SupersededError(orderId);
     return recordRemote(deps, orderId, found.remote, fence, { cancelled: true });
   };
@@ -401,13 +443,26 @@ export async function executeLiveOrder(
     }
     const exchange = await connected(deps, order);
     const now = deps.now();
-    const mayCreate = !options.reconcile && !(lookFirst && now > giveUpAt(deps, order));
+    const deadline = giveUpAt(deps, order);
+    const mayCreate = !options.reconcile && !(lookFirst && now > deadline);
+    const validityMs = sendValidityMs(exchange.id, deps.config);
     const found = await resolveRemote(exchange, order, {
       lookFirst,
-      send: mayCreate ? () => assertFence(deps, orderId, fence, lease) : undefined,
+      validityMs,
+      // Never sent after the deadline: with the venue-side validity, nothing can land after `final`.
+      send: mayCreate
+        ? async () => {
+            await assertFence(deps, orderId, fence, lease);
+            return deps.now() <= deadline;
+          }
+        : undefined,
     });
+    // Nobody ever sent it (this attempt found it QUEUED): expired, cancelled at the exchange first.
+    if (found.kind === 'not_sent') return giveUp(deps, exchange, order, fence);
     if (found.kind === 'not_found') {
-      if (now <= giveUpAt(deps, order)) return { kind: 'skipped', reason: 'not at the exchange yet' };
+      // A createOrder sent before the deadline may still be on its way until the venue must refuse it.
+      const final = deadline.getTime() + validityMs + SKEW_MS;
+      if (now.getTime() <= final) return { kind: 'skipped', reason: 'not at the exchange yet' };
       return giveUp(deps, exchange, order, fence);
     }
     if (lease.signal.aborted) throw new SupersededError(orderId);

@@ -103,6 +103,7 @@ function faultReply(fault: Fault): FakeReply | undefined {
       return error(-2010, 'Account has insufficient balance for requested action.');
     case 'timeout-after-record':
     case 'delay':
+    case 'arrive-late':
       return undefined;
   }
 }
@@ -136,6 +137,12 @@ export function handleBinance(state: FakeExchangeState, req: FakeRequest): FakeR
   if (!endpoint) return error(-1000, `unknown endpoint ${req.method} ${req.path}`, 404);
   state.requests[endpoint]++;
   const fault = state.takeFault(endpoint);
+  if (fault?.kind === 'arrive-late')
+    return {
+      status: 0,
+      body: '',
+      arrives: { afterMs: fault.holdMs, handle: () => answer(state, req, endpoint, undefined) },
+    };
   if (fault?.kind === 'delay') {
     const reply = answer(state, req, endpoint, undefined);
     return { ...reply, delayMs: (reply.delayMs ?? 0) + fault.holdMs };
@@ -186,6 +193,11 @@ function answer(
 
   const apiKey = authenticate(state, req);
   if (!apiKey) return error(-1022, 'Signature for this request is not valid.', 401);
+  // A signed request is valid for `recvWindow` ms (default 5,000) after its `timestamp`, then refused.
+  const sentAt = Number(req.params.timestamp);
+  const window = Number(req.params.recvWindow ?? 5_000);
+  if (Date.now() > sentAt + window)
+    return error(-1021, 'Timestamp for this request is outside of the recvWindow.');
   const mine = state.orders.filter((o) => o.apiKey === apiKey);
   switch (endpoint) {
     case 'createOrder': {

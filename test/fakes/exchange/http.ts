@@ -19,6 +19,8 @@ export interface FakeReply {
   readonly delayMs?: number;
   /** Drop the connection instead of answering (after `delayMs`). */
   readonly drop?: boolean;
+  /** The request arrives late: it is handled by `handle` after `afterMs`, answered if anyone still listens. */
+  readonly arrives?: { readonly afterMs: number; readonly handle: () => FakeReply };
 }
 
 export const json = (body: unknown, status = 200): FakeReply => ({ status, body });

@@ -97,6 +97,7 @@ function faultReply(fault: Fault): FakeReply | undefined {
       return fail('EOrder:Insufficient funds');
     case 'timeout-after-record':
     case 'delay': // Binance dialect only
+    case 'arrive-late':
       return undefined;
   }
 }
@@ -110,6 +111,7 @@ const ENDPOINTS: Readonly<Record<string, Endpoint>> = {
   '/0/private/QueryOrders': 'fetchOrder',
   '/0/private/OpenOrders': 'listOrders',
   '/0/private/ClosedOrders': 'listOrders',
+  '/0/private/CancelOrder': 'cancelOrder',
   '/0/private/BalanceEx': 'balance',
 };
 
@@ -118,8 +120,18 @@ export function handleKraken(state: FakeExchangeState, req: FakeRequest): FakeRe
   if (!endpoint) return { status: 404, body: 'not found' };
   state.requests[endpoint]++;
   const fault = state.takeFault(endpoint);
+  if (fault?.kind === 'arrive-late')
+    return {
+      status: 0,
+      body: '',
+      arrives: { afterMs: fault.holdMs, handle: () => answer(state, req, undefined) },
+    };
   const early = fault && faultReply(fault);
   if (early) return early;
+  return answer(state, req, fault);
+}
+
+function answer(state: FakeExchangeState, req: FakeRequest, fault: Fault | undefined): FakeReply {
   const market = (id: string | undefined) =>
     state.markets.find((m) => pairId(m) === id || pairAltname(m) === id);
 
@@ -157,6 +169,9 @@ export function handleKraken(state: FakeExchangeState, req: FakeRequest): FakeRe
     case '/0/private/AddOrder': {
       const m = market(req.params.pair);
       if (!m) return fail('EQuery:Unknown asset pair');
+      // AddOrder's `deadline`: the matching engine refuses a request that reaches it later.
+      if (req.params.deadline && Date.now() > Date.parse(req.params.deadline))
+        return fail('EOrder:Deadline elapsed');
       const placed = state.place(
         {
           apiKey,
@@ -175,6 +190,15 @@ export function handleKraken(state: FakeExchangeState, req: FakeRequest): FakeRe
       const reply = ok({ descr: { order: orderJson(o).descr.order }, txid: [o.id] });
       const hold = fault?.kind === 'timeout-after-record' ? fault.holdMs : state.createOrderDelayMs;
       return { ...reply, delayMs: hold };
+    }
+    case '/0/private/CancelOrder': {
+      // By txid or by cl_ord_id; only an open order can be cancelled.
+      const o = mine.find((x) =>
+        req.params.cl_ord_id ? x.clientOrderId === req.params.cl_ord_id : x.id === req.params.txid,
+      );
+      if (o?.status !== 'open') return fail('EOrder:Unknown order');
+      o.status = 'canceled';
+      return ok({ count: 1 });
     }
     case '/0/private/QueryOrders': {
       const ids = (req.params.txid ?? '').split(',');

@@ -56,7 +56,18 @@ export async function startFakeExchange(
   const server: Server = createServer((req, res) => {
     readRequest(req)
       .then((parsed) => {
-        const reply = handle(state, parsed);
+        const first = handle(state, parsed);
+        if (first.arrives) {
+          const { afterMs, handle: late } = first.arrives;
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            const reply = late(); // the venue acts on it even if the client gave up
+            if (!res.destroyed) send(res, reply);
+          }, afterMs);
+          timers.add(timer);
+          return;
+        }
+        const reply = first;
         if (!reply.delayMs) return send(res, reply);
         const timer = setTimeout(() => {
           timers.delete(timer);

@@ -49,7 +49,13 @@ export type Fault =
   | { readonly kind: 'rate-limit'; readonly status?: 429 | 418 }
   | { readonly kind: 'insufficient-funds' }
   /** The request is answered normally, `holdMs` late (a slow venue, a request stuck on the way). */
-  | { readonly kind: 'delay'; readonly holdMs: number };
+  | { readonly kind: 'delay'; readonly holdMs: number }
+  /**
+   * The request reaches the venue only `holdMs` after it was sent (stuck in a proxy or a queue on the
+   * way): the venue handles it then, as it would any request that old (Binance checks `recvWindow`,
+   * Kraken an AddOrder `deadline`), whether or not the client is still waiting for the answer.
+   */
+  | { readonly kind: 'arrive-late'; readonly holdMs: number };
 
 export type Endpoint =
   | 'markets'
