@@ -81,7 +81,7 @@ async function startServer(args: readonly string[], env: Record<string, string>)
 }
 
 async function stopServer(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode !== null) return;
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   const exited = new Promise((r) => server.child.once('exit', r));
   server.child.kill('SIGTERM');
   await exited;
@@ -151,8 +151,23 @@ export async function run(): Promise<readonly BenchRow[]> {
     const api = await measured(server.child.pid!, apiUrl);
     const loadAfter = loadavg()[0]!;
     // Every request was counted by the rate limit: the window's count in Redis covers the measured run.
-    const counted =
-      RATE_LIMIT - Number((await fetch(apiUrl)).headers.get('x-ratelimit-remaining') ?? Number.NaN);
+    const sample = await fetch(apiUrl);
+    const counted = RATE_LIMIT - Number(sample.headers.get('x-ratelimit-remaining') ?? Number.NaN);
+    // The same bytes and headers from a bare route: the part of the gap that is the response itself.
+    const recorded = {
+      body: await sample.text(),
+      headers: Object.fromEntries(
+        [...sample.headers].filter(
+          ([name]) => !['date', 'connection', 'keep-alive', 'content-length'].includes(name),
+        ),
+      ),
+    };
+    const replay = await startServer(['replay'], { BENCH_REPLAY: JSON.stringify(recorded) });
+    servers.push(replay);
+    const replayUrl = `http://127.0.0.1:${replay.port}/`;
+    await load(replayUrl, WARM_UP_SECONDS);
+    const replayRun = await measured(replay.child.pid!, replayUrl);
+    await stopServer(replay);
 
     await new Promise((r) => setTimeout(r, 1_000));
     const rssBefore = rssKiB(server.child.pid!);
@@ -203,7 +218,12 @@ export async function run(): Promise<readonly BenchRow[]> {
       {
         metric: 'GET /v1/signals?limit=50 req/s',
         value: api.rps.toFixed(0),
-        note: `p99 ${api.p99} ms; server CPU ${api.cpu}/request; ${counted} requests counted by the rate limit in this window`,
+        note: `p99 ${api.p99} ms; server CPU ${api.cpu}/request; ${counted} requests counted by the rate limit in this minute (warm-up and run)`,
+      },
+      {
+        metric: 'same response from a bare route req/s',
+        value: replayRun.rps.toFixed(0),
+        note: `p99 ${replayRun.p99} ms; server CPU ${replayRun.cpu}/request; ${((replayRun.rps / helloRun.rps) * 100).toFixed(0)}% of hello-world, the ceiling for any server sending this response (${sample.headers.get('content-length')} bytes, ${[...sample.headers].length} headers)`,
       },
       {
         metric: 'signals vs hello-world',
