@@ -35,6 +35,8 @@ export function exchangeClients(db: Db, config: Config): ExchangeClients {
           timeoutMs: config.EXCHANGE_TIMEOUT_MS,
           throttle: config.EXCHANGE_THROTTLE,
           credentials: { apiKey: creds.apiKey, secret: creds.secret, password: creds.password },
+          // Fills, averages and fees as the venue's decimal strings, never floats (read through dec()).
+          stringNumbers: true,
         });
         clients.set(key, client);
       }

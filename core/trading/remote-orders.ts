@@ -81,8 +81,9 @@ export async function completeOrder(
     let full = order;
     if (full.status === undefined || full.filled === undefined)
       full = await exchange.fetchOrder(String(order.id), symbol);
-    const filled = full.filled ?? 0;
-    if (filled > 0 && !full.fee && !(full.fees?.length ?? 0) && exchange.has.fetchOrderTrades) {
+    // A string-number client (exchange-clients.ts): the venue's decimal string, read as a Decimal.
+    const filled = dec(full.filled ?? 0);
+    if (filled.gt(0) && !full.fee && !(full.fees?.length ?? 0) && exchange.has.fetchOrderTrades) {
       const trades = await exchange.fetchOrderTrades(String(full.id), symbol);
       const fees = trades.flatMap((t) => (t.fee?.cost !== undefined && t.fee.currency ? [t.fee] : []));
       if (fees.length > 0) full = { ...full, fees };
