@@ -89,6 +89,8 @@ export async function run(): Promise<BenchRow[]> {
     ];
   } finally {
     await bot.stop();
+    // Audit entries are written just after the replies: let them land before removing them.
+    await agent.drain();
     for (const u of users) {
       const account = await ctx.db.platformAccount.findUnique({
         where: { platform_platformUserId: { platform: 'DISCORD', platformUserId: u.id } },

@@ -4,9 +4,11 @@
  * core's feed (consumer group `notify:telegram`: one bot process handles each event); only events of
  * orders placed from Telegram are ours; which of them reach the DM is the core's OWNER_DM table.
  */
+
 import { escapeMarkdown } from '../../core/agent/markdown.ts';
 import { text } from '../../core/agent/reply.ts';
 import { type OrderEvent, type OrderEventFeed, OWNER_DM } from '../../core/broadcast/order-events.ts';
+import { groupThousands, trimZeros } from '../../core/format/numbers.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CardStore } from './cards.ts';
 import type { TelegramDeps } from './deps.ts';
@@ -15,13 +17,8 @@ import type { TelegramSender } from './send.ts';
 
 export type NotifiableEvent = OrderEvent;
 
-/** "0.010000" → "0.01", "64000.50" → "64,000.5" */
-function num(value: string): string {
-  const [int = '0', frac = ''] = value.split('.');
-  const trimmed = frac.replace(/0+$/, '');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return trimmed ? `${grouped}.${trimmed}` : grouped;
-}
+/** "0.010000" → "0.01", "64000.50" → "64,000.5" (core/format/numbers.ts). */
+const num = (value: string): string => groupThousands(trimZeros(value));
 
 const past = { buy: 'Bought', sell: 'Sold' } as const;
 

@@ -1,6 +1,8 @@
 /**
  * How numbers and times read on the page: prices with the pair's precision, times in the viewer's
- * time zone and locale (Intl picks both up from the browser).
+ * time zone and locale (Intl picks both up from the browser). Chat, charts and cards format through
+ * core/format/numbers.ts in a fixed en-US instead; the page keeps its own because it follows the
+ * viewer's locale, and that module brings decimal.js, which the bundle has no use for.
  */
 import type { Signal } from './api/contract.ts';
 
