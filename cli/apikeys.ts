@@ -7,6 +7,7 @@ import { ApiKeyStore } from '../core/apikeys/store.ts';
 import { loadConfig } from '../core/config.ts';
 import { createDb } from '../core/db/client.ts';
 import { isAppError } from '../core/errors.ts';
+import { extraArgument } from './stores.ts';
 
 const USAGE = `usage: cryptopulse apikeys create --name NAME [--limit REQUESTS_PER_MINUTE]
        cryptopulse apikeys list
@@ -34,6 +35,9 @@ export async function runApiKeysCommand(argv: readonly string[], env: NodeJS.Pro
   }
   const { positionals, values } = parsed;
   const [action, target] = positionals;
+  // `revoke a b` would revoke only a: every word beyond the action's own is refused before any change.
+  const extra = extraArgument(positionals, action === 'revoke' ? 2 : 1);
+  if (extra) return fail(`apikeys ${action}: ${extra}`);
   const config = loadConfig(env);
   const db = createDb(config.DATABASE_URL, {
     poolSize: 2,

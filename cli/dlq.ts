@@ -8,6 +8,7 @@ import { dropDeadLetter, listDeadLetters, retryDeadLetter } from '../core/broadc
 import { loadConfig } from '../core/config.ts';
 import { createDb } from '../core/db/client.ts';
 import { createRedis, RedisKeys } from '../core/redis.ts';
+import { extraArgument, redisReady } from './stores.ts';
 
 const USAGE = `usage: cryptopulse dlq list [--limit N]
        cryptopulse dlq retry <id>
@@ -24,11 +25,22 @@ export async function runDlqCommand(argv: readonly string[], env: NodeJS.Process
     return 2;
   }
   const [action, id] = parsed.positionals;
-  const limit = Number(parsed.values.limit ?? 50);
-  if (!['list', 'retry', 'drop'].includes(action ?? '') || (action !== 'list' && !id) || !(limit > 0)) {
-    console.error(USAGE);
+  const refuse = (problem: string) => {
+    console.error(`${problem}\n${USAGE}`);
     return 2;
-  }
+  };
+  if (action !== 'list' && action !== 'retry' && action !== 'drop')
+    return refuse(action === undefined ? 'dlq needs an action' : `dlq: "${action}" is not an action`);
+  const extra = extraArgument(parsed.positionals, action === 'list' ? 1 : 2);
+  if (extra) return refuse(`dlq ${action}: ${extra}`);
+  const rawLimit = parsed.values.limit ?? '50';
+  const limit = Number(rawLimit);
+  if (!/^\d{1,7}$/.test(rawLimit) || limit < 1)
+    return refuse(`--limit must be a whole number of dead letters, 1 or more (got "${rawLimit}")`);
+  if (action !== 'list' && !id) return refuse(`dlq ${action} needs the id of a dead letter (see dlq list)`);
+  // Redis would answer "ERR Invalid stream ID": say what an id looks like instead.
+  if (id !== undefined && !/^\d+-\d+$/.test(id))
+    return refuse(`"${id}" is not a dead-letter id (ids look like 1767225600000-0; see dlq list)`);
   const config = loadConfig(env);
   const redis = createRedis({ url: config.REDIS_URL, name: 'cli-dlq' });
   const keys = new RedisKeys(config.REDIS_PREFIX);
@@ -37,6 +49,7 @@ export async function runDlqCommand(argv: readonly string[], env: NodeJS.Process
     preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   try {
+    await redisReady(redis, config.REDIS_URL);
     if (action === 'list') {
       const letters = await listDeadLetters(redis, keys, limit);
       if (!letters.length) console.log('signals:dlq is empty');
@@ -57,7 +70,9 @@ export async function runDlqCommand(argv: readonly string[], env: NodeJS.Process
     console.log(action === 'retry' ? `${id} queued again` : `${id} dropped`);
     return 0;
   } finally {
-    await redis.quit().catch(() => redis.disconnect());
+    // quit() on a Redis that never answered would wait in the offline queue forever.
+    if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+    else redis.disconnect();
     await db.$disconnect();
   }
 }

@@ -11,7 +11,9 @@ import { readKillSwitch, writeKillSwitch } from '../core/trading/kill-switch.ts'
 export async function runKillSwitchCommand(config: Config, args: readonly string[]): Promise<number> {
   const [action] = args;
   if (action !== 'on' && action !== 'off' && action !== 'status') {
-    console.error('usage: cryptopulse killswitch on|off|status');
+    console.error(
+      `${action === undefined ? 'killswitch needs on, off or status' : `killswitch: "${action}" is not an action; use on, off or status`}\nusage: cryptopulse killswitch on|off|status`,
+    );
     return 2;
   }
   const db = createDb(config.DATABASE_URL, { poolSize: 1, preparedStatements: false });

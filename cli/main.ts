@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig, secretValues } from '../core/config.ts';
 import { createAppContext, ROLE_NAMES, type RoleName } from '../core/context.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
+import { extraArgument, postgresProblem, StoreUnavailable } from './stores.ts';
 
 const USAGE = `Usage: cryptopulse <command> [options]
 
@@ -179,6 +180,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  // Only `killswitch <action>` and `keys rotate` take a second word; a stray one is refused, not dropped.
+  const extra = extraArgument(positionals, command === 'killswitch' || command === 'keys' ? 2 : 1);
+  if (extra) throw new UsageError(`${command}: ${extra}`);
   switch (command) {
     case 'migrate':
       return runMigrate(process.env);
@@ -241,8 +245,12 @@ try {
   } else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     process.exitCode = 2;
+  } else if (err instanceof StoreUnavailable) {
+    console.error(err.message);
+    process.exitCode = 1;
   } else {
-    console.error(`cryptopulse failed: ${err instanceof Error ? err.message : String(err)}`);
+    const store = postgresProblem(err, process.env.DATABASE_URL);
+    console.error(store ?? `cryptopulse failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exitCode = 1;
   }
 }
