@@ -128,10 +128,13 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
       await acking.ensure();
       const doneKey = (id: string) => o.keys.key('events', group, 'done', id);
       let running = true;
-      let current: string | undefined;
+      // Every entry read and not yet acknowledged, not only the one being handled: the rest of a batch
+      // waits behind it (a DM waits for its chat's 1 message/s), and an entry left to grow idle is
+      // claimed by another process, which then tells the owner a second time.
+      const holding = new Set<string>();
       const renew = setInterval(
         () => {
-          if (current) void acking.renew([current]).catch(() => undefined);
+          if (holding.size) void acking.renew([...holding]).catch(() => undefined);
         },
         Math.max(50, Math.floor(o.claimIdleMs / 3)),
       );
@@ -139,19 +142,23 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
       const loop = (async () => {
         while (running) {
           try {
-            for (const entry of await reading.next(50, o.blockMs ?? 1_000)) {
-              current = entry.id;
+            const batch = await reading.next(50, o.blockMs ?? 1_000);
+            for (const entry of batch) holding.add(entry.id);
+            for (const entry of batch) {
               // Claimed after a crash that came after the notification went out: not told twice.
               if (!(await o.redis.exists(doneKey(entry.id)))) await handleOne(entry.id, entry.fields);
               await o.redis.set(doneKey(entry.id), '1', 'EX', DONE_TTL_S);
               await acking.ack([entry.id]);
-              current = undefined;
+              holding.delete(entry.id);
               if (!running) break;
             }
           } catch (err) {
             if (!running) break;
             o.logger.error({ err, group }, 'reading order events failed; retrying');
             await new Promise((r) => setTimeout(r, 500));
+          } finally {
+            // Stopped or failed mid-batch: the rest stays pending, idle, for a live process to claim.
+            holding.clear();
           }
         }
       })();
