@@ -4,6 +4,7 @@
  * for a store), never the driver's text, and changes nothing: the argument checks come before any
  * store is touched (both stores below are unreachable), so a refused command cannot have acted.
  */
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { spawnCli } from '../test/support/cli.ts';
 
@@ -89,4 +90,23 @@ describe('a store that is not there is one sentence naming its variable', () => 
     expect(r.output.trim()).toMatch(/^cannot reach Redis at redis:\/\/127\.0\.0\.1:1 \(REDIS_URL\)/);
     noTrace(r.output);
   }, 60_000);
+});
+
+describe('a port that is taken', () => {
+  it('start --roles api names API_PORT instead of printing listen EADDRINUSE', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      // The test's own database and Redis: the role gets as far as listening.
+      const r = await run(['start', '--roles', 'api'], { API_PORT: String(port), API_HOST: '127.0.0.1' });
+      expect(r.code).toBe(1);
+      expect(r.output).toContain(
+        `the API cannot listen on 127.0.0.1:${port}: the port is in use (API_PORT, API_HOST)`,
+      );
+      expect(r.output).not.toMatch(/cryptopulse failed: listen EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
+  }, 90_000);
 });

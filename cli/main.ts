@@ -245,6 +245,12 @@ try {
   } else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     process.exitCode = 2;
+  } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const { address, port } = err as { address?: string; port?: number };
+    console.error(
+      `the API cannot listen on ${address}:${port}: the port is in use (API_PORT, API_HOST); is another CryptoPulse or program running there?`,
+    );
+    process.exitCode = 1;
   } else if (err instanceof StoreUnavailable) {
     console.error(err.message);
     process.exitCode = 1;
