@@ -52,6 +52,12 @@ export function estimateTokens(text: string): number {
 
 const MAX_TURN_CHARS = 4_000;
 
+/** RPUSH the turns, INCRBY their tokens, refresh the TTLs; returns {length, tokens}. Redis caches it. */
+const APPEND = `local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
+local t = redis.call('INCRBY', KEYS[2], ARGV[2])
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
+return {n, t}`;
+
 /** Without a model: keep the latest lines that fit, oldest dropped first. */
 export const keepRecentLines: Summarizer = async (previous, turns, maxTokens) => {
   const lines = [
@@ -140,18 +146,19 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
       if (!turns.length) return;
       const n = names(key);
       const stored = turns.map((t) => ({ role: t.role, content: t.content.slice(0, MAX_TURN_CHARS) }));
-      // The list length and the token count come back in the same round trip: most appends stay under
-      // budget and end here, without reading the conversation back.
-      const replies = await redis
-        .multi()
-        .rpush(n.turns, ...stored.map((t) => JSON.stringify(t)))
-        .incrby(n.tokens, tokensOf(stored))
-        .expire(n.turns, ttlSeconds)
-        .expire(n.summary, ttlSeconds)
-        .expire(n.tokens, ttlSeconds)
-        .exec();
-      const length = replies?.[0]?.[1];
-      const tokens = replies?.[1]?.[1];
+      // One script call: the list length and the token count come back with the write, so most
+      // appends stay under budget and end here, without reading the conversation back.
+      const reply = (await redis.eval(
+        APPEND,
+        3,
+        n.turns,
+        n.tokens,
+        n.summary,
+        ttlSeconds,
+        tokensOf(stored),
+        ...stored.map((t) => JSON.stringify(t)),
+      )) as unknown;
+      const [length, tokens] = Array.isArray(reply) ? reply : [];
       if (typeof length !== 'number' || typeof tokens !== 'number') await compress(key);
       else if (length >= 2 && tokens > tokenBudget) await compress(key);
     },
