@@ -76,6 +76,35 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ SIGNAL_PAIRS: 'btc-usdt' })[0]?.variable).toBe('SIGNAL_PAIRS');
   });
 
+  it('refuses CORS_ORIGINS entries that could never match a browser Origin header', () => {
+    // A browser sends "https://dash.example.com": a path, a trailing slash, a bare host or "*" in the
+    // list would leave the dashboard's calls refused with nothing said at start.
+    for (const bad of [
+      'notaurl',
+      'https://dash.example.com/',
+      'https://dash.example.com/app',
+      '*',
+      'dash.example.com',
+    ]) {
+      const [problem] = problemsOf({ CORS_ORIGINS: `https://ok.example.com,${bad}` });
+      expect(problem?.variable).toBe('CORS_ORIGINS');
+      expect(problem?.message).toContain(`"${bad}"`);
+      expect(problem?.message).toMatch(/origins such as https:\/\/dashboard\.example\.com/);
+    }
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example.com, http://localhost:5173' }).CORS_ORIGINS).toEqual(
+      ['https://a.example.com', 'http://localhost:5173'],
+    );
+  });
+
+  it('refuses a paper fee or slippage that would eat the whole order (a percent typed as a fraction)', () => {
+    expect(problemsOf({ PAPER_FEE_RATE: '5' })[0]?.message).toMatch(/fraction .*0\.001 is 0\.1 %.*"5"/);
+    expect(problemsOf({ PAPER_FEE_RATE: '1' }).map((p) => p.variable)).toEqual(['PAPER_FEE_RATE']);
+    expect(problemsOf({ PAPER_SLIPPAGE_BPS: '10000' }).map((p) => p.variable)).toEqual([
+      'PAPER_SLIPPAGE_BPS',
+    ]);
+    expect(problemsOf({ PAPER_FEE_RATE: '0.0026', PAPER_SLIPPAGE_BPS: '25' })).toEqual([]);
+  });
+
   it('lists secret values for the log redactor, and only the password part of URLs', () => {
     const secrets = secretValues({
       TELEGRAM_BOT_TOKEN: '12345:SECRET-TOKEN-VALUE',

@@ -41,6 +41,28 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 
+/**
+ * Browser origins as a browser sends them in `Origin` (@fastify/cors compares them exactly): a path, a
+ * trailing slash, a bare host or `*` would never match, and the dashboard's calls would be refused
+ * with nothing said at start.
+ */
+const originList = list.superRefine((entries, ctx) => {
+  for (const entry of entries) {
+    let origin = '';
+    try {
+      const u = new URL(entry);
+      if (u.protocol === 'http:' || u.protocol === 'https:') origin = u.origin;
+    } catch {}
+    if (origin !== entry) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not an origin; write origins such as https://dashboard.example.com (scheme, host and optional port: no path, no trailing slash, no *)`,
+      });
+      return;
+    }
+  }
+});
+
 const pairList = list.pipe(
   z.array(z.string().regex(/^[A-Z0-9]{2,10}\/[A-Z0-9]{2,10}$/, 'pairs look like BTC/USDT, comma-separated')),
 );
@@ -282,7 +304,7 @@ export const ENV = {
     description: 'Interface the HTTP API binds to.',
   }),
   CORS_ORIGINS: v({
-    schema: list,
+    schema: originList,
     default: '',
     example: 'https://dashboard.example.com',
     description: 'Origins allowed to call the API from a browser, comma-separated; empty allows none.',
@@ -358,13 +380,14 @@ export const ENV = {
       "Cash a new paper account starts with, in the venue's main quote (USDT on sim and Binance, USD on Kraken).",
   }),
   PAPER_FEE_RATE: v({
-    schema: nonNegative,
+    // A percent typed as a fraction ("0.1" meant as 0.1 %) is still accepted; "5" or "1" cannot be meant.
+    schema: nonNegative.lt(1, 'must be a fraction of the notional below 1: 0.001 is 0.1 %'),
     default: '0.001',
     example: '0.00075',
     description: 'Paper fee as a fraction of notional.',
   }),
   PAPER_SLIPPAGE_BPS: v({
-    schema: nonNegative,
+    schema: nonNegative.lt(10_000, 'must be below 10000 basis points (100 %): 5 is 0.05 %'),
     default: '5',
     example: '10',
     description: 'Paper market-order slippage in basis points.',
