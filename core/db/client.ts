@@ -35,8 +35,30 @@ export interface DbOptions {
   readonly asyncCommit?: boolean;
 }
 
+const disconnectHooks = new WeakMap<Db, (() => Promise<void>)[]>();
+
+/**
+ * Runs `hook` when `db.$disconnect()` is called, before the pool closes: work a module deferred on this
+ * client (batched statements) finishes instead of failing on a closed pool. Only for clients of createDb.
+ */
+export function beforeDisconnect(db: Db, hook: () => Promise<void>): void {
+  disconnectHooks.get(db)?.push(hook);
+}
+
 /** Prisma over node-postgres (Rust-free client): nothing to download, and pool size is ours to choose. */
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
+  const db = newClient(databaseUrl, options);
+  const hooks: (() => Promise<void>)[] = [];
+  disconnectHooks.set(db, hooks);
+  const disconnect = db.$disconnect.bind(db);
+  db.$disconnect = async () => {
+    await Promise.allSettled(hooks.map((hook) => hook()));
+    await disconnect();
+  };
+  return db;
+}
+
+function newClient(databaseUrl: string, options: DbOptions): Db {
   const { poolSize = 10, preparedStatements = true, asyncCommit = false } = options;
   const url = new URL(databaseUrl);
   if (asyncCommit) url.searchParams.set('options', '-c synchronous_commit=off');

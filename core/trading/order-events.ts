@@ -5,6 +5,7 @@
  * that was published. The database history (OrderEvent) remains the record; the stream is the bell.
  */
 
+import type { ChainableCommander } from 'ioredis';
 import type { PlatformName } from '../identity/types.ts';
 import type { Redis, RedisKeys } from '../redis.ts';
 
@@ -66,19 +67,37 @@ export interface EventPublisher {
   publish(events: readonly OrderEventMessage[]): Promise<void>;
 }
 
+/** A publisher on a Redis connection: a producer on the same connection can send the events in its own round trip. */
+export interface RedisEventPublisher extends EventPublisher {
+  readonly redis: Redis;
+  /** The XADD (name and arguments) of each event. */
+  commands(events: readonly OrderEventMessage[]): (readonly ['xadd', (string | number)[]])[];
+}
+
 /**
  * Appends events to the stream. Give it a fail-fast connection (`producerRedis`) on the money path: a
  * publish that fails throws, and the outbox keeps the events for the relay.
  */
-export function redisEventPublisher(redis: Redis, keys: RedisKeys): EventPublisher {
+export function redisEventPublisher(redis: Redis, keys: RedisKeys): RedisEventPublisher {
   const stream = orderEventsStream(keys);
+  const xadd = (to: Redis | ChainableCommander, e: OrderEventMessage) =>
+    to.xadd(stream, 'MAXLEN', '~', MAX_LENGTH, '*', 'type', e.type, 'data', JSON.stringify(e));
   return {
+    redis,
+    commands: (events) =>
+      events.map((e) => [
+        'xadd',
+        [stream, 'MAXLEN', '~', MAX_LENGTH, '*', 'type', e.type, 'data', JSON.stringify(e)],
+      ]),
     async publish(events) {
       if (events.length === 0) return;
       await connected(redis);
+      if (events.length === 1) {
+        await xadd(redis, events[0]!);
+        return;
+      }
       const pipeline = redis.pipeline();
-      for (const e of events)
-        pipeline.xadd(stream, 'MAXLEN', '~', MAX_LENGTH, '*', 'type', e.type, 'data', JSON.stringify(e));
+      for (const e of events) void xadd(pipeline, e);
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([err]) => err);
       if (failed) throw failed[0];

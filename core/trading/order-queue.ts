@@ -4,12 +4,13 @@
  * the worker is idempotent for the rest. Retries use exponential backoff with jitter and apply only to
  * retryable failures (the processor turns fatal ones into UnrecoverableError).
  */
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { createRedis, type Redis } from '../redis.ts';
 import type { OrderQueuePort, TradingMode } from './deps.ts';
 import type { OrderId } from './ids.ts';
+import { connected } from './order-events.ts';
 
 export const ORDERS_QUEUE = 'orders';
 export const DEAD_LETTER_QUEUE = 'orders-dead';
@@ -39,10 +40,19 @@ export function orderJobOptions(config: AppContext['config']) {
   };
 }
 
+/** A command for a pipeline: name and arguments, e.g. ['xadd', [stream, '*', 'type', …]]. */
+export type RedisCommand = readonly [name: string, args: readonly (string | number)[]];
+
 export interface OrderQueue extends OrderQueuePort {
   readonly queue: Queue<OrderJobData>;
   /** The producer's fail-fast connection, also right for publishing order events. */
   readonly redis: Redis;
+  /**
+   * Adds the jobs, then runs `after` (e.g. their notifications' XADDs), in one round trip on `redis`.
+   * Redis runs a connection's commands in order, so nobody sees what follows before the jobs. Throws the
+   * first error, if any (the commands before it have run).
+   */
+  enqueueThen(jobs: readonly OrderJobData[], after: readonly RedisCommand[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,6 +98,23 @@ export function createOrderQueue(
     async enqueue(orderId, mode, symbol) {
       const data = { orderId, ...(mode ? { mode } : {}), ...(symbol ? { symbol } : {}) };
       await bounded(queue.add('execute', data, { ...options, jobId: orderId }), ms, 'queueing the order');
+    },
+    async enqueueThen(jobs, after) {
+      await connected(redis);
+      // BullMQ's client over `redis`, its scripts loaded: what queue.add uses, and addBulk's pipeline.
+      const pipeline = (await queue.getBackend().client).pipeline();
+      for (const data of jobs) {
+        // What queue.add does, on the pipeline: the same job id, options and script.
+        const job = new Job(queue, 'execute', data, { ...options, jobId: data.orderId }, data.orderId);
+        void job.addJob(pipeline);
+      }
+      for (const [name, args] of after) pipeline.runCommand(name, [...args]);
+      const results = (await bounded(pipeline.exec(), ms, 'queueing the order')) ?? [];
+      for (const [err, result] of results) {
+        if (err) throw err;
+        // The add script answers a negative code instead of an id when it refused the job.
+        if (typeof result === 'number' && result < 0) throw new Error(`BullMQ refused the job (${result})`);
+      }
     },
     async close() {
       await queue.close().catch(() => undefined);

@@ -9,11 +9,12 @@
  * A row is leased (`claimedUntil`): the committer holds it while it tries, a relay while it sends, so two
  * senders do not race for it; a sender that dies leaves the lease to run out.
  */
-import { Prisma } from '../db/client.ts';
+import { beforeDisconnect, type Db, Prisma } from '../db/client.ts';
 import type { Logger } from '../logger.ts';
 import type { OrderQueuePort } from './deps.ts';
 import type { OrderId } from './ids.ts';
-import type { EventPublisher, OrderEventMessage } from './order-events.ts';
+import type { EventPublisher, OrderEventMessage, RedisEventPublisher } from './order-events.ts';
+import type { OrderJobData, OrderQueue } from './order-queue.ts';
 import type { OrderRow } from './transitions.ts';
 import { orderEvent } from './views.ts';
 
@@ -57,7 +58,7 @@ export interface Pending {
 }
 
 export interface OutboxDeps {
-  readonly db: import('../db/client.ts').Db;
+  readonly db: Db;
   readonly queue: OrderQueuePort;
   readonly events: EventPublisher;
   readonly logger: Logger;
@@ -80,18 +81,32 @@ function eventOf(order: OrderRow, notice: Notice): OrderEventMessage | undefined
   }
 }
 
+/** The queue and the publisher when they share one Redis connection (production): one round trip for both. */
+function oneConnection(deps: OutboxDeps): { queue: OrderQueue; events: RedisEventPublisher } | undefined {
+  const queue = deps.queue as Partial<OrderQueue>;
+  const events = deps.events as Partial<RedisEventPublisher>;
+  if (!queue.enqueueThen || !events.commands || !queue.redis || queue.redis !== events.redis)
+    return undefined;
+  return { queue: queue as OrderQueue, events: events as RedisEventPublisher };
+}
+
 async function send(deps: OutboxDeps, items: readonly { order: OrderRow; notices: readonly Notice[] }[]) {
-  const jobs = new Map<string, OrderRow>();
+  const jobs = new Map<string, OrderJobData>();
   const events: OrderEventMessage[] = [];
   for (const { order, notices } of items) {
     for (const n of notices) {
-      if (n.job) jobs.set(order.id, order);
+      if (n.job) jobs.set(order.id, { orderId: order.id as OrderId, mode: order.mode, symbol: order.symbol });
       const e = eventOf(order, n);
       if (e) events.push(e);
     }
   }
   // The job first: a notification that the order is queued must not precede the queue entry.
-  for (const order of jobs.values()) await deps.queue.enqueue(order.id as OrderId, order.mode, order.symbol);
+  const shared = jobs.size > 0 ? oneConnection(deps) : undefined;
+  if (shared) {
+    await shared.queue.enqueueThen([...jobs.values()], shared.events.commands(events));
+    return;
+  }
+  for (const job of jobs.values()) await deps.queue.enqueue(job.orderId, job.mode, job.symbol);
   await deps.events.publish(events);
 }
 
@@ -100,9 +115,80 @@ async function release(deps: OutboxDeps, ids: readonly bigint[]): Promise<void> 
   await deps.db.$executeRaw`UPDATE "Outbox" SET "claimedUntil" = ${utcNow} WHERE id = ANY(${ids}::bigint[])`;
 }
 
-async function remove(deps: OutboxDeps, ids: readonly bigint[]): Promise<void> {
+async function remove(db: Db, ids: readonly bigint[]): Promise<void> {
   if (ids.length === 0) return;
-  await deps.db.$executeRaw`DELETE FROM "Outbox" WHERE id = ANY(${ids}::bigint[])`;
+  await db.$executeRaw`DELETE FROM "Outbox" WHERE id = ANY(${ids}::bigint[])`;
+}
+
+/** How long sent rows wait for others to share their DELETE; far below the committer's lease. */
+const REMOVE_BATCH_MS = 10;
+/** A batch this large goes at once. */
+const REMOVE_BATCH_MAX = 500;
+
+/** One per Db: the sent rows waiting for their DELETE, at most one DELETE in flight. */
+class SentRows {
+  private ids: bigint[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {
+    beforeDisconnect(db, () => this.drain());
+  }
+
+  add(ids: readonly bigint[]): void {
+    this.ids.push(...ids);
+    if (this.ids.length >= REMOVE_BATCH_MAX) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), REMOVE_BATCH_MS);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.inFlight || this.ids.length === 0) return;
+    const ids = this.ids;
+    this.ids = [];
+    this.inFlight = remove(this.db, ids)
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { err: { name: (err as Error)?.name, message: (err as Error)?.message }, rows: ids.length },
+          'outbox rows not removed; the relay will send them again',
+        ),
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+        // What came in meanwhile goes next, in its own batch.
+        if (this.ids.length) this.timer ??= setTimeout(() => this.flush(), REMOVE_BATCH_MS);
+      });
+  }
+
+  /** Everything added so far is deleted (or failed and was logged). */
+  async drain(): Promise<void> {
+    while (this.inFlight || this.ids.length) {
+      if (this.inFlight) await this.inFlight;
+      else this.flush();
+    }
+  }
+}
+
+const sentRows = new WeakMap<Db, SentRows>();
+
+/** Deletes rows that were sent, batched with the other deliveries of this process (see above). */
+function removeSent(deps: OutboxDeps, ids: readonly bigint[]): void {
+  if (ids.length === 0) return;
+  let rows = sentRows.get(deps.db);
+  if (!rows) {
+    rows = new SentRows(deps.db, deps.logger);
+    sentRows.set(deps.db, rows);
+  }
+  rows.add(ids);
+}
+
+/** Waits until the rows `deliver` sent are deleted (tests; `db.$disconnect()` waits by itself). */
+export async function sentRowsRemoved(db: Db): Promise<void> {
+  await sentRows.get(db)?.drain();
 }
 
 /**
@@ -122,9 +208,7 @@ export async function deliver(deps: OutboxDeps, pending: readonly Pending[]): Pr
     await release(deps, ids).catch(() => undefined);
     return false;
   }
-  await remove(deps, ids).catch((err: unknown) =>
-    deps.logger.warn({ err }, 'outbox rows not removed; the relay will send them again'),
-  );
+  removeSent(deps, ids);
   return true;
 }
 
@@ -164,6 +248,6 @@ export async function relayOutbox(deps: OutboxDeps, limit = 200): Promise<number
     await release(deps, ids).catch(() => undefined);
     throw err;
   }
-  await remove(deps, ids);
+  await remove(deps.db, ids);
   return rows.length;
 }
