@@ -105,6 +105,18 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ PAPER_FEE_RATE: '0.0026', PAPER_SLIPPAGE_BPS: '25' })).toEqual([]);
   });
 
+  it('SIGNAL_PARAMS names an unknown parameter, and refuses a key that no pair would ever match', () => {
+    const [unknown] = problemsOf({ SIGNAL_PARAMS: '{"*":{"nope":1}}' });
+    expect(unknown?.message).toMatch(/^"\*": unknown parameter "nope" \(known: mode, triggerBps/);
+    // "BTC-USDT" would be kept and never applied: the engine looks its pairs up as BTC/USDT.
+    const [key] = problemsOf({ SIGNAL_PARAMS: '{"BTC-USDT":{"triggerBps":20}}' });
+    expect(key?.variable).toBe('SIGNAL_PARAMS');
+    expect(key?.message).toMatch(/"BTC-USDT" is not a pair: keys are "\*" or pairs such as BTC\/USDT/);
+    expect(
+      loadConfig({ SIGNAL_PARAMS: '{"*":{"triggerBps":15},"ETH/USDT":{"mode":"revert"}}' }).SIGNAL_PARAMS,
+    ).toBeTruthy();
+  });
+
   it('lists secret values for the log redactor, and only the password part of URLs', () => {
     const secrets = secretValues({
       TELEGRAM_BOT_TOKEN: '12345:SECRET-TOKEN-VALUE',

@@ -46,8 +46,13 @@ export const PARAM_NAMES = Object.keys(paramsObject.shape) as (keyof StrategyPar
 
 function describe(err: z.ZodError): string {
   const issue = err.issues[0]!;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown parameter ${issue.keys.map((k) => `"${k}"`).join(', ')} (known: ${PARAM_NAMES.join(', ')})`;
   return `${issue.path.join('.') || 'value'}: ${issue.message}`;
 }
+
+/** What the engine looks a pair's layer up by: "*" or the pair as the market names it (BTC/USDT). */
+const OVERRIDE_KEY = /^(\*|[A-Z0-9]{2,10}\/[A-Z0-9]{2,10})$/;
 
 /** Defaults ⊕ overrides; throws ERR_VALIDATION naming the parameter. */
 export function resolveParams(...layers: readonly (ParamOverrides | undefined)[]): StrategyParams {
@@ -72,9 +77,18 @@ export function parseSignalParams(text: string | undefined): Record<string, Para
   if (!parsed.success)
     throw new AppError('ERR_VALIDATION', 'SIGNAL_PARAMS must be a JSON object keyed by pair');
   for (const [pair, layer] of Object.entries(parsed.data)) {
+    // A key such as "BTC-USDT" or "btc/usdt" would be kept and never applied.
+    if (!OVERRIDE_KEY.test(pair))
+      throw new AppError(
+        'ERR_VALIDATION',
+        `SIGNAL_PARAMS "${pair}" is not a pair: keys are "*" or pairs such as BTC/USDT`,
+      );
     const check = paramsSchema.safeParse({ ...layer });
-    if (!check.success)
-      throw new AppError('ERR_VALIDATION', `SIGNAL_PARAMS ${pair}.${describe(check.error)}`);
+    if (!check.success) {
+      const issue = check.error.issues[0];
+      const where = issue?.code === 'unrecognized_keys' ? `"${pair}": ` : `"${pair}".`;
+      throw new AppError('ERR_VALIDATION', `SIGNAL_PARAMS ${where}${describe(check.error)}`);
+    }
   }
   return parsed.data as Record<string, ParamOverrides>;
 }
