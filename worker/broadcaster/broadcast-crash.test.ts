@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDeadLetters } from '../../core/broadcast/dlq.ts';
 import { type CliRun, spawnProcess } from '../../test/support/cli.ts';
-import { appendSignal, closed, makeSignal } from './testing/signals.ts';
+import { appendMixed } from './testing/signals.ts';
 import { type BroadcastStage, startStage } from './testing/stage.ts';
 import { type Appended, exactlyOnceProblems, subscribeToEverything } from './testing/verify.ts';
 
@@ -71,18 +71,8 @@ describe('broadcaster processes under SIGKILL', () => {
     });
 
     const appended: Appended[] = [];
-    const publish = async (from: number, n: number) => {
-      for (let i = from; i < from + n; i++) {
-        const s = makeSignal(i, i % 2 ? 'ETH/USDT' : 'BTC/USDT');
-        await appendSignal(stage.ctx.redis, stage.ctx.keys, 'signal', s);
-        appended.push({ type: 'signal', signal: s });
-        if (i % 2 === 0) {
-          const c = closed(s, i % 4 ? 'stop' : 'target');
-          await appendSignal(stage.ctx.redis, stage.ctx.keys, 'lifecycle', c);
-          appended.push({ type: 'lifecycle', signal: c });
-        }
-      }
-    };
+    const publish = (from: number, n: number) =>
+      appendMixed(stage.ctx.redis, stage.ctx.keys, appended, from, n);
 
     const ready = new Set<CliRun>();
     const start = () => {

@@ -16,7 +16,7 @@ import { OWNER_DM } from '../../core/broadcast/order-events.ts';
 import { createIdentityService } from '../../core/identity/service.ts';
 import { type OrderEventMessage, redisEventPublisher } from '../../core/trading/order-events.ts';
 import { type CliRun, spawnCli } from '../../test/support/cli.ts';
-import { appendSignal, closed, makeSignal } from './testing/signals.ts';
+import { appendMixed } from './testing/signals.ts';
 import { type BroadcastStage, startStage } from './testing/stage.ts';
 import { type Appended, exactlyOnceProblems, subscribeToEverything } from './testing/verify.ts';
 
@@ -103,16 +103,7 @@ describe('two processes, each with the bots and the broadcaster', () => {
     await Promise.all(children.map((c) => c.waitFor(/CryptoPulse is running/, 90_000)));
 
     const appended: Appended[] = [];
-    for (let i = 0; i < 6; i++) {
-      const s = makeSignal(i, i % 2 ? 'ETH/USDT' : 'BTC/USDT');
-      await appendSignal(stage.ctx.redis, stage.ctx.keys, 'signal', s);
-      appended.push({ type: 'signal', signal: s });
-      if (i % 2 === 0) {
-        const c = closed(s, i % 4 ? 'stop' : 'target');
-        await appendSignal(stage.ctx.redis, stage.ctx.keys, 'lifecycle', c);
-        appended.push({ type: 'lifecycle', signal: c });
-      }
-    }
+    await appendMixed(stage.ctx.redis, stage.ctx.keys, appended, 0, 6);
     const published = [...events('telegram', telegramOwner, null), ...events('discord', discordOwner, null)];
     await redisEventPublisher(stage.ctx.redis, stage.ctx.keys).publish(published);
     const dmed = published.filter((e) => OWNER_DM[e.type]);

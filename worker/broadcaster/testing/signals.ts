@@ -62,3 +62,26 @@ export async function appendSignal(
     data: signal,
   });
 }
+
+/**
+ * Signals `from` … `from + n − 1` (BTC and ETH in turn), each even one closed right after it (target
+ * and stop in turn), appended to the stream and to `appended` in that order.
+ */
+export async function appendMixed(
+  redis: Redis,
+  keys: RedisKeys,
+  appended: { type: 'signal' | 'lifecycle'; signal: BroadcastSignal }[],
+  from: number,
+  n: number,
+): Promise<void> {
+  for (let i = from; i < from + n; i++) {
+    const s = makeSignal(i, i % 2 ? 'ETH/USDT' : 'BTC/USDT');
+    await appendSignal(redis, keys, 'signal', s);
+    appended.push({ type: 'signal', signal: s });
+    if (i % 2 === 0) {
+      const c = closed(s, i % 4 ? 'stop' : 'target');
+      await appendSignal(redis, keys, 'lifecycle', c);
+      appended.push({ type: 'lifecycle', signal: c });
+    }
+  }
+}
