@@ -84,6 +84,18 @@ describe('a store that is not there is one sentence naming its variable', () => 
     noTrace(r.output);
   }, 60_000);
 
+  it("PostgreSQL unreachable: chat says so before starting, without the workers' error logs", async () => {
+    const r = await run(['chat'], { DATABASE_URL: NO_STORES.DATABASE_URL });
+    expect(r.code).toBe(1);
+    expect(r.output.trim()).toBe('cannot reach PostgreSQL at 127.0.0.1:1 (DATABASE_URL): is it running?');
+  }, 60_000);
+
+  it('Redis unreachable: chat ends with a sentence instead of waiting forever', async () => {
+    const r = await run(['chat'], { REDIS_URL: NO_STORES.REDIS_URL });
+    expect(r.code).toBe(1);
+    expect(r.output.trim()).toBe('cannot reach Redis at redis://127.0.0.1:1 (REDIS_URL): is it running?');
+  }, 60_000);
+
   it('Redis unreachable: dlq list ends with a sentence instead of waiting forever', async () => {
     const r = await run(['dlq', 'list']);
     expect(r.code).toBe(1);

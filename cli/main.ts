@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig, secretValues } from '../core/config.ts';
 import { createAppContext, ROLE_NAMES, type RoleName } from '../core/context.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
-import { extraArgument, postgresProblem, StoreUnavailable } from './stores.ts';
+import { extraArgument, postgresProblem, StoreUnavailable, storesAnswer } from './stores.ts';
 
 const USAGE = `Usage: cryptopulse <command> [options]
 
@@ -65,6 +65,7 @@ async function runMigrate(env: NodeJS.ProcessEnv): Promise<number> {
 /** The console adapter, with an in-process orders worker so confirmed paper orders fill here too. */
 async function runChat(env: NodeJS.ProcessEnv): Promise<number> {
   const { config, logger } = configure({ LOG_LEVEL: 'warn', ...env });
+  await storesAnswer(config);
   const [{ runConsoleChat }, { startWorkerRole }, { createProcessServices }] = await Promise.all([
     import('../bots/console/chat.ts'),
     import('../worker/role.ts'),

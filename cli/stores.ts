@@ -4,6 +4,7 @@
  * or, for Redis, waiting forever while ioredis reconnects.
  */
 import type { Redis } from 'ioredis';
+import type { Config } from '../core/config.ts';
 
 /** A store problem already phrased for the person at the terminal. */
 export class StoreUnavailable extends Error {}
@@ -78,4 +79,27 @@ export function postgresProblem(err: unknown, databaseUrl: string | undefined): 
 export function extraArgument(positionals: readonly string[], expected: number): string | null {
   const extra = positionals.slice(expected);
   return extra.length ? `unexpected argument ${extra.map((a) => `"${a}"`).join(', ')}` : null;
+}
+
+/**
+ * Before a command starts work that needs both stores (the chat and its in-process worker): one look at
+ * each, so a store that is down is one sentence, not a screen of the workers' error logs or a wait.
+ * Throws StoreUnavailable for Redis and Prisma's error (phrased by postgresProblem) for PostgreSQL.
+ */
+export async function storesAnswer(config: Config): Promise<void> {
+  // Loaded here, not at the top: main.ts imports this file, and `help` should not wait for Prisma.
+  const [{ createDb }, { createRedis }] = await Promise.all([
+    import('../core/db/client.ts'),
+    import('../core/redis.ts'),
+  ]);
+  const db = createDb(config.DATABASE_URL, { poolSize: 1, preparedStatements: false });
+  const redis = createRedis({ url: config.REDIS_URL, name: 'cli-check' });
+  try {
+    await db.user.findFirst({ select: { id: true } });
+    await redisReady(redis, config.REDIS_URL);
+  } finally {
+    if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
+    else redis.disconnect();
+    await db.$disconnect();
+  }
 }
