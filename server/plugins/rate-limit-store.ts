@@ -3,12 +3,14 @@
  *
  * @fastify/rate-limit's RedisStore runs one EVALSHA (INCR, then PEXPIRE or PTTL) for every request:
  * under load that socket write and its reply were the largest single cost of a /v1 request (a fifth of
- * the API process' CPU in the profile, and as much again in redis-server). Here the requests that reach
- * the limit within one turn of the event loop are counted together: one script adds each client's
- * number of requests with INCRBY and returns the new total and the window's TTL, and the i-th of the n
- * requests of that client gets `total - n + i` as its count. Counts stay exact and shared across
- * processes (INCRBY is atomic, so request 61 of a minute is the 61st whichever instance serves it); the
- * added latency is the rest of the current turn (setImmediate).
+ * the API process' CPU in the profile, and as much again in redis-server). Here requests are counted
+ * in batches, as a database commits in groups: one script call is in flight at a time, and the
+ * requests that reach the limit meanwhile (or within the same event-loop turn) go together in the next
+ * one, so a batch grows with the load by itself and a lone request waits for nothing. The script adds
+ * each client's number of requests with INCRBY and returns the new total and the window's TTL; the
+ * i-th of the n requests of that client gets `total - n + i` as its count. Counts stay exact and
+ * shared across processes (INCRBY is atomic, so request 61 of a minute is the 61st whichever instance
+ * serves it); a request waits at most for the call before its own.
  */
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Redis } from '../../core/redis.ts';
@@ -50,6 +52,7 @@ type CountCommand = (numberOfKeys: number, ...keysThenArgs: (string | number)[])
 class BatchedRedisStore implements FastifyRateLimitStore {
   private pending = new Map<string, Batch>();
   private scheduled = false;
+  private inFlight = false;
 
   constructor(
     private readonly redis: Redis,
@@ -62,7 +65,7 @@ class BatchedRedisStore implements FastifyRateLimitStore {
     const batch = this.pending.get(key);
     if (batch) batch.waiting.push(callback);
     else this.pending.set(key, { window: timeWindow, waiting: [callback] });
-    if (!this.scheduled) {
+    if (!this.scheduled && !this.inFlight) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
@@ -77,24 +80,33 @@ class BatchedRedisStore implements FastifyRateLimitStore {
 
   private flush(): void {
     this.scheduled = false;
+    if (this.pending.size === 0) return;
+    this.inFlight = true;
     const batches = [...this.pending];
     this.pending = new Map();
     const keys = batches.map(([key]) => this.prefix + key);
     const args = batches.flatMap(([, b]) => [b.waiting.length, b.window]);
     const count = (this.redis as unknown as Record<string, CountCommand>)[COMMAND]!;
-    count.call(this.redis, keys.length, ...keys, ...args).then(
-      (out) => {
-        batches.forEach(([, b], i) => {
-          const total = Number(out[2 * i]);
-          const ttl = Number(out[2 * i + 1]);
-          const first = total - b.waiting.length;
-          for (const [j, callback] of b.waiting.entries()) callback(null, { current: first + j + 1, ttl });
-        });
-      },
-      (err: Error) => {
-        for (const [, b] of batches) for (const callback of b.waiting) callback(err);
-      },
-    );
+    count
+      .call(this.redis, keys.length, ...keys, ...args)
+      .then(
+        (out) => {
+          batches.forEach(([, b], i) => {
+            const total = Number(out[2 * i]);
+            const ttl = Number(out[2 * i + 1]);
+            const first = total - b.waiting.length;
+            for (const [j, callback] of b.waiting.entries()) callback(null, { current: first + j + 1, ttl });
+          });
+        },
+        (err: Error) => {
+          for (const [, b] of batches) for (const callback of b.waiting) callback(err);
+        },
+      )
+      .finally(() => {
+        this.inFlight = false;
+        // What arrived while this call was out goes now, as one batch.
+        this.flush();
+      });
   }
 }
 
