@@ -74,6 +74,12 @@ describe('a store that is not there is one sentence naming its variable', () => 
     noTrace(r.output);
   }, 60_000);
 
+  it('PostgreSQL unreachable: migrate', async () => {
+    const r = await run(['migrate']);
+    expect(r.code).toBe(1);
+    expect(r.output.trim()).toBe('cannot reach PostgreSQL at 127.0.0.1:1 (DATABASE_URL): is it running?');
+  }, 60_000);
+
   it('a database that does not exist: apikeys list says to run migrate', async () => {
     const r = await run(['apikeys', 'list'], {
       ...NO_STORES,

@@ -56,7 +56,11 @@ function configure(env: NodeJS.ProcessEnv): { config: Config; logger: Logger } {
 async function runMigrate(env: NodeJS.ProcessEnv): Promise<number> {
   const { config } = configure(env);
   const { migrate } = await import('../core/db/migrate.ts');
-  const result = await migrate(config.DATABASE_URL);
+  // Only PostgreSQL is touched here, so a socket error is about DATABASE_URL (said in one sentence).
+  const result = await migrate(config.DATABASE_URL).catch((err: unknown) => {
+    const problem = postgresProblem(err, config.DATABASE_URL);
+    throw problem ? new StoreUnavailable(problem) : err;
+  });
   if (result.createdDatabase) console.log('created the database');
   console.log(result.applied.length ? `applied ${result.applied.join(', ')}` : 'database is up to date');
   return 0;

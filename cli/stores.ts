@@ -48,10 +48,17 @@ interface PrismaLike {
   };
 }
 
+/** A connection refused, an unknown host or a timeout from the `pg` driver itself (`migrate` uses it). */
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
 /** The sentence for a PostgreSQL connection problem (Prisma's P1xxx codes), or null for anything else. */
 export function postgresProblem(err: unknown, databaseUrl: string | undefined): string | null {
-  const e = err as PrismaLike;
+  const e = err as PrismaLike & { address?: string; port?: number; hostname?: string };
   if (typeof e?.code !== 'string') return null;
+  if (SOCKET_ERRORS.has(e.code)) {
+    const host = e.address ? `${e.address}${e.port ? `:${e.port}` : ''}` : (e.hostname ?? 'its host');
+    return `cannot reach PostgreSQL at ${host} (DATABASE_URL): is it running?`;
+  }
   const cause = e.meta?.driverAdapterError?.cause ?? {};
   let url: URL | null = null;
   try {
