@@ -11,7 +11,7 @@ import { extraArgument } from './stores.ts';
 
 const USAGE = `usage: cryptopulse apikeys create --name NAME [--limit REQUESTS_PER_MINUTE]
        cryptopulse apikeys list
-       cryptopulse apikeys revoke <id or prefix>`;
+       cryptopulse apikeys revoke <id, prefix or the key itself>`;
 
 function fail(message: string): number {
   console.error(`${message}\n${USAGE}`);
@@ -85,7 +85,9 @@ export async function runApiKeysCommand(argv: readonly string[], env: NodeJS.Pro
         if (!target) return fail('apikeys revoke needs the id or prefix of a key (see apikeys list)');
         const info = await store.revoke(target.replace(/…$/, ''));
         console.log(
-          `revoked API key "${info.name}" (id ${info.id}); requests with it are refused from now on`,
+          info.alreadyRevoked
+            ? `API key "${info.name}" (id ${info.id}) was already revoked at ${when(info.revokedAt)}; nothing changed`
+            : `revoked API key "${info.name}" (id ${info.id}); requests with it are refused from now on`,
         );
         return 0;
       }

@@ -88,8 +88,16 @@ export class ApiKeyStore {
   }
 
   /** By id or by the prefix `list` shows. Revoking twice is not an error; an unknown key is. */
-  async revoke(idOrPrefix: string): Promise<ApiKeyInfo> {
-    const where = /^[0-9a-f-]{36}$/i.test(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix };
+  /**
+   * By id, by the prefix `apikeys list` shows, or by the key itself (pasted from where it leaked).
+   * `alreadyRevoked` says that nothing changed.
+   */
+  async revoke(idOrPrefix: string): Promise<ApiKeyInfo & { alreadyRevoked: boolean }> {
+    const where = /^[0-9a-f-]{36}$/i.test(idOrPrefix)
+      ? { id: idOrPrefix }
+      : looksLikeApiKey(idOrPrefix)
+        ? { hash: hashApiKey(idOrPrefix) }
+        : { prefix: idOrPrefix };
     const matches = await this.db.apiKey.findMany({ where });
     if (matches.length !== 1) {
       const message =
@@ -101,8 +109,9 @@ export class ApiKeyStore {
       });
     }
     const row = matches[0]!;
-    if (row.revokedAt) return toInfo(row);
-    return toInfo(await this.db.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } }));
+    if (row.revokedAt) return { ...toInfo(row), alreadyRevoked: true };
+    const revoked = await this.db.apiKey.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
+    return { ...toInfo(revoked), alreadyRevoked: false };
   }
 
   /** The active key with this id, or null (unknown or revoked): for sessions issued against a key. */
