@@ -31,6 +31,20 @@ describe('identity: linking Discord and Telegram with a one-time code', () => {
     expect(stored.codeHash).not.toContain(code.replace('-', ''));
   });
 
+  it('a code entered from the account that asked for it is refused as such, and stays usable', async () => {
+    // It answered "Linked: this account now shares your portfolio" and used the code up.
+    const tg = await identity.resolveUser('telegram', '140', 'carol');
+    const { code } = await identity.createLinkCode({ userId: tg.userId, platform: 'telegram' });
+    await expect(
+      identity.redeemLinkCode(code, { platform: 'telegram', platformUserId: '140' }),
+    ).rejects.toMatchObject({
+      code: 'ERR_LINK_CODE',
+      userMessage: expect.stringMatching(/made by this account.*from your other account/),
+    });
+    const linked = await identity.redeemLinkCode(code, { platform: 'discord', platformUserId: '141' });
+    expect(linked.userId).toBe(tg.userId);
+  });
+
   it('accepts a code once, even when entered twice at the same moment', async () => {
     const owner = await identity.resolveUser('telegram', '30');
     const { code } = await identity.createLinkCode({ userId: owner.userId, platform: 'telegram' });

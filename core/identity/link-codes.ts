@@ -72,6 +72,12 @@ export async function redeemLinkCode(
     }
     const where = { platform_platformUserId: { platform: toDbPlatform(platform), platformUserId } };
     const previous = await tx.platformAccount.findUnique({ where });
+    // Entered where it was asked for: nothing to link. Throwing rolls the claim back, so the code still
+    // works from the other account.
+    if (previous?.userId === row.userId)
+      throw new AppError('ERR_LINK_CODE', 'link code entered from the account that created it', {
+        userMessage: `That code was made by this account, so there is nothing to link here. Send /link ${normalise(code).replace(/^(.{4})/, '$1-')} from your other account (Telegram or Discord).`,
+      });
     await tx.platformAccount.upsert({
       where,
       create: {
