@@ -1,6 +1,7 @@
 /** Confirmed paper orders through the real BullMQ `orders` queue and the worker role. */
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventNotice } from '../core/agent/present/events.ts';
 import type { RoleHandle } from '../core/context.ts';
 import { createIdentityService } from '../core/identity/service.ts';
 import type { Actor } from '../core/identity/types.ts';
@@ -99,10 +100,15 @@ describe('worker role: paper orders through BullMQ', () => {
     ).toHaveLength(1);
   });
 
-  it('expires an unconfirmed proposal and tells the owner', async () => {
+  it('expires an unconfirmed proposal and updates its card, without a DM', async () => {
     const p = await service.propose(alice, { symbol: 'xrp', side: 'buy', amount: '20' });
     await t.app.db.order.update({ where: { id: p.orderId }, data: { expiresAt: new Date(Date.now() - 1) } });
-    await waitForEvent(t.app.redis, t.app.keys, (e) => e.type === 'order.expired' && e.orderId === p.orderId);
+    const expired = await waitForEvent(
+      t.app.redis,
+      t.app.keys,
+      (e) => e.type === 'order.expired' && e.orderId === p.orderId,
+    );
+    expect(eventNotice(expired).notify).toBe(false);
     expect(await waitForStatus(t.app.db, p.orderId, ['EXPIRED'])).toBe('EXPIRED');
   });
 });

@@ -10,7 +10,7 @@ import {
   type OrderEvent as CoreOrderEvent,
   type OrderEventFeed,
   type OrderLifecycleEvent,
-  OWNER_DM,
+  toldToOwner,
 } from '../../core/broadcast/order-events.ts';
 import type { Logger } from '../../core/logger.ts';
 import { escapeDiscord } from './markdown.ts';
@@ -44,6 +44,7 @@ export function orderEventEmbed(e: OrderEvent): APIEmbed {
   }
   if (e.type === 'order.triggered') lines.push(`Price ${trim(e.price)}`);
   if (e.type === 'order.rejected' || e.type === 'order.failed') lines.push(escapeDiscord(e.message));
+  if (e.type === 'order.expired' && e.message) lines.push(escapeDiscord(e.message));
   return {
     title: `${e.side.toUpperCase()} ${trim(e.amount)} ${e.symbol}${e.mode === 'paper' ? ' · paper' : ''}`,
     description: lines.join('\n'),
@@ -90,7 +91,7 @@ export async function deliverEvent(e: NotifiedEvent, o: NotifierOptions): Promis
         o.logger.warn({ err, orderId: e.orderId }, 'discord: could not edit the order card');
       });
   }
-  if (!OWNER_DM[e.type]) return;
+  if (!toldToOwner(e)) return;
   const discordId = await o.deps.discordAccountOf(e.userId);
   if (discordId) await o.sender.sendDirect(discordId, message);
 }

@@ -1,6 +1,7 @@
 /**
  * Order and alert events published by the trading core's real publisher reach the owner's Telegram DM
- * (found through their linked account), in polling mode. Progress-only events do not notify, and events
+ * (found through their linked account), in polling mode. Progress-only events (and a proposal that lapsed
+ * unconfirmed) do not notify; a confirmed order that expired does, with why. Events
  * of orders placed from another platform are left to that platform's adapter.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,13 +84,22 @@ describe('Telegram notifications from order events (polling mode)', () => {
         code: 'ERR_INSUFFICIENT_FUNDS',
         message: 'Insufficient balance for that order.',
       },
+      // A proposal left unconfirmed: only its card changes.
+      { ...base(), type: 'order.expired' },
+      // A confirmed order that ended unexecuted says why, and the owner is told.
+      {
+        ...base({ side: 'sell' }),
+        type: 'order.expired',
+        message: 'This order was not executed within the allowed time after you confirmed it.',
+      },
     ];
     await publisher.publish(events as OrderEventMessage[]);
-    const messages = await stage.waitFor(telegramId, (m) => m.length >= 3, 'three notifications');
+    const messages = await stage.waitFor(telegramId, (m) => m.length >= 4, 'four notifications');
     expect(messages.map((m) => m.text)).toEqual([
       '✅ Filled: Bought 0.01 BTC at 64,000.5, fee 0.640005 USDT (paper)',
       '🔔 Alert: ETH/USDT is above 3,000 (now 3,001.25)\ntake <profit> & run',
       '❌ Not executed: sell 0.01 BTC/USDT (paper). Insufficient balance for that order.',
+      '⌛ Expired: sell 0.01 BTC/USDT (paper). This order was not executed within the allowed time after you confirmed it.',
     ]);
     expect(messages[0]?.entities.map((e) => e.type)).toEqual(['bold']);
   });

@@ -7,7 +7,7 @@
 
 import { escapeMarkdown } from '../../core/agent/markdown.ts';
 import { text } from '../../core/agent/reply.ts';
-import { type OrderEvent, type OrderEventFeed, OWNER_DM } from '../../core/broadcast/order-events.ts';
+import { type OrderEvent, type OrderEventFeed, toldToOwner } from '../../core/broadcast/order-events.ts';
 import { groupThousands, trimZeros } from '../../core/format/numbers.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { CardStore } from './cards.ts';
@@ -22,9 +22,9 @@ const num = (value: string): string => groupThousands(trimZeros(value));
 
 const past = { buy: 'Bought', sell: 'Sold' } as const;
 
-/** The progress line for the card and, where OWNER_DM says so, the DM notification. */
+/** The progress line for the card and, where the core's OWNER_DM table says so, the DM notification. */
 export function describe(e: NotifiableEvent): { line: string; dm: boolean } {
-  return { line: lineOf(e), dm: OWNER_DM[e.type] };
+  return { line: lineOf(e), dm: toldToOwner(e) };
 }
 
 function lineOf(e: NotifiableEvent): string {
@@ -52,11 +52,12 @@ function lineOf(e: NotifiableEvent): string {
     case 'order.rejected':
     case 'order.failed':
       return `❌ **Not executed:** ${what}. ${escapeMarkdown(e.message)}`;
-    // The owner cancelled it, or let it lapse: the card says so, a DM would only be noise.
+    // The owner cancelled it: the card says so, a DM would only be noise.
     case 'order.cancelled':
       return `✖️ Cancelled: ${what}`;
+    // A confirmed order that ended unexecuted says why (and is DMed); a lapsed proposal does not.
     case 'order.expired':
-      return EXPIRED_LINE;
+      return e.message ? `⌛ **Expired:** ${what}. ${escapeMarkdown(e.message)}` : EXPIRED_LINE;
   }
 }
 

@@ -31,8 +31,9 @@ const order = {
 export const orderEventSchema = z.discriminatedUnion('type', [
   z.looseObject({
     ...order,
-    type: z.enum(['order.queued', 'order.submitted', 'order.cancelled', 'order.expired']),
+    type: z.enum(['order.queued', 'order.submitted', 'order.cancelled']),
   }),
+  z.looseObject({ ...order, type: z.literal('order.expired'), message: z.string().optional() }),
   z.looseObject({ ...order, type: z.literal('order.triggered'), price: decimal }),
   z.looseObject({
     ...order,
@@ -76,9 +77,12 @@ void _publisherFits;
 
 /**
  * Which events are told to the owner in a DM. The rest only move the order's card along (queued,
- * submitted) or were the owner's own doing (cancelled, let expire): a DM would be noise.
+ * submitted) or were the owner's own doing (cancelled, a proposal left unconfirmed): a DM would be
+ * noise. An order that expired after its owner confirmed it (execution deadline passed, time in force
+ * ended, trigger not reached, never placed at the exchange) carries why, and that is told: otherwise
+ * the owner would believe it was placed.
  */
-export const OWNER_DM: Readonly<Record<OrderEventType, boolean>> = {
+export const OWNER_DM: Readonly<Record<OrderEventType, boolean | 'when confirmed'>> = {
   'order.queued': false,
   'order.submitted': false,
   'order.triggered': true,
@@ -87,9 +91,15 @@ export const OWNER_DM: Readonly<Record<OrderEventType, boolean>> = {
   'order.rejected': true,
   'order.failed': true,
   'order.cancelled': false,
-  'order.expired': false,
+  'order.expired': 'when confirmed',
   'alert.triggered': true,
 };
+
+/** Whether `e` goes to its owner's DM, by the table above (a confirmed order's expiry says why). */
+export function toldToOwner(e: { readonly type: OrderEventType; readonly message?: string }): boolean {
+  const rule = OWNER_DM[e.type];
+  return rule === 'when confirmed' ? Boolean(e.message) : rule;
+}
 
 export interface OrderEventFeed {
   /**

@@ -5,6 +5,7 @@
  * expires instead of filling at a price the owner never saw.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventNotice } from '../agent/present/events.ts';
 import type { Actor } from '../identity/types.ts';
 import { createRedis, type Redis } from '../redis.ts';
 import type { TradingDeps } from './deps.ts';
@@ -122,6 +123,11 @@ describe('confirm while Redis is away', () => {
       where: { userId: alice.userId, asset: 'USDT' },
     });
     expect(usdtAfter?.free.toString()).toBe(usdtBefore?.free.toString());
-    expect((await events(p.orderId)).map((e) => e.event.type)).toEqual(['order.queued', 'order.expired']);
+    const told = await events(p.orderId);
+    expect(told.map((e) => e.event.type)).toEqual(['order.queued', 'order.expired']);
+    // The owner is told in their DM, with why: otherwise they would believe the order was placed.
+    const notice = eventNotice(told[1]!.event);
+    expect(notice.notify).toBe(true);
+    expect(notice.markdown).toMatch(/Expired .*not executed within the allowed time/);
   }, 20_000);
 });

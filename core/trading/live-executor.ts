@@ -258,7 +258,7 @@ async function giveUp(
     const expired = await advance(tx, locked, ['EXPIRED'], SYSTEM.worker, {
       detail: { reason: 'never placed at the exchange', clientOrderId: locked.clientOrderId },
       patch: { error: NEVER_PLACED },
-      notify: [{ type: 'order.expired' }],
+      notify: [{ type: 'order.expired', extra: { message: NEVER_PLACED } }],
     });
     return { kind: 'expired', order: expired };
   }, TX_OPTIONS);

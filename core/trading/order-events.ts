@@ -40,7 +40,12 @@ export type OrderEventMessage =
       /** Safe to show in chat. */
       readonly message: string;
     })
-  | (OrderRef & { readonly type: 'order.cancelled' | 'order.expired' })
+  | (OrderRef & { readonly type: 'order.cancelled' })
+  | (OrderRef & {
+      readonly type: 'order.expired';
+      /** Why a confirmed order ended unexecuted, safe to show in chat; absent when a proposal lapsed unconfirmed. */
+      readonly message?: string;
+    })
   | {
       readonly type: 'alert.triggered';
       readonly triggerId: string;

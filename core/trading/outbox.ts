@@ -76,6 +76,8 @@ function eventOf(order: OrderRow, notice: Notice): OrderEventMessage | undefined
     case 'order.rejected':
     case 'order.failed':
       return orderEvent(order, notice.type, { code: extra.code ?? '', message: extra.message ?? '' });
+    case 'order.expired':
+      return orderEvent(order, notice.type, extra.message ? { message: extra.message } : {});
     default:
       return orderEvent(order, notice.type);
   }

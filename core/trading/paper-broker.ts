@@ -168,7 +168,7 @@ export async function expireLate(
   const expired = await advance(tx, order, ['EXPIRED'], by, {
     detail: { reason: 'execution deadline passed', executeBy: order.executeBy?.toISOString() },
     patch: { error: DEADLINE_MESSAGE },
-    notify: [{ type: 'order.expired' }],
+    notify: [{ type: 'order.expired', extra: { message: DEADLINE_MESSAGE } }],
   });
   return { kind: 'expired', order: expired };
 }
@@ -325,13 +325,16 @@ export async function fillRestingPaperOrder(
   return outcome;
 }
 
+export const TIME_IN_FORCE_MESSAGE =
+  'Its time in force ended before the market reached your limit, so nothing was traded; the reserved funds are free again.';
+
 /** A resting paper order past its time in force: expired, its reservation back to free. */
 async function expireResting(tx: Tx, order: OrderRow): Promise<ExecutionOutcome> {
   await releaseReservation(tx, order);
   const expired = await advance(tx, order, ['EXPIRED'], SYSTEM.watcher, {
     detail: { reason: 'time in force ended', restingUntil: order.restingUntil?.toISOString() },
-    patch: RELEASED,
-    notify: [{ type: 'order.expired' }],
+    patch: { ...RELEASED, error: TIME_IN_FORCE_MESSAGE },
+    notify: [{ type: 'order.expired', extra: { message: TIME_IN_FORCE_MESSAGE } }],
   });
   return { kind: 'expired', order: expired };
 }

@@ -18,6 +18,8 @@ import { advance, lockOrder, type OrderRow, pendingOf, SYSTEM } from './transiti
 /** Alerts and waiting conditional orders lapse after 30 days. */
 export const TRIGGER_TTL_MS = 30 * 86_400_000;
 const MAX_ACTIVE_ALERTS = 50;
+export const TRIGGER_LAPSED_MESSAGE =
+  'The price did not reach your trigger level in time, so the order was not placed. Nothing was bought or sold.';
 
 export const alertSchema = z.object({
   symbol: z.string().trim().min(1).max(40),
@@ -246,7 +248,8 @@ export async function expireStale(deps: TradingDeps): Promise<number> {
       if (locked?.status !== 'CONFIRMED') return undefined;
       return advance(tx, locked, ['EXPIRED'], SYSTEM.expirer, {
         detail: { reason: 'trigger price not reached in time' },
-        notify: [{ type: 'order.expired' }],
+        patch: { error: TRIGGER_LAPSED_MESSAGE },
+        notify: [{ type: 'order.expired', extra: { message: TRIGGER_LAPSED_MESSAGE } }],
       });
     }, TX_OPTIONS);
     if (order) expired.push(order);

@@ -60,10 +60,15 @@ export function orderView(o: OrderRow): OrderView {
   };
 }
 
-type Simple = 'order.queued' | 'order.submitted' | 'order.cancelled' | 'order.expired';
+type Simple = 'order.queued' | 'order.submitted' | 'order.cancelled';
 
 /** The notification for an order that reached a new state. */
 export function orderEvent(o: OrderRow, type: Simple): OrderEventMessage;
+export function orderEvent(
+  o: OrderRow,
+  type: 'order.expired',
+  extra: { message?: string },
+): OrderEventMessage;
 export function orderEvent(o: OrderRow, type: 'order.triggered', extra: { price: string }): OrderEventMessage;
 export function orderEvent(
   o: OrderRow,

@@ -3,7 +3,7 @@
  * broadcasters and two bot processes, Telegram and Discord bots in each) on the same stores and fakes:
  * every (signal, chat) arrives once and in order, and every order event the core's OWNER_DM table
  * marks (filled, failed, triggered) reaches its owner's DM once, on Telegram and on Discord; the
- * others (expired, submitted) are not DMed at all. The events go to one process of each platform's
+ * others (a lapsed proposal, submitted) are not DMed at all. The events go to one process of each platform's
  * consumer group (`notify:telegram`, `notify:discord`); signals to one broadcaster per chat lock.
  *
  * Real limits on both fakes (the CLI's outbox applies Telegram's own), so each chat gets few messages.
@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OWNER_DM } from '../../core/broadcast/order-events.ts';
+import { toldToOwner } from '../../core/broadcast/order-events.ts';
 import { createIdentityService } from '../../core/identity/service.ts';
 import { type OrderEventMessage, redisEventPublisher } from '../../core/trading/order-events.ts';
 import { type CliRun, spawnCli } from '../../test/support/cli.ts';
@@ -106,7 +106,7 @@ describe('two processes, each with the bots and the broadcaster', () => {
     await appendMixed(stage.ctx.redis, stage.ctx.keys, appended, 0, 6);
     const published = [...events('telegram', telegramOwner, null), ...events('discord', discordOwner, null)];
     await redisEventPublisher(stage.ctx.redis, stage.ctx.keys).publish(published);
-    const dmed = published.filter((e) => OWNER_DM[e.type]);
+    const dmed = published.filter((e) => toldToOwner(e));
     const expectedDms = (platform: string) => dmed.filter((e) => e.platform === platform).length;
     expect(expectedDms('telegram')).toBe(3 * ORDERS);
 

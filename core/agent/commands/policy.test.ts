@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { toldToOwner } from '../../broadcast/order-events.ts';
 import { defineCommand } from './command.ts';
 import { commandPolicy, hasSecretArgs, OWNER_DM_EVENTS, secret, secretFields } from './policy.ts';
 import { COMMANDS, findCommand } from './registry.ts';
@@ -29,7 +30,7 @@ describe('the command policy, decided once in core', () => {
   });
 
   it('sends fills, failures, triggers and alerts to the owner’s DM, and progress only to the card', () => {
-    const dm = Object.entries(OWNER_DM_EVENTS).flatMap(([type, yes]) => (yes ? [type] : []));
+    const dm = Object.entries(OWNER_DM_EVENTS).flatMap(([type, yes]) => (yes === true ? [type] : []));
     expect(dm.sort()).toEqual(
       [
         'alert.triggered',
@@ -40,5 +41,12 @@ describe('the command policy, decided once in core', () => {
         'order.triggered',
       ].sort(),
     );
+  });
+
+  it('tells the owner of an expiry only when the order had been confirmed (the event says why)', () => {
+    expect(OWNER_DM_EVENTS['order.expired']).toBe('when confirmed');
+    expect(toldToOwner({ type: 'order.expired' })).toBe(false);
+    expect(toldToOwner({ type: 'order.expired', message: 'The execution deadline passed.' })).toBe(true);
+    expect(toldToOwner({ type: 'order.cancelled', message: 'ignored' })).toBe(false);
   });
 });

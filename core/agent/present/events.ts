@@ -8,8 +8,11 @@
  *   order.partially_filled   yes
  *   order.rejected/failed    yes: nothing (more) was traded, and why
  *   order.queued/submitted   no: progress the card can show
- *   order.cancelled/expired  no: the owner did it, or let it lapse
+ *   order.cancelled          no: the owner did it
+ *   order.expired            when the owner had confirmed it (it says why); not for a proposal left to lapse
+ * The decision is core/broadcast's OWNER_DM table (`toldToOwner`), the same for every adapter.
  */
+import { toldToOwner } from '../../broadcast/order-events.ts';
 import type { OrderEventMessage } from '../../trading/order-events.ts';
 import { escapeMarkdown as esc } from '../markdown.ts';
 import { formatAmount, formatMoney, formatPrice } from './numbers.ts';
@@ -27,13 +30,13 @@ const baseOf = (symbol: string) => symbol.split('/')[0] ?? symbol;
 const quoteOf = (symbol: string) => symbol.split('/')[1] ?? '';
 
 export function eventNotice(e: OrderEventMessage): EventNotice {
+  return { userId: e.userId, notify: toldToOwner(e), markdown: markdownOf(e) };
+}
+
+function markdownOf(e: OrderEventMessage): string {
   if (e.type === 'alert.triggered') {
     const note = e.note ? `\n${esc(e.note)}` : '';
-    return {
-      userId: e.userId,
-      notify: true,
-      markdown: `🔔 **Alert:** ${esc(e.symbol)} is ${e.direction} ${formatPrice(e.level, e.symbol)} ${esc(quoteOf(e.symbol))} (now ${formatPrice(e.price, e.symbol)}).${note}`,
-    };
+    return `🔔 **Alert:** ${esc(e.symbol)} is ${e.direction} ${formatPrice(e.level, e.symbol)} ${esc(quoteOf(e.symbol))} (now ${formatPrice(e.price, e.symbol)}).${note}`;
   }
   const q = esc(quoteOf(e.symbol));
   const paper = e.mode === 'paper' ? ' (paper)' : '';
@@ -41,11 +44,7 @@ export function eventNotice(e: OrderEventMessage): EventNotice {
   const what = `${e.side} ${formatAmount(e.amount)} ${esc(baseOf(e.symbol))}`;
   switch (e.type) {
     case 'order.triggered':
-      return {
-        userId: e.userId,
-        notify: true,
-        markdown: `🎯 **Triggered** ${ref}: ${esc(e.symbol)} reached ${formatPrice(e.price, e.symbol)} ${q}; executing your ${what}${paper}.`,
-      };
+      return `🎯 **Triggered** ${ref}: ${esc(e.symbol)} reached ${formatPrice(e.price, e.symbol)} ${q}; executing your ${what}${paper}.`;
     case 'order.filled':
     case 'order.partially_filled': {
       const how = e.type === 'order.filled' ? '✅ **Filled**' : '◐ **Partly filled**';
@@ -53,26 +52,18 @@ export function eventNotice(e: OrderEventMessage): EventNotice {
         e.feeCurrency === quoteOf(e.symbol)
           ? formatMoney(e.fee, esc(e.feeCurrency))
           : `${formatAmount(e.fee)} ${esc(e.feeCurrency)}`;
-      return {
-        userId: e.userId,
-        notify: true,
-        markdown: `${how} ${ref}: ${PAST[e.side]} ${formatAmount(e.filledAmount)} ${esc(baseOf(e.symbol))} at ${formatPrice(e.avgPrice, e.symbol)} ${q}, fee ${fee}${paper}.`,
-      };
+      return `${how} ${ref}: ${PAST[e.side]} ${formatAmount(e.filledAmount)} ${esc(baseOf(e.symbol))} at ${formatPrice(e.avgPrice, e.symbol)} ${q}, fee ${fee}${paper}.`;
     }
     case 'order.rejected':
     case 'order.failed':
-      return {
-        userId: e.userId,
-        notify: true,
-        markdown: `❌ **Not executed** ${ref}: ${what}${paper}. ${esc(e.message)}`,
-      };
+      return `❌ **Not executed** ${ref}: ${what}${paper}. ${esc(e.message)}`;
     case 'order.queued':
-      return { userId: e.userId, notify: false, markdown: `Queued ${ref}: ${what}${paper}.` };
+      return `Queued ${ref}: ${what}${paper}.`;
     case 'order.submitted':
-      return { userId: e.userId, notify: false, markdown: `Sent to the exchange ${ref}: ${what}${paper}.` };
+      return `Sent to the exchange ${ref}: ${what}${paper}.`;
     case 'order.cancelled':
-      return { userId: e.userId, notify: false, markdown: `Cancelled ${ref}: ${what}${paper}.` };
+      return `Cancelled ${ref}: ${what}${paper}.`;
     case 'order.expired':
-      return { userId: e.userId, notify: false, markdown: `Expired ${ref}: ${what}${paper}.` };
+      return `Expired ${ref}: ${what}${paper}.${e.message ? ` ${esc(e.message)}` : ''}`;
   }
 }
