@@ -46,6 +46,12 @@ describe('an argument too many is refused, not ignored', () => {
 });
 
 describe('a malformed value says what was wrong with it', () => {
+  it('start --roles "" (an empty variable in a script) is refused, not read as every role', async () => {
+    const r = await run(['start', '--roles', '']);
+    expect(r.code).toBe(2);
+    expect(r.output).toMatch(/--roles takes a comma-separated subset of api, worker/);
+  }, 60_000);
+
   it('killswitch with an unknown action names it', async () => {
     const r = await run(['killswitch', 'maybe']);
     expect(r.code).toBe(2);

@@ -34,7 +34,8 @@ class UsageError extends Error {}
 // second instead of after ccxt, Prisma, discord.js and grammY have loaded (several seconds on a busy machine).
 
 function parseRoles(value: string | undefined): RoleName[] {
-  if (!value) return [...ROLE_NAMES];
+  // No --roles: every role. `--roles ""` (an empty variable in a script) is a mistake, not "all".
+  if (value === undefined) return [...ROLE_NAMES];
   const roles = value
     .split(',')
     .map((r) => r.trim())
