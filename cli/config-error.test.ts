@@ -22,6 +22,18 @@ describe('cryptopulse start with an invalid setting', () => {
     for (const v of ['API_PORT', 'LOG_LEVEL', 'LIVE_TRADING_ENABLED']) expect(run.output()).toContain(v);
   });
 
+  it('an unknown EXCHANGE is a configuration error naming the supported values, exit 2', async () => {
+    const run = spawnCli(['start'], {
+      EXCHANGE: 'nope',
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    expect((await run.exited).code).toBe(2);
+    expect(run.output()).toMatch(/Configuration error:\s+EXCHANGE: .*"nope"/);
+    expect(run.output()).toMatch(/\bsim\b.*\bbinance\b.*\bkraken\b/);
+    expect(run.output()).not.toContain('cryptopulse failed');
+  });
+
   it('rejects unknown roles with exit 2', async () => {
     const run = spawnCli(['start', '--roles', 'api,miner'], {});
     expect((await run.exited).code).toBe(2);

@@ -38,6 +38,14 @@ describe('configuration from the environment', () => {
     expect(problems.find((p) => p.variable === 'TRADING_MODE')?.message).toMatch(/paper or live/);
   });
 
+  it('EXCHANGE must be sim or an exchange ccxt knows, and the problem names the supported values', () => {
+    expect(loadConfig({ EXCHANGE: 'kraken' }).EXCHANGE).toBe('kraken');
+    const [problem] = problemsOf({ EXCHANGE: 'nope' });
+    expect(problem?.variable).toBe('EXCHANGE');
+    expect(problem?.message).toMatch(/"nope"/);
+    expect(problem?.message).toMatch(/\bsim\b.*\bbinance\b.*\bkraken\b/);
+  });
+
   it('rejects zero, negative and fractional rate limits', () => {
     for (const bad of ['0', '-5', '1.5']) expect(problemsOf({ RATE_LIMIT_PER_MINUTE: bad })).toHaveLength(1);
   });

@@ -2,6 +2,7 @@
  * The one place that reads the environment. Every variable is declared once below with its schema,
  * default, example and description; `.env.example` and the README table are checked against this list.
  */
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { parseSignalParams } from './signals/params.ts';
 
@@ -88,6 +89,15 @@ const vaultKeyRing = z.string().transform((value, ctx) => {
   }
   return keys;
 });
+
+/**
+ * The exchange ids ccxt supports. ccxt is loaded only when EXCHANGE names a venue (the market data
+ * loads it then anyway), so a sim install does not pay for it at start.
+ */
+function ccxtExchangeIds(): readonly string[] {
+  const ccxt = createRequire(import.meta.url)('ccxt') as { exchanges: readonly string[] };
+  return ccxt.exchanges;
+}
 
 interface VarSpec<S extends z.ZodType> {
   readonly schema: S;
@@ -255,7 +265,19 @@ export const ENV = {
     description: 'Register slash commands in this guild only (instant updates while developing).',
   }),
   EXCHANGE: v({
-    schema: z.string().regex(/^[a-z0-9]+$/, 'must be a ccxt exchange id such as kraken or binance, or sim'),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9]+$/, 'must be a ccxt exchange id such as kraken or binance, or sim')
+      .superRefine((id, ctx) => {
+        if (id === 'sim') return;
+        const known = ccxtExchangeIds();
+        if (!known.includes(id)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `is not a supported exchange; supported values: sim, ${known.join(', ')}`,
+          });
+        }
+      }),
     default: 'sim',
     example: 'kraken',
     description: 'Market data and live execution venue: any ccxt exchange id, or sim (simulated, offline).',
