@@ -104,6 +104,14 @@ describe('agent without a model (offline parser) over the real trading core', ()
     expect(textOf(bad)).toMatch(/^I could not read that: the amount must be more than 0\. Example: \/buy /);
   });
 
+  it('a message over the size limit says how long it was and the limit, and changes nothing', async () => {
+    const replies = await t.say('carol', `buy 1 btc ${'x'.repeat(8_001)}`);
+    expect(textOf(replies)).toBe('That message is too long (8,011 characters); the most I read is 8,000.');
+    const args = await t.command('carol', 'buy', `1 btc ${'x'.repeat(4_000)}`);
+    expect(textOf(args)).toBe('That message is too long (4,006 characters); the most I read is 4,000.');
+    expect(actionsOf([...replies, ...args])).toEqual([]);
+  });
+
   it('asks instead of guessing when the amount is missing', async () => {
     expect(textOf(await t.say('carol', 'buy btc'))).toMatch(/How much BTC/);
     expect(textOf(await t.command('carol', 'buy', 'btc'))).toMatch(/How much BTC/);

@@ -16,7 +16,7 @@ import { invokeCommand } from './commands/invoke.ts';
 import { hasSecretArgs } from './commands/policy.ts';
 import { findCommand } from './commands/registry.ts';
 import { converse, memoryText } from './converse.ts';
-import { type Inbound, type InboundButton, InboundSchema } from './inbound.ts';
+import { type Inbound, type InboundButton, InboundSchema, MAX_ARGS, MAX_TEXT } from './inbound.ts';
 import { createLlmClient } from './llm/client.ts';
 import { llmSummarizer } from './llm/summarize.ts';
 import { type ConversationMemory, createMemory } from './memory.ts';
@@ -178,8 +178,7 @@ export function createAgent(deps: AgentDeps): Agent {
 
   async function answer(raw: Inbound, options: HandleOptions = {}): Promise<Answer> {
     const parsed = InboundSchema.safeParse(raw);
-    if (!parsed.success)
-      return { kind: 'replies', replies: [text('I could not read that message.')], audience: 'chat' };
+    if (!parsed.success) return { kind: 'replies', replies: [text(unreadable(raw))], audience: 'chat' };
     try {
       return await dispatch(parsed.data, options);
     } catch (err) {
@@ -201,6 +200,16 @@ export function createAgent(deps: AgentDeps): Agent {
       return [...a.replies];
     },
   };
+}
+
+/** Why an inbound event failed validation, in words: a message over the size limit says so and how long it was. */
+function unreadable(raw: Inbound): string {
+  const r = raw as { kind?: unknown; text?: unknown; args?: unknown };
+  const said = r.kind === 'text' ? r.text : r.kind === 'command' ? r.args : undefined;
+  const max = r.kind === 'text' ? MAX_TEXT : MAX_ARGS;
+  if (typeof said === 'string' && said.length > max)
+    return `That message is too long (${said.length.toLocaleString('en-US')} characters); the most I read is ${max.toLocaleString('en-US')}.`;
+  return 'I could not read that message.';
 }
 
 function failureText(err: unknown, logger: Logger, inbound: Inbound): string {

@@ -4,6 +4,10 @@
  */
 import { z } from 'zod';
 
+/** The longest free-text message the agent reads, and the longest command argument text. */
+export const MAX_TEXT = 8_000;
+export const MAX_ARGS = 4_000;
+
 const base = {
   platform: z.enum(['discord', 'telegram', 'console']),
   platformUserId: z.string().min(1).max(64),
@@ -15,13 +19,13 @@ const base = {
 };
 
 export const InboundSchema = z.discriminatedUnion('kind', [
-  z.object({ ...base, kind: z.literal('text'), text: z.string().max(8_000) }),
+  z.object({ ...base, kind: z.literal('text'), text: z.string().max(MAX_TEXT) }),
   z.object({
     ...base,
     kind: z.literal('command'),
     command: z.string().min(1).max(32),
     /** Discord: typed options by name. Telegram and console: the raw text after the command. */
-    args: z.union([z.string().max(4_000), z.record(z.string(), z.unknown())]),
+    args: z.union([z.string().max(MAX_ARGS), z.record(z.string(), z.unknown())]),
   }),
   z.object({
     ...base,
