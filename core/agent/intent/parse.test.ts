@@ -351,3 +351,33 @@ describe('offline intent parser', () => {
     expect(parseIntent('buy 1,5 btc')).toMatchObject({ question: expect.stringContaining('1,5') });
   });
 });
+
+describe('input the parser cannot honour is said back, never dropped (console tester)', () => {
+  it('a number in exponent form is not a usable amount or price', () => {
+    for (const phrase of ['buy 1e400 eth', 'sell 2e3 btc', 'alert btc above 1e400'])
+      expect(parseIntent(phrase), phrase).toEqual({
+        kind: 'clarify',
+        topic: 'number',
+        question: expect.stringMatching(/^"\de\d+" is not a number I can use\./),
+      });
+  });
+
+  it('a negative alert price is refused as such, not read as its absolute value', () => {
+    for (const phrase of ['alert btc above -5', 'alert me when btc above -5', 'alert btc -5'])
+      expect(parseIntent(phrase), phrase).toEqual({
+        kind: 'clarify',
+        topic: 'price',
+        question: expect.stringMatching(/^A price must be above zero, not -5\./),
+      });
+  });
+
+  it('cancel with something that is not an order id names it', () => {
+    for (const phrase of ['cancel zzzz', 'cancel order zzzz', 'cancel #zzzz'])
+      expect(parseIntent(phrase), phrase).toEqual({
+        kind: 'clarify',
+        topic: 'order',
+        question: expect.stringMatching(/^No order zzzz of yours/),
+      });
+    expect(parseIntent('cancel my btc order')).toMatchObject({ question: /^Which order\?/ });
+  });
+});

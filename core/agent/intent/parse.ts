@@ -150,6 +150,20 @@ function parseChart(s: string, tokens: readonly string[]): Intent {
   };
 }
 
+/**
+ * A number written in a form the parser does not read as an amount or price ("1e400", "2e3", "1.5e-3",
+ * "Infinity"): said back, so it is not silently dropped and the request read as if it had no number.
+ */
+function unusableNumber(s: string): Intent | undefined {
+  const m = /(?:^|\s)([$€£]?(?:\d[\d,]*(?:\.\d+)?|\.\d+)e[+-]?\d+|[$€£]?infinity)(?=\s|$)/.exec(s);
+  if (!m) return undefined;
+  return {
+    kind: 'clarify',
+    topic: 'number',
+    question: `"${m[1]}" is not a number I can use. Write it like 1.5, 1500, 1,500 or 1.5k.`,
+  };
+}
+
 function parseAlert(s: string, tokens: readonly string[]): Intent {
   const found = markets(s, tokens, /^(for|on|of|if|when|alert|me|once)$/);
   if (found.length > 1)
@@ -159,6 +173,15 @@ function parseAlert(s: string, tokens: readonly string[]): Intent {
       kind: 'clarify',
       topic: 'symbol',
       question: 'An alert on which market? For example "alert me when BTC goes above 70k".',
+    };
+  const unusable = unusableNumber(s);
+  if (unusable) return unusable;
+  const negative = /(?:^|\s)(-\s?[$€£]?(?:\d|\.\d)[\d.,]*(?:k|m|bn|b)?)(?=\s|$)/.exec(s);
+  if (negative)
+    return {
+      kind: 'clarify',
+      topic: 'price',
+      question: `A price must be above zero, not ${negative[1]!.replace(/\s+/g, '')}. For example "alert me when ${found[0]} goes above 70k".`,
     };
   try {
     const t = findTrigger(s);
@@ -191,11 +214,22 @@ function parseAlert(s: string, tokens: readonly string[]): Intent {
   };
 }
 
+const CANCEL_WORDS =
+  /^(cancel|abort|revoke|delete|remove|kill|close|my|the|an?|order|orders|id|number|no|#)$/;
+
 function parseCancel(s: string, tokens: readonly string[]): Intent {
   if (has(s, /\b(all|every|everything)\b/)) return { kind: 'cancel', ref: 'all' };
   const id = tokens.find((t) => /^#?[0-9a-f][0-9a-f-]{3,35}$/.test(t) && (/\d/.test(t) || t.length >= 8));
   if (id) return { kind: 'cancel', ref: id.replace(/^#/, '') };
   if (has(s, /\b(last|latest|recent|previous|that|it|this)\b/)) return { kind: 'cancel', ref: 'last' };
+  const named = tokens.filter((t) => !CANCEL_WORDS.test(t));
+  const ref = named.length === 1 ? named[0]!.replace(/^#/, '') : undefined;
+  if (ref && /^[\w-]{1,36}$/.test(ref) && !strongMarket(ref) && !QUOTE_WORDS[ref])
+    return {
+      kind: 'clarify',
+      topic: 'order',
+      question: `No order ${ref} of yours: an order id looks like 3f2a9c1e. /orders lists your open orders with their ids.`,
+    };
   return {
     kind: 'clarify',
     topic: 'order',
@@ -266,6 +300,8 @@ function parseNormalized(s: string): Intent {
         topic: 'side',
         question: 'Do you want to buy or to sell? I do one order at a time.',
       };
+    const unusable = unusableNumber(s);
+    if (unusable && side) return unusable;
     if (side) return parseOrder(s, side);
   }
   if (has(s, CHART) || has(s, /\b(equity|pnl|performance) curve\b/)) return parseChart(s, tokens);
