@@ -88,20 +88,17 @@ export interface IndicatorMatch {
 /** The periods each indicator can be drawn with (the chart tools' schemas allow the same). */
 const PERIOD_RANGE = { ema: [2, 400], sma: [2, 400], rsi: [2, 100] } as const;
 
+/** Every run of digits after the indicator is its period, however long: out of range is refused, not skipped. */
 function periods(tokens: readonly string[], i: number): { values: number[]; used: number } {
   const values: number[] = [];
   let used = 0;
   for (let j = i; j < tokens.length; j++) {
     const t = tokens[j]!;
-    const list = /^\d{1,3}(?:\/\d{1,3})*$/.test(t) ? t.split('/').map(Number) : undefined;
+    const list = /^\d+(?:\/\d+)*$/.test(t) ? t.split('/').map(Number) : undefined;
     if (list) {
       values.push(...list);
       used = j - i + 1;
-    } else if (
-      (t === 'and' || t === '&' || t === ',') &&
-      /^\d{1,3}$/.test(tokens[j + 1] ?? '') &&
-      values.length
-    )
+    } else if ((t === 'and' || t === '&' || t === ',') && /^\d+$/.test(tokens[j + 1] ?? '') && values.length)
       continue;
     else break;
   }
@@ -119,7 +116,7 @@ function refusal(kind: keyof typeof PERIOD_RANGE, values: readonly number[]): st
 /** Reads one indicator mention starting at tokens[i]. */
 export function readIndicator(tokens: readonly string[], i: number): IndicatorMatch | undefined {
   const t = tokens[i]!;
-  const glued = /^(ema|sma|ma|rsi)(\d{1,3})$/.exec(t);
+  const glued = /^(ema|sma|ma|rsi)(\d+)$/.exec(t);
   const name = glued ? glued[1]! : t;
   const after = glued ? { values: [Number(glued[2])], used: 0 } : periods(tokens, i + 1);
   const used = 1 + after.used;

@@ -381,3 +381,18 @@ describe('input the parser cannot honour is said back, never dropped (console te
     expect(parseIntent('cancel my btc order')).toMatchObject({ question: /^Which order\?/ });
   });
 });
+
+describe('a chart period of four or more digits is read, not replaced by the default', () => {
+  it.each([
+    'chart btc 1h with ema 9999',
+    'chart btc 1h ema9999',
+    'chart btc sma 20/1000',
+    'chart btc rsi 5000',
+  ])('%s', (phrase) => {
+    expect(parseIntent(phrase)).toEqual({
+      kind: 'clarify',
+      topic: 'option',
+      question: expect.stringMatching(/^I can draw (EMA|SMA|RSI) with a period from 2 to \d+, not \d{4}\./),
+    });
+  });
+});
