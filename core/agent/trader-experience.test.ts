@@ -151,6 +151,8 @@ describe('the trader experience through the agent (issue 13)', () => {
     expect(textOf(await t.say('al', `cancel alert ${id}`))).toMatch(/Alert removed: BTC\/USDT above 200,000/);
     expect(textOf(await t.command('al', 'alerts', ''))).toMatch(/no active alerts/);
     expect(textOf(await t.say('al', 'cancel alert 0000aaaa'))).toMatch(/no active alert 0000aaaa/);
+    const notAnId = textOf(await t.command('al', 'alerts', 'cancel zzz'));
+    expect(notAnId).toBe('You have no alert zzz: an alert id looks like 3f2a9c1e. /alerts lists yours.');
   });
 
   it('core-emits-alert-trigger-and-fill-events-with-their-text', async () => {

@@ -59,6 +59,9 @@ export const alertCommand = defineCommand({
   },
 });
 
+/** What the cancel_alert tool accepts as an id; anything else is answered here in words, not as a tool error. */
+const ALERT_ID = /^[0-9a-f]{4}[0-9a-f-]{0,32}$/i;
+
 export const alertsCommand = defineCommand({
   name: 'alerts',
   description: 'Your price alerts; "cancel <id>" removes one',
@@ -74,7 +77,10 @@ export const alertsCommand = defineCommand({
   async handler({ action, id }, ctx) {
     if (action === 'cancel') {
       if (!id) return [text('Which alert? Send /alerts to see their ids, then "cancel alert 3f2a9c1e".')];
-      const a = await ctx.tool(cancelAlert, { alert_id: id });
+      const ref = id.replace(/^#/, '');
+      if (!ALERT_ID.test(ref))
+        return [text(`You have no alert ${esc(ref)}: an alert id looks like 3f2a9c1e. /alerts lists yours.`)];
+      const a = await ctx.tool(cancelAlert, { alert_id: ref });
       return [
         text(
           `Alert removed: ${esc(a.symbol)} ${a.direction} ${formatPrice(a.price, a.symbol)} (\`${a.id.slice(0, 8)}\`).`,
