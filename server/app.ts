@@ -14,7 +14,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../core/context.ts';
-import { registerErrorHandler } from './errors.ts';
+import { clientErrorHandler, methodNotAllowed, registerErrorHandler } from './errors.ts';
 import { PageCache } from './page-cache.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
@@ -55,11 +55,16 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
     logController: new RequestLogController(),
     requestIdHeader: false,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Node's refusals (431 headers too large, malformed requests) in the one error shape too.
+    clientErrorHandler,
+    // Longer than any valid id so an over-long one reaches its route and is refused as a 400 naming
+    // it, not a 404; the URL as a whole is bounded by maxHeaderSize.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_HEADER_BYTES },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  const methods = methodNotAllowed(app);
   registerRequestLimits(app);
   registerHttpMetrics(app);
 
@@ -132,5 +137,6 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
   await app.register(candleRoutes(services.market, services.candles));
   // Last: its catch-all answers paths no other route claims.
   await app.register(dashboardRoutes());
+  methods.finish();
   return app;
 }

@@ -43,7 +43,7 @@ export function candleRoutes(market: MarketData, cache: CandleCache): FastifyPlu
           tags: ['market'],
           summary: 'Candles of a market for charts (cached, shared by all viewers)',
           querystring: z.strictObject({
-            pair: pairParam,
+            pair: pairParam.meta({ example: 'BTC/USDT' }),
             timeframe: z
               .enum(TIMEFRAMES, { error: `must be one of ${TIMEFRAMES.join(', ')}` })
               .default('5m')

@@ -28,15 +28,24 @@ export function intParam(min: number, max: number, description: string) {
 }
 
 /** ISO 8601 with a zone (2026-01-12T00:35:00Z) or epoch milliseconds; the handler receives epoch ms. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const TIME_MESSAGE = 'must be an ISO 8601 time such as 2026-01-12T00:35:00Z, or epoch milliseconds';
+
 export const timeParam = z
   .string()
-  .refine(
-    (v) =>
-      /^\d{1,15}$/.test(v) ||
-      (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v) &&
-        !Number.isNaN(Date.parse(v))),
-    'must be an ISO 8601 time such as 2026-01-12T00:35:00Z, or epoch milliseconds',
-  )
+  .check((ctx) => {
+    const v = ctx.value;
+    if (/^\d{1,15}$/.test(v) || (ISO_TIME.test(v) && !Number.isNaN(Date.parse(v)))) return;
+    // An unencoded `+02:00` arrives as ` 02:00` (a + in a query string means a space).
+    const plusAsSpace = / \d{2}:\d{2}$/.test(v) && ISO_TIME.test(v.replace(/ (\d{2}:\d{2})$/, '+$1'));
+    ctx.issues.push({
+      code: 'custom',
+      input: v,
+      message: plusAsSpace
+        ? `${TIME_MESSAGE}; the + of its offset arrived as a space: write + as %2B (or use Z)`
+        : TIME_MESSAGE,
+    });
+  })
   .transform((v) => (/^\d+$/.test(v) ? Number(v) : Date.parse(v)))
   .meta({ description: 'ISO 8601 time (2026-01-12T00:35:00Z) or epoch milliseconds.' });
 

@@ -52,6 +52,19 @@ export async function serveStream(
   reply: FastifyReply,
   wanted: StreamRequest,
 ): Promise<void> {
+  if (request.method === 'HEAD') {
+    // HEAD is GET without the content (RFC 9110 §9.3.2): the stream's headers at once, no stream held
+    // open, no connection counted against the per-address cap.
+    reply.hijack();
+    reply.raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    });
+    reply.raw.end();
+    return;
+  }
   const admission = deps.registry.admit(request.ip);
   if (!admission.ok && admission.reason === 'closing') {
     // A 503 would make EventSource give up for good; an ended stream makes it retry (elsewhere).
