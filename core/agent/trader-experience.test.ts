@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dec } from '../market/decimal.ts';
 import { readOrderEvents } from '../trading/order-events.ts';
 import { evaluateTriggers } from '../trading/triggers.ts';
+import { expiresIn } from './present/card.ts';
 import { eventNotice } from './present/events.ts';
 import { type AgentHarness, actionsOf, createAgentHarness, textOf } from './testing/harness.ts';
 
@@ -31,6 +32,13 @@ describe('the trader experience through the agent (issue 13)', () => {
     t = await createAgentHarness('trader-experience', { env: { PAPER_START_BALANCE: '10000' } });
   });
   afterAll(() => t.close());
+
+  it('a card says its time left in one wording, whether drawn at once or a moment later', async () => {
+    expect([120, 119, 91].map(expiresIn)).toEqual(['2 min', '2 min', '2 min']);
+    expect([600, 59, 5].map(expiresIn)).toEqual(['10 min', '59 s', '5 s']);
+    const [card] = actionsOf(await t.say('exp', 'buy 0.001 btc'));
+    expect(card?.markdown).toMatch(/· expires in 2 min\. Only you can confirm it\.$/);
+  });
 
   async function buyAndFill(user: string, text: string): Promise<string> {
     const [card] = actionsOf(await t.say(user, text));

@@ -81,10 +81,16 @@ export function proposalCard(p: ProposalCard, now = new Date()): string {
   const after = afterLine(p, fillNotional, fillFee, fillPrice);
   if (after) lines.push(after);
   lines.push(...(p.riskWarnings ?? []).map((n) => `_${esc(n)}_`));
-  lines.push(
-    `Order \`${p.orderId.slice(0, 8)}\` · expires in ${secs >= 120 ? `${Math.round(secs / 60)} min` : `${secs} s`}. Only you can confirm it.`,
-  );
+  lines.push(`Order \`${p.orderId.slice(0, 8)}\` · expires in ${expiresIn(secs)}. Only you can confirm it.`);
   return lines.join('\n');
+}
+
+/**
+ * One wording for the time left, whether the card is drawn at once or a moment later: minutes from a
+ * minute up (119 s and 120 s both read "2 min"), seconds only in the last minute.
+ */
+export function expiresIn(secs: number): string {
+  return secs >= 60 ? `${Math.round(secs / 60)} min` : `${secs} s`;
 }
 
 /** "After: 9,351.10 USDT · 0.01 BTC (6.5% of your portfolio)", with the balances moved to the likely fill. */
