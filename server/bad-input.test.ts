@@ -194,6 +194,15 @@ describe('methods', () => {
     },
   );
 
+  it('GET or PUT on the session (POST and DELETE only) is a 405 naming those', async () => {
+    for (const method of ['GET', 'PUT'] as const) {
+      const res = await app.inject({ method, url: '/v1/session' });
+      expect(res.statusCode, method).toBe(405);
+      expect(res.headers.allow, method).toBe('DELETE, POST');
+      expectErrorShape(res.json(), 'ERR_METHOD_NOT_ALLOWED');
+    }
+  });
+
   it('HEAD on a stream answers its headers at once and ends', async () => {
     for (const path of STREAMS) {
       const res = await raw(`HEAD ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);

@@ -224,8 +224,8 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('n
   socket.destroy(err);
 }
 
-/** Methods a route answers besides GET/HEAD get a 405 with Allow, never the 404 "No route". */
-const OTHER_METHODS = ['DELETE', 'PATCH', 'POST', 'PUT'] as const;
+/** Methods a path does not answer get a 405 with Allow, never the 404 "No route". */
+const OTHER_METHODS = ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'] as const;
 
 /**
  * Collects every route as it is declared; `finish()` then declares, for each path, the methods it does
