@@ -121,4 +121,12 @@ describe('a venue with EUR markets (kraken fake listing ETH/EUR)', () => {
     await t.fill();
     expect(textOf(await t.say('eve', 'my portfolio'))).toMatch(/\| ETH \| 0\.0169 \|/);
   });
+
+  it('euro-amount-rounded-down-to-the-lot-size-says-so', async () => {
+    const [card] = actionsOf(await t.say('eve', 'buy €50 of eth'));
+    // €50 at 2,950 EUR is 0.01694915… ETH: 0.0169 in the venue's steps of 0.0001.
+    expect(card!.markdown).toMatch(
+      /on ETH\/USD; rounded down to the 0\.0001 ETH lot size \(€50\.00 is 0\.01694915… ETH\)/,
+    );
+  });
 });

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { formatAmount, formatMoney, groupThousands } from '../format/numbers.ts';
 import { type Actor, toDbPlatform } from '../identity/types.ts';
-import { Decimal, dbString, dec, groupThousands, roundToStep } from '../market/decimal.ts';
+import { Decimal, dbString, dec, roundToStep } from '../market/decimal.ts';
 import type { MarketInfo, Ticker } from '../market/market-data.ts';
 import { stepDecimals } from '../market/precision.ts';
 import {
@@ -73,6 +74,12 @@ export interface Proposal {
   readonly portfolioShare?: string;
   /** Paper: the account's value before the order, in the quote currency. */
   readonly portfolioValue?: string;
+  /**
+   * How the request became this order, when it is not word for word: money or a percentage rounded down
+   * to the market's amount step ("0.0201 ETH ≈ 49.89 USDT (rounded down to the 0.0001 ETH lot size; 50
+   * USDT buys 0.02012… ETH with the fee)"). Every card shows it.
+   */
+  readonly note?: string;
   readonly expiresAt: Date;
   readonly riskNotes: readonly string[];
   /** The limits this order comes close to; the card shows only these. */
@@ -138,18 +145,23 @@ async function resolveAmount(
     price: Decimal;
     feeRate: Decimal;
   },
-): Promise<Decimal> {
+): Promise<{ amount: Decimal; rounded?: (notional: Decimal) => string }> {
   const { unit, value } = input.amount;
   const v = positiveDecimal(value, 'amount');
-  if (unit === 'base') return v;
+  if (unit === 'base') return { amount: v };
   const tooSmall = () =>
     new AppError('ERR_INVALID_AMOUNT', `amount ${v} ${unit} is below one step`, {
       userMessage: `That is less than the smallest ${ctx.market.base} amount on ${ctx.market.symbol}.`,
     });
   const perUnit = ctx.side === 'BUY' ? ctx.price.mul(ctx.feeRate.add(1)) : ctx.price;
   let amount: Decimal;
-  if (unit === 'quote') amount = floorToAmountStep(ctx.market, v.div(perUnit));
-  else {
+  let exact: Decimal;
+  let asked: string;
+  if (unit === 'quote') {
+    exact = v.div(perUnit);
+    amount = floorToAmountStep(ctx.market, exact);
+    asked = `${formatAmount(v.toFixed())} ${ctx.market.quote} ${ctx.side === 'BUY' ? 'buys' : 'is'}`;
+  } else {
     if (v.gt(100))
       throw new AppError('ERR_INVALID_AMOUNT', `percent ${v} > 100`, {
         userMessage: 'A percentage cannot be above 100.',
@@ -166,10 +178,26 @@ async function resolveAmount(
                 })
               )?.quantity ?? 0,
             );
-    amount = floorToAmountStep(ctx.market, holding.mul(v).div(100));
+    exact = holding.mul(v).div(100);
+    amount = floorToAmountStep(ctx.market, exact);
+    asked = `${formatAmount(v.toFixed())}% of your ${ctx.side === 'BUY' ? `${ctx.market.quote} buys` : `${ctx.market.base} is`}`;
   }
   if (amount.lte(0)) throw tooSmall();
-  return amount;
+  if (amount.eq(exact)) return { amount };
+  const { base, quote, amountStep } = ctx.market;
+  const withFee = ctx.side === 'BUY' ? ' with the fee' : '';
+  return {
+    amount,
+    rounded: (notional) =>
+      `${formatAmount(amount.toFixed())} ${base} ≈ ${formatMoney(notional.toFixed(2), quote)} (rounded down to the ${formatAmount(dec(amountStep).toFixed())} ${base} lot size; ${asked} ${unrounded(exact, amountStep)} ${base}${withFee})`,
+  };
+}
+
+/** An amount the step cut, three digits past the step and "…" where it goes on: "0.02012…". */
+function unrounded(value: Decimal, amountStep: string): string {
+  const places = stepDecimals(amountStep) + 3;
+  const cut = value.toDecimalPlaces(places, Decimal.ROUND_DOWN);
+  return `${formatAmount(cut.toFixed())}${cut.eq(value) ? '' : '…'}`;
 }
 
 export async function propose(
@@ -210,7 +238,7 @@ export async function propose(
       ? slipped(market, marketPrice(ticker, side), side, config.PAPER_SLIPPAGE_BPS)
       : marketPrice(ticker, side));
   const feeRate = mode === 'PAPER' ? dec(config.PAPER_FEE_RATE) : dec(market.takerFee ?? 0.001);
-  const amount = await resolveAmount(deps, input, {
+  const { amount, rounded } = await resolveAmount(deps, input, {
     userId: actor.userId,
     mode,
     market,
@@ -319,6 +347,7 @@ export async function propose(
     balanceAfter,
     portfolioShare,
     portfolioValue,
+    ...(rounded ? { note: rounded(notional) } : {}),
     expiresAt,
     riskNotes,
     riskWarnings,

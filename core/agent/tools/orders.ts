@@ -109,15 +109,14 @@ async function foreignMoney(
   // Whole steps of the market it is bought on (the trading core refuses anything else), rounded down.
   const step = (await market.precision?.(home))?.amountStep;
   const raw = dec(args.amount).div(dec(price));
-  const value = (
-    step ? raw.div(dec(step)).floor().mul(dec(step)) : raw.toDecimalPlaces(8, Decimal.ROUND_DOWN)
-  ).toNumber();
+  const cut = step ? raw.div(dec(step)).floor().mul(dec(step)) : raw.toDecimalPlaces(8, Decimal.ROUND_DOWN);
+  const value = cut.toNumber();
   const worth = `${SIGN[quote] ?? ''}${formatMoney(args.amount, SIGN[quote] ? '' : quote).trim()}`;
   return {
     symbol: home,
     amount: { unit: 'base', value },
     note: (amount) =>
-      `${worth} of ${base} at ${formatPrice(price, symbol)} ${quote} (${symbol}) ≈ ${formatAmount(amount)} ${base}, ${args.side === 'buy' ? 'paid from' : 'paid into'} your paper ${cash} on ${home}.`,
+      `${worth} of ${base} at ${formatPrice(price, symbol)} ${quote} (${symbol}) ≈ ${formatAmount(amount)} ${base}, ${args.side === 'buy' ? 'paid from' : 'paid into'} your paper ${cash} on ${home}${cut.eq(raw) ? '' : `; rounded down to the ${formatAmount(step ?? '0.00000001')} ${base} lot size (${worth} is ${formatAmount(raw.toDecimalPlaces(8, Decimal.ROUND_DOWN).toFixed())}${raw.decimalPlaces() > 8 ? '…' : ''} ${base})`}.`,
   };
 }
 
