@@ -85,6 +85,9 @@ describe('the trader experience through the agent (issue 13)', () => {
     expect(textOf(await t.command('pat', 'pnl', 'all time'))).toMatch(/PnL since you started/);
     // The harness clock is Mon Jun 1 2026 12:00 UTC.
     expect(textOf(await t.command('pat', 'pnl', 'ytd'))).toMatch(/PnL year to date \(since Jan 1 2026 UTC\)/);
+    expect(textOf(await t.command('pat', 'pnl', 'ytd'))).toMatch(
+      /^\*\*Paper PnL year to date \(since Jan 1 2026 UTC\)\*\*: [+−-]?[\d,.]+ USDT\n/,
+    );
     expect(textOf(await t.command('pat', 'pnl', 'since monday'))).toMatch(
       /PnL since Monday \(since Jun 1 2026 UTC\)/,
     );

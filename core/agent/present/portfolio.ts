@@ -11,6 +11,7 @@ import type { HoldingView, PnlView, PortfolioView } from '../ports.ts';
 import { formatAmount, formatMoney, formatPercent, formatPrice, formatSignedMoney } from './numbers.ts';
 
 const MODE = { paper: 'paper', live: '**LIVE**' } as const;
+const PNL_MODE = { paper: 'Paper', live: 'LIVE' } as const;
 const cents = (v: Decimal) => v.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
 
 interface Row {
@@ -95,7 +96,8 @@ export function pnlText(r: PnlView): string {
   const onSales = dec(r.realized).add(fees);
   const total = dec(r.realized).add(dec(r.unrealized));
   return [
-    `**PnL ${typeof r.period === 'object' ? esc(r.period.label) : PNL_PERIOD_WORDS[r.period]}** (${MODE[r.mode]}): ${formatSignedMoney(total.toFixed(), q)}`,
+    // The mode leads ("Paper PnL …") so a window's own "(since Jan 1 2026 UTC)" is the only parenthesis.
+    `**${PNL_MODE[r.mode]} PnL ${typeof r.period === 'object' ? esc(r.period.label) : PNL_PERIOD_WORDS[r.period]}**: ${formatSignedMoney(total.toFixed(), q)}`,
     `- realised on sales ${formatSignedMoney(onSales.toFixed(), q)}`,
     `- fees paid ${formatMoney(fees.neg().toFixed(), q)} over ${r.trades} trade${r.trades === 1 ? '' : 's'}`,
     `- unrealised (open positions, now) ${formatSignedMoney(r.unrealized, q)}`,
