@@ -94,6 +94,7 @@ export function createProcessServices(
       keys: keys(),
       charts: charts(),
       sentiment: sentimentRenderer,
+      signalPairs: ctx.config.SIGNAL_PAIRS,
       // Channels named in a DM are looked up on Telegram (a plain client: these calls post nothing).
       ...(token
         ? {

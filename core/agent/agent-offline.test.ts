@@ -173,3 +173,24 @@ describe('agent without a model (offline parser) over the real trading core', ()
     for (const { name } of COMMANDS) expect(help).toContain(`/${name}`);
   });
 });
+
+describe('/signals for a pair with none says why (console tester)', () => {
+  let t: AgentHarness;
+  beforeAll(async () => {
+    t = await createAgentHarness('agent-signals', {
+      signals: true,
+      env: { SIGNAL_PAIRS: 'BTC/USDT,ETH/USDT' },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('names an unknown market as such, and the pairs the strategy runs on', async () => {
+    expect(textOf(await t.command('sig', 'signals', 'foo'))).toBe(
+      'FOO is not a market here. The strategy runs on BTC/USDT, ETH/USDT.',
+    );
+    expect(textOf(await t.command('sig', 'signals', 'sol'))).toBe(
+      'No signals for SOL/USDT: the strategy runs on BTC/USDT, ETH/USDT.',
+    );
+    expect(textOf(await t.command('sig', 'signals', 'btc'))).toBe('No recent signals for BTC.');
+  });
+});

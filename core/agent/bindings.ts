@@ -28,6 +28,7 @@ import type {
   KeysPort,
   MarketPort,
   NewsPort,
+  SignalsPort,
 } from './ports.ts';
 
 /** A drawn picture and its alt text. */
@@ -191,6 +192,8 @@ export interface AgentDeps {
   readonly sentiment: SentimentRenderer;
   /** How a Telegram channel named from a DM is checked (the Telegram adapter's Bot API lookups). */
   readonly channelAccess?: { readonly telegram?: ChannelAccess };
+  /** SIGNAL_PAIRS: /signals names them when asked about another pair. */
+  readonly signalPairs?: readonly string[];
 }
 
 /** Every port over the given services. Owns nothing, so there is nothing to close. */
@@ -206,6 +209,11 @@ export function agentServices(deps: AgentDeps): AgentServices {
     charts: chartPort(deps.charts),
     subscriptions: subscriptionsPort(deps.db, deps.channelAccess),
     news: newsPort(deps.db, deps.sentiment),
-    signals: signalsPort(deps.db),
+    signals: signalsService(deps.db, deps.signalPairs),
   };
+}
+
+/** The signal store's port with the pairs the strategy runs on. */
+export function signalsService(db: Db, pairs?: readonly string[]): SignalsPort {
+  return { ...signalsPort(db), ...(pairs ? { pairs } : {}) };
 }

@@ -201,6 +201,8 @@ export interface SignalsPort {
   recent(filter: { readonly pair?: string; readonly limit: number }): Promise<readonly SignalView[]>;
   /** The track record, overall or for one pair. */
   record?(filter: { readonly pair?: string }): Promise<SignalRecord>;
+  /** The pairs the strategy runs on (SIGNAL_PAIRS), to say so when asked about another. */
+  readonly pairs?: readonly string[];
 }
 
 /** A chat's subscription as the commands show it. */

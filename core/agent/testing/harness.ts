@@ -10,7 +10,7 @@ import { executePaperOrder } from '../../trading/paper-broker.ts';
 import { createTradingHarness, type TradingHarness } from '../../trading/testing/harness.ts';
 import { createKeysService } from '../../vault/service.ts';
 import { type Agent, createAgent } from '../agent.ts';
-import { chartPort, identityPort, keysPort, marketPort } from '../bindings.ts';
+import { chartPort, identityPort, keysPort, marketPort, signalsService } from '../bindings.ts';
 import type { Inbound } from '../inbound.ts';
 import type { AgentServices, ChatKind } from '../ports.ts';
 import type { Reply } from '../reply.ts';
@@ -50,6 +50,8 @@ export interface AgentHarnessOptions {
   readonly without?: readonly (keyof AgentServices)[];
   /** Market data instead of the sim market (e.g. ccxt against the local exchange fake). */
   readonly market?: () => MarketData;
+  /** Adds the signals port over the harness database, with the configured SIGNAL_PAIRS. */
+  readonly signals?: boolean;
 }
 
 export async function createAgentHarness(
@@ -70,6 +72,7 @@ export async function createAgentHarness(
     operator: h.service,
     keys: keysPort(createKeysService(h.app)),
     charts: chartPort(charts),
+    ...(options.signals ? { signals: signalsService(h.app.db, h.app.config.SIGNAL_PAIRS) } : {}),
   };
   const services = Object.fromEntries(
     Object.entries(all).filter(([k]) => !options.without?.includes(k as keyof AgentServices)),

@@ -1,5 +1,6 @@
 /** /signals, /alert, /subscribe, /unsubscribe, /subscriptions. */
 import { z } from 'zod';
+import { isAppError } from '../../../errors.ts';
 import { signed } from '../../../format/numbers.ts';
 import { escapeMarkdown as esc } from '../../markdown.ts';
 import type { SubscriptionView } from '../../ports.ts';
@@ -9,7 +10,7 @@ import { text } from '../../reply.ts';
 import { cancelAlert, getSignals, listAlerts, setAlert } from '../../tools/account.ts';
 import { positiveNumber, symbolArg } from '../../tools/args.ts';
 import { need } from '../../tools/need.ts';
-import type { TextArgs } from '../command.ts';
+import type { CommandContext, TextArgs } from '../command.ts';
 import { defineCommand } from '../command.ts';
 import { positional, viaIntent } from '../text-args.ts';
 
@@ -22,8 +23,7 @@ export const signalsCommand = defineCommand({
   needs: ['signals'],
   async handler({ pair }, ctx) {
     const signals = await ctx.tool(getSignals, pair ? { pair, limit: 5 } : { limit: 5 });
-    if (!signals.length)
-      return [text(pair ? `No recent signals for ${esc(pair.toUpperCase())}.` : 'No recent signals.')];
+    if (!signals.length) return [text(pair ? await noSignalsFor(pair, ctx) : 'No recent signals.')];
     const outcome = (s: (typeof signals)[number]) =>
       s.exit ? `${esc(s.status)} ${signed(s.exit.r, 2)} R` : esc(s.status);
     const lines = signals.map(
@@ -39,6 +39,26 @@ export const signalsCommand = defineCommand({
     return [text(['**Latest signals**', ...lines, ...(recordLine ? [esc(recordLine)] : [])].join('\n'))];
   },
 });
+
+/**
+ * Why a pair has no signals: not a market on this venue, not a pair the strategy runs on, or simply
+ * nothing recent. The strategy's pairs are named whenever they are the reason.
+ */
+async function noSignalsFor(pair: string, ctx: CommandContext): Promise<string> {
+  const asked = esc(pair.toUpperCase());
+  const pairs = ctx.services.signals?.pairs;
+  const runsOn = pairs?.length ? ` The strategy runs on ${pairs.map(esc).join(', ')}.` : '';
+  const market = ctx.services.market;
+  if (!market) return `No recent signals for ${asked}.${runsOn}`;
+  const resolved = await market.resolveSymbol(pair).catch((err: unknown) => {
+    if (isAppError(err, 'ERR_UNKNOWN_SYMBOL')) return undefined;
+    throw err;
+  });
+  if (!resolved) return `${asked} is not a market here.${runsOn}`;
+  if (pairs?.length && !pairs.includes(resolved))
+    return `No signals for ${esc(resolved)}:${runsOn.replace(' The', ' the')}`;
+  return `No recent signals for ${asked}.`;
+}
 
 export const alertCommand = defineCommand({
   name: 'alert',
