@@ -72,7 +72,8 @@ describe('a USD-quoted venue in paper mode (kraken on the exchange fake)', () =>
       /BTC\/USD prices go in steps of 0\.1: 60,000\.0 or 60,000\.1 USD\./,
     );
     expect(textOf(await t.say('kim', 'sell 1 btc'))).toMatch(
-      /Not enough BTC: you have 0\.01000 BTC; this order needs 1\.00000 BTC\./,
+      // Amounts to the market's step, trimmed as on the card ("0.01 BTC"), not padded to "0.01000".
+      /Not enough BTC: you have 0\.01 BTC; this order needs 1 BTC\./,
     );
     const fill = eventNotice({
       type: 'order.filled',

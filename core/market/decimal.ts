@@ -44,6 +44,3 @@ export function roundToStep(value: Decimal, step: Decimal, rounding: DecimalJs.R
   if (step.isZero()) return value;
   return value.div(step).toDecimalPlaces(0, rounding).mul(step);
 }
-
-/** Formatting for people lives in core/format/numbers.ts; kept here for the trading core's imports. */
-export { groupThousands } from '../format/numbers.ts';

@@ -4,8 +4,9 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { formatAmount, formatPrice } from '../format/numbers.ts';
 import type { Actor, ValidActor } from '../identity/types.ts';
-import { Decimal, dec, groupThousands, isMultipleOf } from '../market/decimal.ts';
+import { Decimal, dec, isMultipleOf } from '../market/decimal.ts';
 import type { MarketInfo } from '../market/market-data.ts';
 import { stepDecimals } from '../market/precision.ts';
 import { parseActor } from './deps.ts';
@@ -26,13 +27,16 @@ export function parseRequest<S extends z.ZodType>(
   return { actor, input: parsed.data };
 }
 
-/** "0.00001 or 0.00002": the two valid values around `value`, in the market's own decimals. */
-function nearest(value: Decimal, step: string): string {
+/**
+ * The two valid values around `value`: amounts trimmed as every reply writes them ("0.013 or 0.01301"),
+ * prices in the market's own decimals as the venue quotes them ("60,000.0 or 60,000.1").
+ */
+function nearest(value: Decimal, step: string, kind: 'amount' | 'price'): string {
   const s = dec(step);
   const d = stepDecimals(step);
   const down = value.div(s).floor().mul(s);
   const up = down.add(s);
-  const fmt = (v: Decimal) => groupThousands(v.toFixed(d));
+  const fmt = (v: Decimal) => (kind === 'price' ? formatPrice(v.toFixed(), d) : formatAmount(v.toFixed(d)));
   return down.gt(0) ? `${fmt(down)} or ${fmt(up)}` : fmt(up);
 }
 
@@ -74,21 +78,21 @@ export function checkAmount(market: MarketInfo, amount: Decimal, price: Decimal)
     throw invalid(
       'amount',
       amount.toFixed(),
-      `${market.base} amounts on ${market.symbol} go in steps of ${market.amountStep}: ${nearest(amount, market.amountStep)} ${market.base}.`,
+      `${market.base} amounts on ${market.symbol} go in steps of ${formatAmount(market.amountStep)}: ${nearest(amount, market.amountStep, 'amount')} ${market.base}.`,
     );
   }
   if (market.minAmount && amount.lt(market.minAmount)) {
     throw invalid(
       'amount',
       amount.toFixed(),
-      `The smallest ${market.symbol} order is ${market.minAmount} ${market.base}.`,
+      `The smallest ${market.symbol} order is ${formatAmount(market.minAmount)} ${market.base}.`,
     );
   }
   if (market.maxAmount && amount.gt(market.maxAmount)) {
     throw invalid(
       'amount',
       amount.toFixed(),
-      `The largest ${market.symbol} order is ${market.maxAmount} ${market.base}.`,
+      `The largest ${market.symbol} order is ${formatAmount(market.maxAmount)} ${market.base}.`,
     );
   }
   if (market.minCost && amount.mul(price).lt(market.minCost)) {
@@ -107,7 +111,7 @@ export function checkPrice(market: MarketInfo, value: NumberInput, what: string)
     throw invalid(
       what,
       value,
-      `${market.symbol} prices go in steps of ${market.priceStep}: ${nearest(price, market.priceStep)} ${market.quote}.`,
+      `${market.symbol} prices go in steps of ${market.priceStep}: ${nearest(price, market.priceStep, 'price')} ${market.quote}.`,
     );
   }
   return price;

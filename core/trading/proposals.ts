@@ -106,7 +106,10 @@ function validation(err: z.ZodError): AppError {
   });
 }
 
-/** Money in the quote currency with cents, coins in the market's amount steps: "9,252.13 USDT", "0.00150 BTC". */
+/**
+ * Money in the quote currency with cents, coins to the market's amount step, trimmed as every reply
+ * writes amounts (core/format): "9,252.13 USDT", "0.0015 BTC", "1,000 BTC".
+ */
 function shown(
   value: Decimal,
   asset: string,
@@ -114,12 +117,9 @@ function shown(
   rounding: typeof Decimal.ROUND_UP | typeof Decimal.ROUND_DOWN,
   amountStep?: string,
 ): string {
-  const fixed = cents
-    ? value.toFixed(2, rounding)
-    : amountStep
-      ? value.toFixed(stepDecimals(amountStep), rounding)
-      : value.toDecimalPlaces(8, rounding).toFixed();
-  return `${groupThousands(fixed)} ${asset}`;
+  if (cents) return `${groupThousands(value.toFixed(2, rounding))} ${asset}`;
+  const places = amountStep ? stepDecimals(amountStep) : 8;
+  return `${formatAmount(value.toDecimalPlaces(places, rounding).toFixed())} ${asset}`;
 }
 
 /** The exact price a market order of `side` pays: the ask for a buy, the bid for a sell (else the last). */

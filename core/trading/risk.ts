@@ -7,9 +7,10 @@
 import type { Config } from '../config.ts';
 import { type Db, Prisma } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { groupThousands } from '../format/numbers.ts';
 import type { Actor } from '../identity/types.ts';
 import { requireAdmin } from '../identity/users.ts';
-import { type Decimal, dec, groupThousands } from '../market/decimal.ts';
+import { type Decimal, dec } from '../market/decimal.ts';
 import { hasCredentials } from '../vault/credentials.ts';
 import { KILL_SWITCH_KEY, type KillSwitchState, readKillSwitch, writeKillSwitch } from './kill-switch.ts';
 import { lockedPositionSql, type PositionState, positionKeySql, positionState } from './positions.ts';
