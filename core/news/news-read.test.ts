@@ -131,6 +131,16 @@ describe('reading the news', () => {
     expect(image?.kind === 'image' && image.alt).toMatch(/SOL/);
   });
 
+  it('/news refuses an hour count it cannot use and a coin it does not know, in words (console tester)', async () => {
+    const refusals = {
+      'btc 1.5': '"1.5" is not a number of hours: give a whole number from 1 to 168, e.g. /news btc 24.',
+      zzz: 'I have no news for a coin named ZZZ: name one such as BTC, ETH or SOL.',
+    };
+    for (const [args, said] of Object.entries(refusals))
+      expect(textOf(await t.command('alice', 'news', args)), args).toBe(said);
+    expect(textOf(await t.command('alice', 'news', 'bitcoin 48'))).toContain('**News · BTC** · last 48 h');
+  });
+
   it('the rolling sentiment counts the items of the window and averages their scores', async () => {
     const day = await news.sentiment('BTC', 24);
     expect(day.items).toBe(2);

@@ -47,6 +47,11 @@ function readNewsText(line: string): TextArgs {
     const w = word.toLowerCase();
     if (w === 'chart') args.chart = true;
     else if (/^\d{1,3}h?$/.test(w)) args.hours = Number(w.replace('h', ''));
+    else if (/^[-+]?[\d.,]*\d[\d.,]*(?:e[-+]?\d+)?h?$/.test(w))
+      return {
+        ok: false,
+        reply: `"${word}" is not a number of hours: give a whole number from 1 to 168, e.g. /news btc 24.`,
+      };
     else if (!args.coin) args.coin = word;
     else return { ok: false, reply: 'Usage: /news [coin] [hours] [chart], e.g. /news btc 24' };
   }
@@ -67,6 +72,10 @@ export const newsCommand = defineCommand({
   parseText: readNewsText,
   needs: ['news'],
   async handler({ coin, hours, chart }, ctx) {
+    if (coin && !need(ctx.services, 'news').coin(coin))
+      return [
+        text(`I have no news for a coin named ${esc(coin.toUpperCase())}: name one such as BTC, ETH or SOL.`),
+      ];
     const r = await ctx.tool(getNews, { ...(coin ? { symbol: coin } : {}), hours, limit: HEADLINES });
     const now = r.at;
     const what = r.coin ? esc(r.coin) : 'crypto';
