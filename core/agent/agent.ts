@@ -61,7 +61,7 @@ export interface Agent {
    * so the adapter answers the presser privately instead of changing the card everyone sees.
    */
   handle(inbound: Inbound, options?: HandleOptions): Promise<Reply[]>;
-  /** Waits until the audit entries of every answered message are written (graceful stop, tests). */
+  /** Waits until the audit entries and memory folds of every answered message are done (graceful stop, tests). */
   drain(): Promise<void>;
   readonly llmEnabled: boolean;
   readonly memory: ConversationMemory;
@@ -122,6 +122,7 @@ export function createAgent(deps: AgentDeps): Agent {
     keys: deps.keys,
     ttlSeconds: deps.config.MEMORY_TTL_SECONDS,
     tokenBudget: deps.config.MEMORY_TOKEN_BUDGET,
+    logger: deps.logger,
     ...(llm ? { summarize: llmSummarizer(llm, deps.config.LLM_MODEL, deps.logger) } : {}),
   });
   const auditSink = createAuditSink(deps.auditDb ?? deps.db, deps.logger);
@@ -153,7 +154,7 @@ export function createAgent(deps: AgentDeps): Agent {
               typeof inbound.args === 'string'
                 ? `/${inbound.command} ${inbound.args}`.trim()
                 : `/${inbound.command}`;
-            await memory.append(turn.conversation, [
+            memory.append(turn.conversation, [
               { role: 'user', content: said },
               { role: 'assistant', content: memoryText(replies) || '(no answer)' },
             ]);
@@ -192,7 +193,9 @@ export function createAgent(deps: AgentDeps): Agent {
     llmEnabled: llm !== null,
     memory,
     answer,
-    drain: () => auditSink.drain(),
+    drain: async () => {
+      await Promise.all([auditSink.drain(), memory.drain()]);
+    },
     async handle(raw, options = {}) {
       const a = await answer(raw, options);
       if (a.kind === 'error')

@@ -141,7 +141,7 @@ export async function converse(
       }
     } else replies = [text(intent.kind === 'clarify' ? intent.question : NOT_UNDERSTOOD)];
   }
-  await deps.memory.append(turn.conversation, [
+  deps.memory.append(turn.conversation, [
     { role: 'user', content: userText },
     {
       role: 'assistant',

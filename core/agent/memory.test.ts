@@ -14,7 +14,7 @@ describe('conversation memory in Redis', () => {
 
   it('keeps turns per user and chat, with a TTL', async () => {
     const memory = createMemory({ redis: ctx.redis, keys: ctx.keys, ttlSeconds: 60, tokenBudget: 1_000 });
-    await memory.append(key('a'), [turn('user', 'hi'), turn('assistant', 'hello')]);
+    memory.append(key('a'), [turn('user', 'hi'), turn('assistant', 'hello')]);
     expect(await memory.load(key('a'))).toEqual({ turns: [turn('user', 'hi'), turn('assistant', 'hello')] });
     expect(await memory.load(key('b'))).toEqual({ turns: [] });
     const ttl = await ctx.redis.ttl(ctx.keys.key('agent', 'memory', 'u1', 'telegram', 'a:turns'));
@@ -25,10 +25,11 @@ describe('conversation memory in Redis', () => {
   it('folds the oldest turns into a summary past the token budget, so it stays bounded', async () => {
     const memory = createMemory({ redis: ctx.redis, keys: ctx.keys, ttlSeconds: 60, tokenBudget: 200 });
     for (let i = 0; i < 40; i++)
-      await memory.append(key('long'), [
+      memory.append(key('long'), [
         turn('user', `message number ${i} ${'x'.repeat(60)}`),
         turn('assistant', `answer ${i}`),
       ]);
+    await memory.drain();
     const { summary, turns } = await memory.load(key('long'));
     const tokens = turns.reduce((s, t) => s + estimateTokens(t.content), 0);
     expect(tokens).toBeLessThanOrEqual(200);
@@ -51,17 +52,87 @@ describe('conversation memory in Redis', () => {
       tokenBudget: 200,
       summarize,
     });
-    for (let i = 0; i < 10; i++) await memory.append(key('s'), [turn('user', 'y'.repeat(400))]);
+    for (let i = 0; i < 10; i++) {
+      memory.append(key('s'), [turn('user', 'y'.repeat(400))]);
+      await memory.drain();
+    }
     expect(seen.length).toBeGreaterThan(1);
     expect(seen[1]?.previous).toBe('summary #1');
     expect((await memory.load(key('s'))).summary).toBe(`summary #${seen.length}`);
   });
 
+  it('answers an append over budget before the summariser has finished, and folds after', async () => {
+    // With a model the fold is a whole completion: the reply that triggered it must not wait for it.
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let started!: () => void;
+    const summarising = new Promise<void>((r) => {
+      started = r;
+    });
+    let calls = 0;
+    const summarize: Summarizer = async () => {
+      calls++;
+      started();
+      await released;
+      return 'folded';
+    };
+    const memory = createMemory({
+      redis: ctx.redis,
+      keys: ctx.keys,
+      ttlSeconds: 60,
+      tokenBudget: 200,
+      summarize,
+    });
+    const long = (tag: string) => turn('user', tag.repeat(1_000));
+    // Over budget: before the change this append waited on the summariser, which waits on this test.
+    memory.append(key('slow'), [long('a'), long('b')]);
+    await summarising;
+    memory.append(key('slow'), [long('c')]);
+    expect((await memory.load(key('slow'))).turns).toEqual([long('a'), long('b'), long('c')]);
+    release();
+    await memory.drain();
+    // The append made during the fold asked for one more pass over what the first one left.
+    expect(calls).toBe(2);
+    expect(await memory.load(key('slow'))).toEqual({ summary: 'folded', turns: [long('c')] });
+  });
+
+  it('does not bring back a summary when the conversation is cleared during a fold', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    let started!: () => void;
+    const summarising = new Promise<void>((r) => {
+      started = r;
+    });
+    const summarize: Summarizer = async () => {
+      started();
+      await released;
+      return 'what the user asked to forget';
+    };
+    const memory = createMemory({
+      redis: ctx.redis,
+      keys: ctx.keys,
+      ttlSeconds: 60,
+      tokenBudget: 200,
+      summarize,
+    });
+    memory.append(key('forget'), [turn('user', 'q'.repeat(1_000)), turn('assistant', 'r'.repeat(1_000))]);
+    await summarising;
+    await memory.clear(key('forget'));
+    release();
+    await memory.drain();
+    expect(await memory.load(key('forget'))).toEqual({ turns: [] });
+  });
+
   it('clear forgets turns and summary of that chat only', async () => {
     const memory = createMemory({ redis: ctx.redis, keys: ctx.keys, ttlSeconds: 60, tokenBudget: 200 });
-    await memory.append(key('c1'), [turn('user', 'z'.repeat(2_000))]);
-    await memory.append(key('c1'), [turn('user', 'again')]);
-    await memory.append(key('c2'), [turn('user', 'keep me')]);
+    memory.append(key('c1'), [turn('user', 'z'.repeat(2_000))]);
+    memory.append(key('c1'), [turn('user', 'again')]);
+    memory.append(key('c2'), [turn('user', 'keep me')]);
+    await memory.drain();
     await memory.clear(key('c1'));
     expect(await memory.load(key('c1'))).toEqual({ turns: [] });
     expect((await memory.load(key('c2'))).turns).toEqual([turn('user', 'keep me')]);
@@ -73,8 +144,8 @@ describe('conversation memory in Redis', () => {
     // A list written by the earlier code: far over budget, and no counter beside it.
     for (let i = 0; i < 30; i++)
       await ctx.redis.rpush(turns, JSON.stringify(turn('user', `old ${i} ${'o'.repeat(100)}`)));
-    for (let i = 0; i < 30; i++)
-      await memory.append(key('legacy'), [turn('user', `new ${i} ${'n'.repeat(60)}`)]);
+    for (let i = 0; i < 30; i++) memory.append(key('legacy'), [turn('user', `new ${i} ${'n'.repeat(60)}`)]);
+    await memory.drain();
     const stored = (await memory.load(key('legacy'))).turns;
     expect(stored.reduce((s, t) => s + estimateTokens(t.content), 0)).toBeLessThanOrEqual(200);
     expect(stored.at(-1)?.content).toMatch(/^new 29 /);

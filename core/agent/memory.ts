@@ -5,6 +5,7 @@
  *
  * Memory is data, not instructions: the LLM loop presents it as quoted conversation history.
  */
+import type { Logger } from '../logger.ts';
 import type { Redis, RedisKeys } from '../redis.ts';
 
 export interface MemoryTurn {
@@ -37,12 +38,21 @@ export interface MemoryOptions {
   /** Turns beyond this many estimated tokens are summarised. */
   readonly tokenBudget: number;
   readonly summarize?: Summarizer;
+  /** Where a failed append or fold is reported (a fold is retried at the next append over budget). */
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 export interface ConversationMemory {
   load(key: ConversationKey): Promise<Conversation>;
-  append(key: ConversationKey, turns: readonly MemoryTurn[]): Promise<void>;
+  /**
+   * Write-behind: sends the turns at once and returns without waiting for Redis. One connection runs
+   * its commands in order, so a later `load` on it sees them; a failed write is logged (the reply it
+   * remembers was already given); `drain` waits for it.
+   */
+  append(key: ConversationKey, turns: readonly MemoryTurn[]): void;
   clear(key: ConversationKey): Promise<void>;
+  /** Resolves once every append and fold started so far has finished (graceful stop, tests). */
+  drain(): Promise<void>;
 }
 
 /** Rough token count (≈ 4 characters per token for English); enough to bound a budget. */
@@ -57,6 +67,21 @@ const APPEND = `local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 3))
 local t = redis.call('INCRBY', KEYS[2], ARGV[2])
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[1]) end
 return {n, t}`;
+
+/**
+ * Drops the first ARGV[2] turns if the conversation was not cleared since the fold read it (KEYS[4] is
+ * still ARGV[1]) and the list still begins with them (first and last as read), counts their tokens off
+ * and stores the new summary; returns the tokens left, or false when either changed.
+ */
+const FOLD = `if (redis.call('GET', KEYS[4]) or '0') ~= ARGV[1] then return false end
+local n = tonumber(ARGV[2])
+if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[3] or redis.call('LINDEX', KEYS[1], n - 1) ~= ARGV[4] then
+  return false
+end
+redis.call('LTRIM', KEYS[1], n, -1)
+local left = redis.call('DECRBY', KEYS[2], ARGV[5])
+redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7])
+return left`;
 
 /** Without a model: keep the latest lines that fit, oldest dropped first. */
 export const keepRecentLines: Summarizer = async (previous, turns, maxTokens) => {
@@ -86,7 +111,8 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
       // Estimated tokens of the stored turns, kept beside the list so an append learns whether it went
       // over budget from two counters instead of reading back and parsing every turn.
       tokens: `${base}:tokens`,
-      lock: `${base}:lock`,
+      // Counts /clear calls, so a fold that read the conversation before one does not write it back.
+      cleared: `${base}:cleared`,
     };
   };
 
@@ -110,61 +136,117 @@ export function createMemory(options: MemoryOptions): ConversationMemory {
   const tokensOf = (turns: readonly MemoryTurn[]) => turns.reduce((s, t) => s + estimateTokens(t.content), 0);
   const overBudget = (turns: readonly MemoryTurn[]) => turns.length >= 2 && tokensOf(turns) > tokenBudget;
 
-  async function compress(key: ConversationKey): Promise<void> {
+  /** One fold; true when what it left is still over budget. */
+  async function compress(key: ConversationKey): Promise<boolean> {
     const n = names(key);
-    // One compressor per conversation at a time; a concurrent one simply skips.
-    if ((await redis.set(n.lock, '1', 'PX', 30_000, 'NX')) !== 'OK') return;
-    try {
-      const { summary, turns } = await load(key);
-      if (!overBudget(turns)) {
-        // The counter drifted (a list from before it existed, or one a parse dropped): the list is the truth.
-        await redis.set(n.tokens, tokensOf(turns), 'EX', ttlSeconds);
-        return;
-      }
-      const fold = Math.ceil(turns.length / 2);
-      const folded = turns.slice(0, fold);
-      const next = await summarize(summary, folded, Math.max(100, Math.floor(tokenBudget / 2)));
-      // Decrement rather than set: turns appended while the model summarised stay counted.
-      const done = await redis
-        .multi()
-        .ltrim(n.turns, fold, -1)
-        .decrby(n.tokens, tokensOf(folded))
-        .set(n.summary, next.slice(0, tokenBudget * 4), 'EX', ttlSeconds)
-        .exec();
-      const left = done?.[1]?.[1];
-      // Below zero, the counter missed turns (it did not exist when they were stored): recount.
-      if (typeof left !== 'number' || left < 0)
-        await redis.set(n.tokens, tokensOf(turns.slice(fold)), 'EX', ttlSeconds);
-    } finally {
-      await redis.del(n.lock);
+    // No lock: two folds of one conversation at once (two processes) both summarise, and the FOLD script
+    // keeps the first and drops the second. This process never runs two at once (foldLater).
+    const [raw, summary, cleared] = await Promise.all([
+      redis.lrange(n.turns, 0, -1),
+      redis.get(n.summary),
+      redis.get(n.cleared),
+    ]);
+    const turns = parseTurns(raw);
+    if (!overBudget(turns)) {
+      // The counter drifted (a list from before it existed, or one a parse dropped): the list is the truth.
+      await redis.set(n.tokens, tokensOf(turns), 'EX', ttlSeconds);
+      return false;
     }
+    const fold = Math.ceil(raw.length / 2);
+    const folded = parseTurns(raw.slice(0, fold));
+    const next = await summarize(summary ?? undefined, folded, Math.max(100, Math.floor(tokenBudget / 2)));
+    // Only if nobody cleared the conversation meanwhile (its summary is not written back) and the list
+    // still starts with what was folded (another fold did not take it).
+    const left = (await redis.eval(
+      FOLD,
+      4,
+      n.turns,
+      n.tokens,
+      n.summary,
+      n.cleared,
+      cleared ?? '0',
+      fold,
+      raw[0]!,
+      raw[fold - 1]!,
+      tokensOf(folded),
+      next.slice(0, tokenBudget * 4),
+      ttlSeconds,
+    )) as unknown;
+    if (typeof left !== 'number') return false;
+    // Below zero, the counter missed turns (it did not exist when they were stored): recount.
+    const rest = left < 0 ? tokensOf(parseTurns(raw.slice(fold))) : left;
+    if (left < 0) await redis.set(n.tokens, rest, 'EX', ttlSeconds);
+    return raw.length - fold >= 2 && rest > tokenBudget;
+  }
+
+  // Folding runs after the append has answered, never on the reply path: with a model it is a whole
+  // completion. One fold per conversation at a time in this process; an append over budget during a
+  // fold asks for one more pass after it (the Redis lock covers other processes).
+  const writing = new Set<Promise<void>>();
+  const folding = new Map<string, Promise<void>>();
+  const foldAgain = new Set<string>();
+  function foldLater(key: ConversationKey): void {
+    const id = names(key).turns;
+    if (folding.has(id)) {
+      foldAgain.add(id);
+      return;
+    }
+    const passes = async () => {
+      let over: boolean;
+      do {
+        foldAgain.delete(id);
+        over = await compress(key);
+      } while (over || foldAgain.has(id));
+    };
+    const running = passes()
+      .catch((err: unknown) => options.logger?.warn({ err }, 'conversation memory fold failed'))
+      .finally(() => folding.delete(id));
+    folding.set(id, running);
   }
 
   return {
     load,
-    async append(key, turns) {
+    async drain() {
+      while (writing.size || folding.size) await Promise.all([...writing, ...folding.values()]);
+    },
+    append(key, turns) {
       if (!turns.length) return;
       const n = names(key);
       const stored = turns.map((t) => ({ role: t.role, content: t.content.slice(0, MAX_TURN_CHARS) }));
       // One script call: the list length and the token count come back with the write, so most
       // appends stay under budget and end here, without reading the conversation back.
-      const reply = (await redis.eval(
-        APPEND,
-        3,
-        n.turns,
-        n.tokens,
-        n.summary,
-        ttlSeconds,
-        tokensOf(stored),
-        ...stored.map((t) => JSON.stringify(t)),
-      )) as unknown;
-      const [length, tokens] = Array.isArray(reply) ? reply : [];
-      if (typeof length !== 'number' || typeof tokens !== 'number') await compress(key);
-      else if (length >= 2 && tokens > tokenBudget) await compress(key);
+      const written = redis
+        .eval(
+          APPEND,
+          3,
+          n.turns,
+          n.tokens,
+          n.summary,
+          ttlSeconds,
+          tokensOf(stored),
+          ...stored.map((t) => JSON.stringify(t)),
+        )
+        .then((reply: unknown) => {
+          const [length, tokens] = Array.isArray(reply) ? reply : [];
+          if (
+            typeof length !== 'number' ||
+            typeof tokens !== 'number' ||
+            (length >= 2 && tokens > tokenBudget)
+          )
+            foldLater(key);
+        })
+        .catch((err: unknown) => options.logger?.warn({ err }, 'conversation memory append failed'))
+        .finally(() => writing.delete(written));
+      writing.add(written);
     },
     async clear(key) {
       const n = names(key);
-      await redis.del(n.turns, n.summary, n.tokens);
+      await redis
+        .multi()
+        .del(n.turns, n.summary, n.tokens)
+        .incr(n.cleared)
+        .expire(n.cleared, ttlSeconds)
+        .exec();
     },
   };
 }
