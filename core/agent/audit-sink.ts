@@ -6,7 +6,7 @@
  * (order transitions, kill switch, keys) are written by the trading core and vault in their own
  * transactions and do not pass through here. `drain` (graceful stop, tests) waits for what is queued.
  */
-import type { Db } from '../db/client.ts';
+import { type Db, executeOnPool } from '../db/client.ts';
 import { type AuditEntry, auditRow } from '../identity/audit.ts';
 import type { Logger } from '../logger.ts';
 
@@ -26,8 +26,9 @@ const MAX_BATCH = 200;
  */
 const FLUSH_AFTER_MS = 50;
 
-// One statement for any number of rows: the batch travels as one JSON parameter. Raw SQL because the
-// Prisma client's create costs ~3× the CPU of the whole rest of a price request (bench/agent.bench.ts).
+// One statement for any number of rows: the batch travels as one JSON parameter. Raw SQL on the pool
+// because the Prisma client's create costs ~3× the CPU of the whole rest of a price request, and even
+// its raw execute three times what node-postgres alone does (bench/agent.bench.ts).
 const INSERT = `INSERT INTO "AuditLog" ("at", "actorUserId", "platform", "action", "subjectType", "subjectId", "outcome", "detail")
 SELECT "at", "actorUserId", "platform", "action", "subjectType", "subjectId", "outcome", "detail"
 FROM jsonb_to_recordset($1::jsonb) AS r("at" timestamp(3), "actorUserId" uuid, "platform" "Platform",
@@ -42,7 +43,7 @@ export function createAuditSink(db: Db, logger: Logger): AuditSink {
 
   async function write(rows: readonly Row[]): Promise<void> {
     try {
-      await db.$executeRawUnsafe(INSERT, JSON.stringify(rows));
+      await executeOnPool(db, INSERT, [JSON.stringify(rows)]);
     } catch (err) {
       // Visible to operators; what it records already happened and is not undone.
       logger.error(
