@@ -2,6 +2,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/support/context.ts';
 import { createMemory, estimateTokens, type MemoryTurn, type Summarizer } from './memory.ts';
 
+/** A summariser that answers only when released, so a test can act while a fold is under way. */
+function heldSummarizer(summary: string) {
+  let release!: () => void;
+  const released = new Promise<void>((r) => {
+    release = r;
+  });
+  let started!: () => void;
+  const summarising = new Promise<void>((r) => {
+    started = r;
+  });
+  let calls = 0;
+  const summarize: Summarizer = async () => {
+    calls++;
+    started();
+    await released;
+    return summary;
+  };
+  return { summarize, summarising, release, calls: () => calls };
+}
+
 describe('conversation memory in Redis', () => {
   let ctx: TestContext;
   beforeAll(async () => {
@@ -11,6 +31,7 @@ describe('conversation memory in Redis', () => {
 
   const key = (chatId: string) => ({ userId: 'u1', platform: 'telegram', chatId });
   const turn = (role: MemoryTurn['role'], content: string): MemoryTurn => ({ role, content });
+  const options = () => ({ redis: ctx.redis, keys: ctx.keys, ttlSeconds: 60, tokenBudget: 200 });
 
   it('keeps turns per user and chat, with a TTL', async () => {
     const memory = createMemory({ redis: ctx.redis, keys: ctx.keys, ttlSeconds: 60, tokenBudget: 1_000 });
@@ -63,66 +84,28 @@ describe('conversation memory in Redis', () => {
 
   it('answers an append over budget before the summariser has finished, and folds after', async () => {
     // With a model the fold is a whole completion: the reply that triggered it must not wait for it.
-    let release!: () => void;
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
-    let started!: () => void;
-    const summarising = new Promise<void>((r) => {
-      started = r;
-    });
-    let calls = 0;
-    const summarize: Summarizer = async () => {
-      calls++;
-      started();
-      await released;
-      return 'folded';
-    };
-    const memory = createMemory({
-      redis: ctx.redis,
-      keys: ctx.keys,
-      ttlSeconds: 60,
-      tokenBudget: 200,
-      summarize,
-    });
+    const held = heldSummarizer('folded');
+    const memory = createMemory({ ...options(), summarize: held.summarize });
     const long = (tag: string) => turn('user', tag.repeat(1_000));
     // Over budget: before the change this append waited on the summariser, which waits on this test.
     memory.append(key('slow'), [long('a'), long('b')]);
-    await summarising;
+    await held.summarising;
     memory.append(key('slow'), [long('c')]);
     expect((await memory.load(key('slow'))).turns).toEqual([long('a'), long('b'), long('c')]);
-    release();
+    held.release();
     await memory.drain();
     // The append made during the fold asked for one more pass over what the first one left.
-    expect(calls).toBe(2);
+    expect(held.calls()).toBe(2);
     expect(await memory.load(key('slow'))).toEqual({ summary: 'folded', turns: [long('c')] });
   });
 
   it('does not bring back a summary when the conversation is cleared during a fold', async () => {
-    let release!: () => void;
-    const released = new Promise<void>((r) => {
-      release = r;
-    });
-    let started!: () => void;
-    const summarising = new Promise<void>((r) => {
-      started = r;
-    });
-    const summarize: Summarizer = async () => {
-      started();
-      await released;
-      return 'what the user asked to forget';
-    };
-    const memory = createMemory({
-      redis: ctx.redis,
-      keys: ctx.keys,
-      ttlSeconds: 60,
-      tokenBudget: 200,
-      summarize,
-    });
+    const held = heldSummarizer('what the user asked to forget');
+    const memory = createMemory({ ...options(), summarize: held.summarize });
     memory.append(key('forget'), [turn('user', 'q'.repeat(1_000)), turn('assistant', 'r'.repeat(1_000))]);
-    await summarising;
+    await held.summarising;
     await memory.clear(key('forget'));
-    release();
+    held.release();
     await memory.drain();
     expect(await memory.load(key('forget'))).toEqual({ turns: [] });
   });
