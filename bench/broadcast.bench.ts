@@ -8,8 +8,10 @@
  * Printed per platform, all from the same run:
  * - XADD → delivered p50/p99 (the ledger's delivery time against the entry's stream id);
  * - the achieved rate two ways: including start-up (first XADD → last delivery: planning, the first
- *   chart, the first sends), and sustained (from the first message the fake accepted to the last, not
- *   counting the first window's burst, which the platform allows at once: (n − limit) / span);
+ *   chart, the first sends), and sustained (from the first message the fake accepted to the last:
+ *   (n − 1) intervals over that span). An earlier version counted (n − limit) / span, the rate of a
+ *   sender that bursts a whole first window at once; it scored a sender steadily at exactly the limit
+ *   (as the spaced Discord gate is) at 87.5 % over 400 messages;
  * - every 429 the fakes answered (they refuse whatever exceeds a limit).
  */
 import { loadavg } from 'node:os';
@@ -88,7 +90,7 @@ export async function run(): Promise<readonly BenchRow[]> {
       const withStartup = mine.length / ((last - firstXadd) / 1000);
       const seen = arrivals[platform].sort((a, b) => a - b);
       const span = (seen.at(-1)! - seen[0]!) / 1000;
-      const sustained = (seen.length - allowed) / span;
+      const sustained = (seen.length - 1) / span;
       out.push(
         {
           metric: `${platform}: XADD → delivered p50 / p99`,
@@ -108,7 +110,7 @@ export async function run(): Promise<readonly BenchRow[]> {
         {
           metric: `${platform}: sustained rate`,
           value: `${sustained.toFixed(1)} msg/s`,
-          note: `${pct(sustained, allowed)} (goal ≥ 90 %): first → last accepted send, after the first window's ${allowed}`,
+          note: `${pct(sustained, allowed)} (goal ≥ 90 %): ${seen.length - 1} intervals, first → last accepted send`,
         },
       );
     }
