@@ -10,6 +10,9 @@ const FILLER =
 export function normalize(input: string): string {
   let s = input.normalize('NFKC').toLowerCase();
   s = s.replace(/[’‘`]/g, "'").replace(/[“”]/g, '"');
+  // A minus sign, figure dash or en dash before a number is a minus (phones and word processors type
+  // them): "−5" must read as the negative it is, not as a word that drops out of the sentence.
+  s = s.replace(/[\u2212\u2012\u2013\ufe63](?=[$€£]?\.?\d)/g, '-');
   // Control characters (terminal escapes, NULs) carry no meaning in a chat command.
   s = s.replace(/\p{Cc}+/gu, ' ');
   s = s.replace(/\s+/g, ' ').trim();

@@ -212,6 +212,16 @@ function marketsIn(text: string, tokens: readonly string[]): string[] {
 
 const baseOf = (market: string) => market.split('/')[0]!;
 
+/**
+ * A price word still followed by something once the limit, trigger and amount were read: "at abc",
+ * "@ fifty", "limit x". Left alone, the order would silently become a market order.
+ */
+const UNREAD_PRICE = /(?:^|\s)(?:at|@|limit(?: price)?(?: of)?)\s+(\S+)/;
+/** What may follow "at" or "limit" without being a price ("at the current price", "limit buy …"). */
+const PRICE_FREE_WORDS = new Set(
+  'the a an once best any current spot least most order orders buy sell purchase'.split(' '),
+);
+
 export function parseOrder(text: string, side: Side): Intent {
   let rest = text;
   let trigger: ParsedTrigger | undefined;
@@ -273,6 +283,12 @@ export function parseOrder(text: string, side: Side): Intent {
         `How much ${coin} do you want to ${side}?${hint} Say e.g. "${side} 0.1 ${coin}" or "${side} $100 of ${coin}".`,
       );
     }
+    const unreadPrice = UNREAD_PRICE.exec(amount.rest);
+    if (unreadPrice && !PRICE_FREE_WORDS.has(unreadPrice[1]!))
+      return clarify(
+        'price',
+        `I could not read "${unreadPrice[1]}" as a price. For a limit order give a number, e.g. "${side} 0.01 ${coin} at 50k"; without a price it is a market order.`,
+      );
     const stray = amount.rest.split(' ').find((t) => parseNumber(t) || /^\d/.test(t));
     if (stray)
       return clarify(

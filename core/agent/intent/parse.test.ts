@@ -371,6 +371,46 @@ describe('input the parser cannot honour is said back, never dropped (console te
       });
   });
 
+  it('a minus sign or en dash before a number reads as the minus it is (amounts, prices, alerts)', () => {
+    for (const minus of ['\u2212', '\u2013']) {
+      expect(parseIntent(`buy ${minus}5 btc`)).toMatchObject({
+        kind: 'clarify',
+        question: expect.stringMatching(/^An amount cannot be negative \("-5"\)/),
+      });
+      expect(parseIntent(`buy 0.01 btc at ${minus}100`)).toMatchObject({
+        topic: 'price',
+        question: expect.stringMatching(/^A price must be above zero, not -100\./),
+      });
+      expect(parseIntent(`alert btc above ${minus}5`)).toMatchObject({
+        topic: 'price',
+        question: expect.stringMatching(/^A price must be above zero, not -5\./),
+      });
+    }
+    // A dash between words is punctuation, not a sign.
+    expect(parseIntent('price of btc \u2013 now')).toMatchObject({ kind: 'price' });
+  });
+
+  it('a limit price it cannot read is said, not dropped into a market order', () => {
+    for (const [phrase, word] of [
+      ['buy 0.01 btc at abc', 'abc'],
+      ['buy 0.01 btc @ fifty', 'fifty'],
+      ['sell 0.1 eth at coinbase', 'coinbase'],
+    ] as const)
+      expect(parseIntent(phrase), phrase).toEqual({
+        kind: 'clarify',
+        topic: 'price',
+        question: expect.stringContaining(`I could not read "${word}" as a price.`),
+      });
+    // Words that say "at the going price" keep the market order.
+    for (const phrase of ['buy 0.01 btc at the current price', 'buy 0.01 btc at market', 'buy 0.01 btc now'])
+      expect(parseIntent(phrase), phrase).toMatchObject({ kind: 'order', type: 'market' });
+    expect(parseIntent('buy 0.01 btc at 50k')).toMatchObject({
+      kind: 'order',
+      type: 'limit',
+      limitPrice: 50_000,
+    });
+  });
+
   it('cancel with something that is not an order id names it', () => {
     for (const phrase of ['cancel zzzz', 'cancel order zzzz', 'cancel #zzzz'])
       expect(parseIntent(phrase), phrase).toEqual({

@@ -288,6 +288,14 @@ function parseNormalized(s: string): Intent {
   if (looksLikeOrder(tokens)) {
     const side = sideOf(tokens);
     const negative = /(?:^|\s)(-\s?\$?\d[\d.,]*k?)/.exec(s);
+    const negativePrice =
+      /\b(?:at|@|limit|below|above|under|over|if|when|hits?|reaches)\s+(-\s?[$€£]?\d[\d.,]*k?)/.exec(s);
+    if (negativePrice && side && side !== 'both')
+      return {
+        kind: 'clarify',
+        topic: 'price',
+        question: `A price must be above zero, not ${negativePrice[1]!.replace(/\s+/g, '')}. For example "${side} 0.01 btc at 50k".`,
+      };
     if (negative && side && side !== 'both')
       return {
         kind: 'clarify',
