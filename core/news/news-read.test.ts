@@ -141,6 +141,42 @@ describe('reading the news', () => {
     expect(textOf(await t.command('alice', 'news', 'bitcoin 48'))).toContain('**News · BTC** · last 48 h');
   });
 
+  it('an empty or stale /news says when the feeds did not answer, instead of a quiet market', async () => {
+    const db = t.h.app.db;
+    const urls = ['https://down-a.test/feed', 'https://down-b.test/feed'];
+    const reset = () => db.newsFeed.deleteMany({ where: { url: { in: urls } } });
+    try {
+      await reset();
+      expect(
+        textOf(await t.command('alice', 'news', 'doge'))
+          .split('\n')
+          .at(-1),
+      ).toBe('No DOGE news in the last 24 h: no news feed has been read yet.');
+      await db.newsFeed.createMany({
+        data: urls.map((url) => ({ url, failures: 3, lastOutcome: 'network' })),
+      });
+      expect(
+        textOf(await t.command('alice', 'news', 'doge'))
+          .split('\n')
+          .at(-1),
+      ).toBe(
+        'No DOGE news in the last 24 h: none of the 2 news feeds answered at the last try, so nothing new has come in.',
+      );
+      // Headlines still listed, marked as possibly old.
+      expect(textOf(await t.command('alice', 'news', 'btc'))).toContain(
+        'None of the news feeds answered at the last try: these are the latest stored.',
+      );
+      await db.newsFeed.update({ where: { url: urls[0]! }, data: { failures: 0, lastOutcome: 'ok' } });
+      expect(
+        textOf(await t.command('alice', 'news', 'doge'))
+          .split('\n')
+          .at(-1),
+      ).toBe('No DOGE news in the last 24 h (1 of 2 news feeds did not answer at the last try).');
+    } finally {
+      await reset();
+    }
+  });
+
   it('the rolling sentiment counts the items of the window and averages their scores', async () => {
     const day = await news.sentiment('BTC', 24);
     expect(day.items).toBe(2);

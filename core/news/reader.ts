@@ -24,6 +24,13 @@ export interface NewsReader {
   sentiment(coin: string, hours: number): Promise<SentimentWindow>;
   /** Per UTC day over the last `days` days, today included. */
   days(coin: string, days: number): Promise<SentimentDay[]>;
+  /** The feeds the news role has read, and how many failed at their last try. */
+  feeds(): Promise<FeedHealth>;
+}
+
+export interface FeedHealth {
+  readonly total: number;
+  readonly failing: number;
 }
 
 export function createNewsReader(db: Db, now: () => Date = () => new Date()): NewsReader {
@@ -47,6 +54,13 @@ export function createNewsReader(db: Db, now: () => Date = () => new Date()): Ne
       const to = now();
       const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), to.getUTCDate() - (days - 1)));
       return sentimentByDay(db, coin, from, to);
+    },
+    async feeds() {
+      const [total, failing] = await Promise.all([
+        db.newsFeed.count(),
+        db.newsFeed.count({ where: { failures: { gt: 0 } } }),
+      ]);
+      return { total, failing };
     },
   };
 }

@@ -4,6 +4,7 @@
  * it marks the turn so order tools then accept only what the user wrote (see guardrails.ts).
  */
 import { z } from 'zod';
+import type { FeedHealth } from '../../news/reader.ts';
 import type { NewsItemView, SentimentWindow } from '../../news/types.ts';
 import { symbolArg } from './args.ts';
 import { need } from './need.ts';
@@ -45,6 +46,7 @@ export interface NewsResult {
   readonly hours: number;
   readonly items: readonly NewsItemView[];
   readonly sentiment?: SentimentWindow;
+  readonly feeds: FeedHealth;
   readonly at: Date;
 }
 
@@ -62,18 +64,28 @@ export const getNews = defineTool({
   async run({ symbol, hours, limit }, ctx): Promise<NewsResult> {
     const news = need(ctx.services, 'news');
     const coin = symbol ? (news.coin(symbol) ?? symbol.split(/[/-]/)[0]!.toUpperCase()) : undefined;
-    const [items, sentiment] = await Promise.all([
+    const [items, sentiment, feeds] = await Promise.all([
       news.latest({ ...(coin ? { coin } : {}), hours, limit }),
       coin ? news.sentiment(coin, 24) : Promise.resolve(undefined),
+      news.feeds(),
     ]);
     markRead(ctx);
-    return { ...(coin ? { coin } : {}), hours, items, ...(sentiment ? { sentiment } : {}), at: new Date() };
+    return {
+      ...(coin ? { coin } : {}),
+      hours,
+      items,
+      ...(sentiment ? { sentiment } : {}),
+      feeds,
+      at: new Date(),
+    };
   },
   forModel: (r) => ({
     note: FEED_DATA_NOTE,
     ...(r.coin ? { coin: r.coin } : {}),
     hours: r.hours,
     ...(r.sentiment ? { sentiment24h: sentimentForModel(r.sentiment) } : {}),
+    // So an empty or stale answer is explained as feeds not answering, not as a quiet market.
+    ...(r.feeds.failing ? { feedsFailingAtLastTry: `${r.feeds.failing} of ${r.feeds.total}` } : {}),
     items: r.items.map((i) => itemForModel(i, r.at)),
   }),
 });

@@ -1,6 +1,7 @@
 /** /news [coin] [hours] [chart]: top headlines with source, age, sentiment and link, and the coin's 24 h mood. */
 import { z } from 'zod';
 import { signedNumber } from '../../../format/numbers.ts';
+import type { FeedHealth } from '../../../news/reader.ts';
 import type { NewsItemView, SentimentWindow } from '../../../news/types.ts';
 import { escapeMarkdown as esc } from '../../markdown.ts';
 import { image, type Reply, text } from '../../reply.ts';
@@ -38,6 +39,20 @@ export function sentimentLine(s: SentimentWindow): string {
 
 export function headlineLine(i: NewsItemView, now: Date): string {
   return `- ${esc(i.title)} — ${esc(i.source)} · ${age(i.publishedAt, now)} · ${signedScore(i.sentiment)} · [link](${safeUrl(i.link)})`;
+}
+
+/**
+ * Why there may be nothing new: the feeds, not the market. Empty: the end of the "No news" sentence;
+ * stale: a line under headlines when no feed answered at its last try.
+ */
+function feedsNote(f: FeedHealth, kind: 'empty' | 'stale'): string {
+  if (kind === 'stale')
+    return '_None of the news feeds answered at the last try: these are the latest stored._';
+  if (f.total === 0) return ': no news feed has been read yet.';
+  if (f.failing === f.total)
+    return `: none of the ${f.total} news feed${f.total === 1 ? '' : 's'} answered at the last try, so nothing new has come in.`;
+  if (f.failing) return ` (${f.failing} of ${f.total} news feeds did not answer at the last try).`;
+  return '.';
 }
 
 /** "btc 48 chart", "48", "eth chart": a coin, a number of hours and the word chart, in any order. */
@@ -82,7 +97,9 @@ export const newsCommand = defineCommand({
     const lines = [`**News · ${what}** · last ${hours} h`];
     if (r.sentiment) lines.push(sentimentLine(r.sentiment));
     if (r.items.length) lines.push(...r.items.map((i) => headlineLine(i, now)));
-    else lines.push(`No ${what} news in the last ${hours} h.`);
+    else lines.push(`No ${what} news in the last ${hours} h${feedsNote(r.feeds, 'empty')}`);
+    if (r.items.length && r.feeds.total && r.feeds.failing === r.feeds.total)
+      lines.push(feedsNote(r.feeds, 'stale'));
     const replies: Reply[] = [text(lines.join('\n'))];
     if (chart && r.coin) {
       const { png, alt } = await need(ctx.services, 'news').sentimentChart(r.coin, CHART_DAYS);
