@@ -66,32 +66,36 @@ export function beforeDisconnect(db: Db, hook: () => Promise<void>): void {
 
 /** Prisma over node-postgres (Rust-free client): nothing to download, and pool size is ours to choose. */
 export function createDb(databaseUrl: string, options: DbOptions = {}): Db {
-  const db = newClient(databaseUrl, options);
+  const { db, pool } = newClient(databaseUrl, options);
   const hooks: (() => Promise<void>)[] = [];
   disconnectHooks.set(db, hooks);
   const disconnect = db.$disconnect.bind(db);
   db.$disconnect = async () => {
     await Promise.allSettled(hooks.map((hook) => hook()));
     await disconnect();
+    // Ours to end: the adapter only disposes of a pool it has connected, and executeOnPool may have
+    // used this one without Prisma ever connecting.
+    if (!pool.ended) await pool.end();
   };
   return db;
 }
 
-function newClient(databaseUrl: string, options: DbOptions): Db {
+function newClient(databaseUrl: string, options: DbOptions): { db: Db; pool: pg.Pool } {
   const { poolSize = 10, preparedStatements = true, asyncCommit = false } = options;
   const url = new URL(databaseUrl);
   if (asyncCommit) url.searchParams.set('options', '-c synchronous_commit=off');
   // Connections are recycled hourly, which also bounds how many prepared statements each one keeps.
   const pool = new pg.Pool({ connectionString: url.toString(), max: poolSize, maxLifetimeSeconds: 3600 });
+  // An idle connection the server closed (a restart, pg_terminate_backend, a dropped test database) is
+  // reported here and dropped from the pool; the next query opens a new one. Unheard, it would crash
+  // the process when nothing else (Prisma connects lazily) listens.
+  pool.on('error', () => undefined);
   const db = new PrismaClient({
     // The default formats capture a stack trace on every query to point at the caller when one fails;
     // our errors are mapped to typed AppErrors and logged with their own stacks, so skip that cost.
     errorFormat: 'minimal',
-    adapter: new PrismaPg(pool, {
-      disposeExternalPool: true,
-      ...(preparedStatements ? { statementNameGenerator: statementName } : {}),
-    }),
+    adapter: new PrismaPg(pool, preparedStatements ? { statementNameGenerator: statementName } : {}),
   });
   pools.set(db, { pool, prepared: preparedStatements });
-  return db;
+  return { db, pool };
 }
