@@ -2,7 +2,8 @@
  * The trigger watcher: on every tick it relays what the outbox still holds (jobs and notifications Redis
  * did not take at commit time), expires stale proposals and triggers, prices every symbol with an active
  * trigger or a resting order, fires crossed triggers (each at most once), fills (or expires) resting
- * paper limit orders, reconciles open live orders with the exchange, and re-queues orphaned orders.
+ * paper limit orders, cancels at the exchange the live orders their owners asked to cancel, reconciles
+ * open live orders with the exchange, and re-queues orphaned orders.
  */
 import type { Queue } from 'bullmq';
 import type { Decimal } from '../core/market/decimal.ts';
@@ -74,6 +75,13 @@ export function startTriggerWatcher(
     ]);
     await evaluateTriggers(deps, priced);
     await orders.refreshResting(resting, priced);
+    // Every pass, not every tenth: the owner is waiting on a cancel they asked for in chat.
+    for (const o of await orders.cancelRequested())
+      await orders
+        .cancel(o)
+        .catch((err: unknown) =>
+          log.warn({ orderId: o.id, ...safeError(err) }, 'cancel at the exchange failed; retrying next pass'),
+        );
     if (ticks % (options.liveSyncEvery ?? 10) === 0) {
       // Never one an executor is working on: a refresh takes the order's lock only if it is free.
       for (const o of await orders.openLiveOrders())

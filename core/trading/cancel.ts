@@ -1,15 +1,17 @@
 /**
  * The owner cancels an order that has not executed: a proposal, a conditional order waiting for its
  * price (its trigger is cancelled with it), a queued order the worker has not claimed yet, or a resting
- * paper limit order (its reserved balance returns). Live orders already at the exchange are not
- * cancelled from here.
+ * paper limit order (its reserved balance returns). A live order open at the exchange is marked as
+ * to be cancelled (cancelRequestedAt) and the worker, which holds the exchange clients, cancels it there
+ * on its next pass; its owner is told what the exchange reports (cancelled, or filled first).
  */
 import { AppError } from '../errors.ts';
+import { audit } from '../identity/audit.ts';
 import type { Actor } from '../identity/types.ts';
 import { parseActor, type TradingDeps, TX_OPTIONS, userRef } from './deps.ts';
 import { deliver } from './outbox.ts';
 import { cancelResting } from './paper-broker.ts';
-import { advance, lockOrder, type OrderRow, pendingOf } from './transitions.ts';
+import { advance, lockOrder, type OrderRow, pendingOf, type Tx } from './transitions.ts';
 import { type OrderView, orderView } from './views.ts';
 
 /** An order of `userId` by full id or by a unique prefix of at least 6 hex digits (as chat shows it). */
@@ -49,13 +51,12 @@ export async function cancelOrder(
   const found = await findOwnOrder(deps, actor.userId, orderRef);
   const order = await deps.db.$transaction(async (tx) => {
     const current = (await lockOrder(tx, found.id))!;
+    const atExchange = current.status === 'SUBMITTED' || current.status === 'PARTIALLY_FILLED';
+    if (atExchange && current.mode === 'LIVE') return requestLiveCancel(tx, current);
     const resting = current.status === 'SUBMITTED' && current.mode === 'PAPER' && current.type === 'LIMIT';
     if (!['PROPOSED', 'CONFIRMED', 'QUEUED'].includes(current.status) && !resting) {
       throw new AppError('ERR_ORDER_STATE', `order ${current.id} is ${current.status}`, {
-        userMessage:
-          current.status === 'SUBMITTED' || current.status === 'PARTIALLY_FILLED'
-            ? 'That order is already at the exchange; cancel it there.'
-            : `That order is already ${current.status.toLowerCase().replace('_', ' ')}.`,
+        userMessage: `That order is already ${current.status.toLowerCase().replace('_', ' ')}.`,
       });
     }
     await tx.trigger.updateMany({
@@ -70,6 +71,20 @@ export async function cancelOrder(
       notify: [{ type: 'order.cancelled' }],
     });
   }, TX_OPTIONS);
-  await deliver(deps, pendingOf(order));
+  if (order.cancelRequestedAt)
+    await audit(deps.db, {
+      actorUserId: actor.userId,
+      platform: actor.platform,
+      action: 'order.cancel_requested',
+      subjectType: 'Order',
+      subjectId: order.id,
+    });
+  else await deliver(deps, pendingOf(order));
   return orderView(order);
+}
+
+/** Marks a live order for the worker to cancel at the exchange; asking twice changes nothing. */
+async function requestLiveCancel(tx: Tx, order: OrderRow): Promise<OrderRow> {
+  if (order.cancelRequestedAt) return order;
+  return tx.order.update({ where: { id: order.id }, data: { cancelRequestedAt: new Date() } });
 }

@@ -120,6 +120,10 @@ export interface OrderOperations {
    * found by client id), least recently updated first (at most 200 per pass).
    */
   openLiveOrders(): Promise<{ readonly id: string; readonly mode: TradingMode }[]>;
+  /** Live orders open at the exchange that their owner asked to cancel (at most 200 per pass). */
+  cancelRequested(): Promise<{ readonly id: string; readonly mode: TradingMode }[]>;
+  /** Cancels an order at its venue by the executor of its mode; what already filled stays filled. */
+  cancel(order: { readonly id: string; readonly mode: TradingMode }): Promise<ExecutionOutcome>;
   /** QUEUED orders not moved for `olderThanMs` (a job that was never added, or removed). */
   orphanedQueuedOrders(olderThanMs: number): Promise<OrderId[]>;
   /**
@@ -187,6 +191,18 @@ export function orderOperations(deps: LiveDeps, executors: Executors = executors
         orderBy: { updatedAt: 'asc' },
         take: 200,
       }),
+    cancelRequested: () =>
+      deps.db.order.findMany({
+        where: {
+          mode: 'LIVE',
+          status: { in: ['SUBMITTED', 'PARTIALLY_FILLED'] },
+          cancelRequestedAt: { not: null },
+        },
+        select: { id: true, mode: true },
+        orderBy: { cancelRequestedAt: 'asc' },
+        take: 200,
+      }),
+    cancel: (order) => executors[order.mode].cancel(order.id),
     async orphanedQueuedOrders(olderThanMs) {
       const rows = await deps.db.order.findMany({
         where: { status: 'QUEUED', updatedAt: { lt: new Date(Date.now() - olderThanMs) } },

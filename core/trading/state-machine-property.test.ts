@@ -329,14 +329,9 @@ for (const [name, open] of [
               : undefined;
           const p = proposals.find((x) => x.orderId === resting?.id) ?? pick(proposals, cmd.pick);
           if (!p) return;
-          try {
-            await h.service.cancel(p.orderId, users[p.owner]!);
-          } catch (err) {
-            // Open at the exchange: the chat says "cancel it there", and the executor does.
-            if (!isAppError(err) || err.code !== 'ERR_ORDER_STATE') throw err;
-            await venue.executor.cancel(p.orderId);
-            throw err;
-          }
+          const view = await h.service.cancel(p.orderId, users[p.owner]!);
+          // Open at the exchange: the chat marks it, and the worker's pass cancels it there.
+          if (view.cancelRequestedAt) await venue.executor.cancel(p.orderId);
           return;
         }
         case 'fill': {

@@ -27,6 +27,8 @@ export interface OrderView {
   readonly feeCurrency?: string;
   readonly quotedPrice?: string;
   readonly error?: string;
+  /** A live order open at the exchange whose owner asked to cancel it: the worker is cancelling it there. */
+  readonly cancelRequestedAt?: Date;
   readonly createdAt: Date;
   readonly expiresAt: Date;
 }
@@ -55,6 +57,7 @@ export function orderView(o: OrderRow): OrderView {
     feeCurrency: o.feeCurrency ?? undefined,
     quotedPrice: str(o.quotedPrice),
     error: o.error ?? undefined,
+    cancelRequestedAt: o.cancelRequestedAt ?? undefined,
     createdAt: o.createdAt,
     expiresAt: o.expiresAt,
   };

@@ -45,11 +45,12 @@ export function stateWords(o: OrderView): string {
     case 'QUEUED':
       return 'queued for execution';
     case 'SUBMITTED':
+      if (o.cancelRequestedAt) return 'being cancelled at the exchange';
       return o.limitPrice
         ? `resting at ${formatPrice(o.limitPrice, o.symbol)} ${q} — it fills when the price gets there`
         : 'sent to the exchange, waiting for the fill';
     case 'PARTIALLY_FILLED':
-      return `partly filled: ${formatAmount(o.filledAmount)} of ${formatAmount(o.amount)}${o.avgFillPrice ? ` at ${formatPrice(o.avgFillPrice, o.symbol)} ${q}` : ''}`;
+      return `${o.cancelRequestedAt ? 'being cancelled at the exchange, ' : ''}partly filled: ${formatAmount(o.filledAmount)} of ${formatAmount(o.amount)}${o.avgFillPrice ? ` at ${formatPrice(o.avgFillPrice, o.symbol)} ${q}` : ''}`;
     case 'FILLED':
       return `filled${o.avgFillPrice ? ` at ${formatPrice(o.avgFillPrice, o.symbol)} ${q}` : ''}`;
     case 'REJECTED':
@@ -72,6 +73,13 @@ export function orderLine(o: OrderView): string {
   const trig = o.trigger ? `, when ${triggerText(o.trigger, o.symbol)}` : '';
   return `\`${o.id.slice(0, 8)}\` ${SIDE[o.side]} ${formatAmount(o.amount)} ${esc(base(o.symbol))}${price}${trig} · **${o.status}** (${stateWords(o)})`;
 }
+
+/** A live order open at the exchange that its owner asked to cancel: the worker does it there. */
+export const beingCancelled = (o: OrderView) =>
+  Boolean(o.cancelRequestedAt) && (o.status === 'SUBMITTED' || o.status === 'PARTIALLY_FILLED');
+
+export const CANCEL_AT_EXCHANGE_NOTE =
+  'It is open at the exchange, so the cancel goes there now; you get a message when the exchange has cancelled it, or if it filled first.';
 
 export function confirmedText(o: OrderView): string {
   const when = o.trigger

@@ -56,6 +56,9 @@ export function orderSummary(o: OrderView) {
     ...(o.avgFillPrice ? { avgPrice: o.avgFillPrice } : {}),
     ...(o.limitPrice ? { limitPrice: o.limitPrice } : {}),
     ...(o.trigger ? { trigger: `${o.trigger.direction} ${o.trigger.price}` } : {}),
+    ...(o.cancelRequestedAt
+      ? { cancelRequested: 'being cancelled at the exchange; the user is told the outcome' }
+      : {}),
     createdAt: o.createdAt.toISOString(),
   };
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { userMessageOf } from '../../../errors.ts';
 import type { Side } from '../../ports.ts';
-import { orderLine, ordersText } from '../../present/trading.ts';
+import { beingCancelled, CANCEL_AT_EXCHANGE_NOTE, orderLine, ordersText } from '../../present/trading.ts';
 import { text } from '../../reply.ts';
 import { orderRefArg, positiveNumber, symbolArg } from '../../tools/args.ts';
 import { cancelOrder, listOrders, proposeOrder } from '../../tools/orders.ts';
@@ -91,6 +91,8 @@ export const cancelCommand = defineCommand({
   async handler({ order }, ctx) {
     if (order !== 'all') {
       const cancelled = await ctx.tool(cancelOrder, { order_id: order });
+      if (beingCancelled(cancelled))
+        return [text(`Cancelling: ${orderLine(cancelled)}\n${CANCEL_AT_EXCHANGE_NOTE}`)];
       return [text(`Cancelled: ${orderLine(cancelled)}`)];
     }
     const { orders } = await ctx.tool(listOrders, { scope: 'open', limit: 20 });
@@ -100,7 +102,9 @@ export const cancelCommand = defineCommand({
     const results = await Promise.allSettled(
       cancellable.map((o) => ctx.tool(cancelOrder, { order_id: o.id })),
     );
-    const done = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const settled = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const done = settled.filter((o) => !beingCancelled(o));
+    const going = settled.filter(beingCancelled);
     const failed = results.flatMap((r, i) =>
       r.status === 'rejected' ? [{ order: cancellable[i]!, why: userMessageOf(r.reason) }] : [],
     );
@@ -111,9 +115,15 @@ export const cancelCommand = defineCommand({
           ...(done.length
             ? [`Cancelled ${plural(done.length)}:`, ...done.map((o) => `- ${orderLine(o)}`)]
             : []),
+          ...(going.length
+            ? [
+                `Being cancelled at the exchange (${plural(going.length)}; you get a message for each when it is done, or if it filled first):`,
+                ...going.map((o) => `- ${orderLine(o)}`),
+              ]
+            : []),
           ...(failed.length
             ? [
-                `${done.length ? 'Not cancelled' : 'Nothing was cancelled'} (${plural(failed.length)}):`,
+                `${done.length || going.length ? 'Not cancelled' : 'Nothing was cancelled'} (${plural(failed.length)}):`,
                 ...failed.map((f) => `- ${orderLine(f.order)}: ${f.why}`),
               ]
             : []),
