@@ -5,6 +5,10 @@
  * (the engine's outbox), and this process' hub reads every entry: so a page cached for a mode is
  * dropped as soon as that mode changes. A generation check keeps a page computed before a change from
  * being stored after it; a short TTL bounds staleness should the hub's reader be down.
+ *
+ * A page may also be filed under the exact query string that asked for it (`peek`): the same string
+ * always parses to the same query, so a repeated request finds its page before any parsing or
+ * validation, the most common request's path (a dashboard or a poller asking again and again).
  */
 import type { HubStream } from './sse/entry.ts';
 import type { StreamHub } from './sse/hub.ts';
@@ -16,6 +20,8 @@ type Mode = 'paper' | 'live';
 
 export class PageCache {
   private readonly pages = new Map<string, { body: Buffer; at: number }>();
+  /** Exact query string → key in `pages`; an entry whose page was dropped simply misses. */
+  private readonly byQueryString = new Map<string, string>();
   private readonly inflight = new Map<string, { generation: number; body: Promise<Buffer> }>();
   private readonly generation: Record<Mode, number> = { paper: 0, live: 0 };
   private reading = false;
@@ -38,10 +44,30 @@ export class PageCache {
     );
   }
 
-  async get(mode: Mode, query: string, compute: () => Promise<Buffer>): Promise<Buffer> {
-    const key = `${mode}|${query}`;
+  /** The fresh page stored for this exact query string, if any (see `get`'s `queryString`). */
+  peek(queryString: string): Buffer | undefined {
+    const key = this.byQueryString.get(queryString);
+    return key === undefined ? undefined : this.fresh(key);
+  }
+
+  private fresh(key: string): Buffer | undefined {
     const hit = this.pages.get(key);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.body;
+    return hit && Date.now() - hit.at < TTL_MS ? hit.body : undefined;
+  }
+
+  /** The page for `query` of `mode`; once stored, also found by `peek(queryString)` when one is given. */
+  async get(
+    mode: Mode,
+    query: string,
+    compute: () => Promise<Buffer>,
+    queryString?: string,
+  ): Promise<Buffer> {
+    const key = `${mode}|${query}`;
+    const hit = this.fresh(key);
+    if (hit) {
+      if (queryString !== undefined) this.file(queryString, key);
+      return hit;
+    }
     const generation = this.generation[mode];
     // Concurrent misses of one page share one query, unless the mode changed since it started.
     const flying = this.inflight.get(key);
@@ -54,10 +80,16 @@ export class PageCache {
       if (this.reading && generation === this.generation[mode]) {
         if (this.pages.size >= MAX_ENTRIES) this.pages.clear();
         this.pages.set(key, { body, at: Date.now() });
+        if (queryString !== undefined) this.file(queryString, key);
       }
       return body;
     } finally {
       if (this.inflight.get(key)?.body === pending) this.inflight.delete(key);
     }
+  }
+
+  private file(queryString: string, key: string): void {
+    if (this.byQueryString.size >= MAX_ENTRIES) this.byQueryString.clear();
+    this.byQueryString.set(queryString, key);
   }
 }

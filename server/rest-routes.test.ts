@@ -123,6 +123,23 @@ describe('GET /v1/signals', () => {
     expect(res.json().items).toEqual(expected);
   });
 
+  it('answers a repeated query string from its cached page with the same headers', async () => {
+    const url = '/v1/signals?limit=4&pair=btc-usdt';
+    const [first, again] = [await app.inject(url), await app.inject(url)];
+    const spelled = await app.inject('/v1/signals?pair=BTC/USDT&limit=4');
+    const stable = (res: LightMyRequestResponse) => {
+      const { date, 'x-request-id': _id, 'x-ratelimit-remaining': _left, ...rest } = res.headers;
+      return { status: res.statusCode, headers: rest, body: res.body, dated: date !== undefined };
+    };
+    expect(stable(again)).toEqual(stable(first));
+    expect(stable(spelled)).toEqual(stable(first));
+    expect(again.headers['x-request-id']).not.toBe(first.headers['x-request-id']);
+    expect(Number(again.headers['x-ratelimit-remaining'])).toBe(
+      Number(first.headers['x-ratelimit-remaining']) - 1,
+    );
+    conforms('/v1/signals', again);
+  });
+
   it('pages with a cursor that holds while new signals arrive', async () => {
     const first = await app.inject('/v1/signals?limit=7');
     const page1 = first.json();

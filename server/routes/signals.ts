@@ -1,4 +1,5 @@
 /** GET /v1/signals (filters, newest first, signed keyset cursor) and GET /v1/signals/:id. */
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
@@ -38,9 +39,44 @@ const signalIdParam = z
   .regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'must be a signal id such as bar_reaction_5m:BTC-USD:1673481000000')
   .meta({ example: 'bar_reaction_5m:BTC-USD:1673481000000' });
 
+type ListQuery = z.output<typeof listQuery>;
+
+/** The request's query string as sent: what `PageCache.peek` files a page under. */
+function queryStringOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? '' : url.slice(q + 1);
+}
+
+/** Bytes with a JSON content type are sent as they are (already validated and serialized). */
+const sendPage = (reply: FastifyReply, body: Buffer) =>
+  reply.type('application/json; charset=utf-8').send(body as never);
+
 /** What a cursor is bound to: every filter but the page size and the cursor itself. */
-function scopeOf(q: z.output<typeof listQuery>): string {
+function scopeOf(q: ListQuery): string {
   return JSON.stringify([q.mode, q.pair ?? '', q.side ?? '', q.status ?? '', q.since ?? '', q.until ?? '']);
+}
+
+/** One page, validated against the schema the route documents and serialized once (then cached). */
+async function renderPage(
+  deps: SignalRouteDeps,
+  q: ListQuery,
+  inner: string | undefined,
+  scope: string,
+): Promise<Buffer> {
+  let page: Awaited<ReturnType<typeof listSignals>>;
+  try {
+    page = await listSignals(deps.db, { ...q, cursor: inner });
+  } catch (err) {
+    // The signature held, so this is a store-side refusal of the cursor: still the caller's parameter.
+    if (err instanceof AppError && err.code === 'ERR_VALIDATION')
+      throw badParameter('cursor', 'is not valid');
+    throw err;
+  }
+  const out = {
+    items: page.items,
+    nextCursor: page.nextCursor === null ? null : await deps.cursors.sign(page.nextCursor, scope),
+  };
+  return Buffer.from(JSON.stringify(signalPageOut.encode(out)));
 }
 
 export function signalRoutes(deps: SignalRouteDeps): FastifyPluginAsyncZod {
@@ -56,6 +92,14 @@ export function signalRoutes(deps: SignalRouteDeps): FastifyPluginAsyncZod {
           querystring: listQuery,
           response: { 200: signalPageOut, ...commonErrors },
         },
+        // A query string answered before is answered again from its cached page, before parsing and
+        // validating it anew (it passed, and would again); the hooks before this one (access, the rate
+        // limit, headers) have run as for any request.
+        preValidation: (request, reply, done) => {
+          const body = deps.pages.peek(queryStringOf(request.url));
+          if (body) sendPage(reply, body);
+          else done();
+        },
       },
       async (request, reply) => {
         const q = request.query;
@@ -64,25 +108,11 @@ export function signalRoutes(deps: SignalRouteDeps): FastifyPluginAsyncZod {
         }
         const scope = scopeOf(q);
         const inner = q.cursor === undefined ? undefined : await deps.cursors.open(q.cursor, scope);
-        const body = await deps.pages.get(q.mode, `${scope}|${q.limit ?? ''}|${inner ?? ''}`, async () => {
-          let page: Awaited<ReturnType<typeof listSignals>>;
-          try {
-            page = await listSignals(deps.db, { ...q, cursor: inner });
-          } catch (err) {
-            // The signature held, so this is a store-side refusal of the cursor: still the caller's parameter.
-            if (err instanceof AppError && err.code === 'ERR_VALIDATION')
-              throw badParameter('cursor', 'is not valid');
-            throw err;
-          }
-          const out = {
-            items: page.items,
-            nextCursor: page.nextCursor === null ? null : await deps.cursors.sign(page.nextCursor, scope),
-          };
-          // Checked once here rather than on every cached send: the same schema the route documents.
-          return Buffer.from(JSON.stringify(signalPageOut.encode(out)));
-        });
-        // Bytes with a JSON content type are sent as they are (already validated and serialized above).
-        return reply.type('application/json; charset=utf-8').send(body as never);
+        const key = `${scope}|${q.limit ?? ''}|${inner ?? ''}`;
+        // Pages after a cursor are not filed under their query string: the cursor is checked every time.
+        const queryString = inner === undefined ? queryStringOf(request.url) : undefined;
+        const body = await deps.pages.get(q.mode, key, () => renderPage(deps, q, inner, scope), queryString);
+        return sendPage(reply, body);
       },
     );
 
