@@ -138,6 +138,10 @@ describe('GET /v1/signals', () => {
       Number(first.headers['x-ratelimit-remaining']) - 1,
     );
     conforms('/v1/signals', again);
+    const head = await app.inject({ method: 'HEAD', url });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
+    expect(head.headers['content-length']).toBe(first.headers['content-length']);
   });
 
   it('pages with a cursor that holds while new signals arrive', async () => {
