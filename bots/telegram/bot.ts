@@ -19,8 +19,9 @@ import { conversationFeature } from './features/conversation.ts';
 import { commandIndex, type FeatureEnv } from './features/env.ts';
 import { voiceFeature } from './features/voice.ts';
 import { startNotifier } from './notify.ts';
-import { sharedOutbox } from './outbox.ts';
+import { sharedOutbox, TELEGRAM_RATE_LIMITS } from './outbox.ts';
 import { ALLOWED_UPDATES, startPolling } from './polling.ts';
+import { budgetDown, redisTelegramBudget } from './redis-budget.ts';
 import { createResponder } from './respond.ts';
 import { inOrder } from './runner.ts';
 import { createTelegramSender, pacedBy, type TelegramSender } from './send.ts';
@@ -75,6 +76,12 @@ export async function startTelegramBot(ctx: AppContext, deps: TelegramDeps): Pro
     {
       onRetry: (r) =>
         logger.warn({ chatId: r.chatId, reason: r.reason, waitMs: r.waitMs }, 'Telegram send retried'),
+      // Other processes sending as this bot (a second bots process, a broadcaster) share its limits.
+      shared: redisTelegramBudget(
+        ctx,
+        { token, apiRoot },
+        { limits: TELEGRAM_RATE_LIMITS, onUnavailable: budgetDown(logger) },
+      ),
     },
   );
   const { outbox } = lease;

@@ -13,6 +13,7 @@
  * more than `max` calls within any `window` (a sent call may be counted a little long; never too short).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Release, SharedBudget } from './redis-budget.ts';
 
 export interface RateWindow {
   readonly max: number;
@@ -47,6 +48,11 @@ export interface OutboxOptions {
   /** Network failures and 5xx answers one call may receive before its caller gets the error. */
   readonly maxTransient?: number;
   readonly onRetry?: (info: { chatId: string; reason: string; waitMs: number }) => void;
+  /**
+   * The windows every process sending as this bot shares (bots/telegram/redis-budget.ts): each call
+   * also takes its slot there, so two processes together keep Telegram's limits, not each its own.
+   */
+  readonly shared?: SharedBudget;
 }
 
 export class OutboxClosedError extends Error {
@@ -94,7 +100,7 @@ class Window {
   }
 }
 
-const isGroupChat = (chatId: string) => chatId.startsWith('-') || chatId.startsWith('@');
+export const isGroupChat = (chatId: string) => chatId.startsWith('-') || chatId.startsWith('@');
 const transientStatus = (code: number | undefined) => code !== undefined && code >= 500;
 
 export class Outbox {
@@ -110,6 +116,8 @@ export class Outbox {
   /** Set once the grace period of `close` is over: nothing may be queued again, not even a retry. */
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  /** Aborted once stopped: a call still waiting on the shared budget gives up. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: OutboxOptions = {}) {
     this.limits = options.limits ?? TELEGRAM_RATE_LIMITS;
@@ -158,6 +166,7 @@ export class Outbox {
     await Promise.race([this.drained(), sleep(graceMs, undefined, { signal: grace.signal }).catch(() => {})]);
     grace.abort();
     this.stopped = true;
+    this.stopping.abort(new OutboxClosedError());
     for (const [chatId, queue] of this.queues) {
       for (const job of queue) job.reject(new OutboxClosedError());
       this.queues.delete(chatId);
@@ -223,7 +232,9 @@ export class Outbox {
 
   private async run(chatId: string, job: Job, slot: Slot): Promise<void> {
     let retryInMs: number | undefined;
+    let release: Release | undefined;
     try {
+      release = await this.options.shared?.acquire(chatId, this.stopping.signal);
       const answer = await job.call();
       const retryAfter = answer.parameters?.retry_after;
       if (!answer.ok && answer.error_code === 429 && ++job.rateLimited <= (this.options.max429 ?? 10)) {
@@ -238,12 +249,15 @@ export class Outbox {
         this.options.onRetry?.({ chatId, reason: `HTTP ${answer.error_code}`, waitMs: retryInMs });
       } else job.resolve(answer);
     } catch (err) {
+      // Stopped while waiting for room in the shared budget: never sent.
+      if (err instanceof OutboxClosedError) job.reject(err);
       // The request may or may not have reached Telegram; a rare duplicate beats a lost message.
-      if (++job.transient <= (this.options.maxTransient ?? 3)) {
+      else if (++job.transient <= (this.options.maxTransient ?? 3)) {
         retryInMs = backoffMs(job.transient);
         this.options.onRetry?.({ chatId, reason: 'network', waitMs: retryInMs });
       } else job.reject(err);
     } finally {
+      release?.();
       slot.answeredAt = performance.now();
       this.busy.delete(chatId);
     }

@@ -144,11 +144,10 @@ describe('two processes, each with the bots and the broadcaster', () => {
     expect(discordTitles).toHaveLength(expectedDms('discord'));
     expect(new Set(discordDms().map((m) => JSON.stringify(m.body.embeds))).size).toBe(expectedDms('discord'));
     expect(new Set(telegramLines).size).toBe(expectedDms('telegram'));
-    // The broadcast stayed within every limit. The owner's DM may have drawn a 429: both processes
-    // notify, each pacing its own sends, and Telegram's budget is not shared between processes (the
-    // Discord gate is, in Redis). Every such 429 was waited out: each DM above arrived, once.
-    const refused = stage.telegram.state.attempts.filter((a) => !a.accepted);
-    expect(refused.filter((a) => a.chatId !== '8499')).toEqual([]);
+    // Every limit held, the owner's DM included: both processes notify and broadcast as one bot, and
+    // take their Telegram slots from the budget they share in Redis (before, each paced its own sends,
+    // the DM drew 429s, and one notification was lost when its retries ran out).
+    expect(stage.telegram.state.attempts.filter((a) => !a.accepted)).toEqual([]);
     expect(stage.discord.state.limited).toEqual([]);
   }, 180_000);
 });

@@ -6,7 +6,8 @@
  */
 
 import { discordSignalChannelFor } from '../../bots/discord/signal-cards.ts';
-import type { TelegramRateLimits } from '../../bots/telegram/outbox.ts';
+import { TELEGRAM_RATE_LIMITS, type TelegramRateLimits } from '../../bots/telegram/outbox.ts';
+import { budgetDown, redisTelegramBudget } from '../../bots/telegram/redis-budget.ts';
 import { createTelegramBroadcast, type TelegramBroadcast } from '../../bots/telegram/signal-cards.ts';
 import { type ChartRenderer, createChartRenderer } from '../../charts/render.ts';
 import { type Broadcaster, startBroadcaster } from '../../core/broadcast/broadcaster.ts';
@@ -42,6 +43,11 @@ export async function startBroadcasterRole(
         ...(options.telegramLimits ? { limits: options.telegramLimits } : {}),
         onRetry: (r) =>
           logger.debug({ chatId: r.chatId, reason: r.reason, waitMs: r.waitMs }, 'Telegram send retried'),
+        shared: redisTelegramBudget(
+          ctx,
+          { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
+          { limits: options.telegramLimits ?? TELEGRAM_RATE_LIMITS, onUnavailable: budgetDown(logger) },
+        ),
       },
     });
     channels.telegram = telegram.channel;

@@ -1,0 +1,189 @@
+/**
+ * Telegram's limits (per chat, per group, per bot) kept for every process that sends as one bot: two
+ * `bots` processes, or a broadcaster beside them, each pace their own calls in their Outbox, and without
+ * a budget they share, together they send a chat twice its allowance and Telegram answers 429.
+ *
+ * Same rule as the Outbox's own windows and the Discord gate (bots/discord/redis-gate.ts): a slot is
+ * held from send until the answer and for the window after it, because Telegram counts a call when it
+ * arrives, which only the answer proves. The slots are Redis sorted sets scored on Redis' clock (skewed
+ * process clocks still agree); one script checks and takes every window of a call at once, so a call
+ * never holds the chat's slot while it waits on the bot's. A process that dies mid-call holds its slots
+ * for `leaseMs` at most. When Redis cannot be reached, a process paces its calls alone (its Outbox
+ * still keeps every limit for what it sends) rather than stop talking to its users.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis, RedisKeys } from '../../core/redis.ts';
+import { isGroupChat, type RateWindow, type TelegramRateLimits } from './outbox.ts';
+
+export type Release = () => void;
+
+/** What the Outbox asks before each call: a slot in every shared window of the chat. */
+export interface SharedBudget {
+  /**
+   * Resolves once the call may go, with the release to call on its answer (undefined: not shared now);
+   * rejects with the signal's reason when it is aborted first.
+   */
+  acquire(chatId: string, signal: AbortSignal): Promise<Release | undefined>;
+}
+
+/**
+ * KEYS: the windows of one call. ARGV: lease, member, poll, then limit and length of each window.
+ * Answers 0 when every window had room (the slot is taken in all), else how long to wait: until the
+ * slot that frees a place is answered and aged, or `poll` when that slot is still in flight.
+ */
+const TAKE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local lease, member, poll = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local limit, window = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  local held = redis.call('ZCARD', key)
+  if held >= limit then
+    local frees = redis.call('ZRANGE', key, held - limit, held - limit, 'WITHSCORES')
+    local at = tonumber(frees[2])
+    if at > now then wait = math.max(wait, poll) else wait = math.max(wait, at + window - now, 1) end
+  end
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now + lease, member)
+  redis.call('PEXPIRE', key, lease + tonumber(ARGV[3 + 2 * i]))
+end
+return 0
+`;
+
+/** The answer arrived: the slot ages from now in every window it holds. */
+const ANSWERED = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for _, key in ipairs(KEYS) do redis.call('ZADD', key, 'XX', now, ARGV[1]) end
+return 1
+`;
+
+export interface RedisBudgetOptions {
+  readonly limits: TelegramRateLimits;
+  /** How long the slot of a call whose answer never came is held. Default 30 s. */
+  readonly leaseMs?: number;
+  /** Pause between two asks while the slot that frees a place is in flight elsewhere. Default 50 ms. */
+  readonly pollMs?: number;
+  /**
+   * An ask unanswered for this long counts as Redis unavailable (the shared connection queues commands
+   * through an outage rather than fail them). Default 1 s.
+   */
+  readonly askTimeoutMs?: number;
+  /** Redis did not answer: the process paces alone until it does. Called at most once a minute. */
+  readonly onUnavailable?: (err: unknown) => void;
+}
+
+export class BudgetTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer the Telegram budget within ${ms} ms`);
+    this.name = 'BudgetTimeoutError';
+  }
+}
+
+function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BudgetTimeoutError(ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class RedisTelegramBudget implements SharedBudget {
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly askTimeoutMs: number;
+  private lastWarning = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly redis: Redis,
+    /** One bot on one Bot API: the prefix of its windows' keys. */
+    private readonly prefix: string,
+    private readonly options: RedisBudgetOptions,
+  ) {
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 50;
+    this.askTimeoutMs = options.askTimeoutMs ?? 1_000;
+  }
+
+  async acquire(chatId: string, signal: AbortSignal): Promise<Release | undefined> {
+    const windows = this.windowsOf(chatId);
+    const keys = windows.map(([name]) => name);
+    const member = randomUUID();
+    for (;;) {
+      signal.throwIfAborted();
+      let wait: number;
+      try {
+        const asked = this.redis.eval(
+          TAKE,
+          keys.length,
+          ...keys,
+          this.leaseMs,
+          member,
+          this.pollMs,
+          ...windows.flatMap(([, w]) => [w.max, w.ms]),
+        );
+        wait = Number(await withinMs(asked, this.askTimeoutMs));
+      } catch (err) {
+        this.unavailable(err);
+        return undefined;
+      }
+      if (wait === 0) return this.releaser(keys, member);
+      // Woken early by a stop; the check above then throws the stop's reason.
+      await sleep(wait, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  private windowsOf(chatId: string): [string, RateWindow][] {
+    const { limits } = this.options;
+    const windows: [string, RateWindow][] = [
+      [`${this.prefix}:bot`, limits.global],
+      [`${this.prefix}:chat:${chatId}`, limits.perChat],
+    ];
+    if (isGroupChat(chatId)) windows.push([`${this.prefix}:group:${chatId}`, limits.perGroup]);
+    return windows;
+  }
+
+  private releaser(keys: readonly string[], member: string): Release {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      // A lost release keeps the slot until its lease ends: never worth failing a send for.
+      this.redis.eval(ANSWERED, keys.length, ...keys, member).catch(() => undefined);
+    };
+  }
+
+  private unavailable(err: unknown): void {
+    const now = performance.now();
+    if (now - this.lastWarning < 60_000) return;
+    this.lastWarning = now;
+    this.options.onUnavailable?.(err);
+  }
+}
+
+/** The budget of one bot on one Bot API; the key names neither the token nor the URL in clear. */
+export function redisTelegramBudget(
+  ctx: { readonly redis: Redis; readonly keys: RedisKeys },
+  bot: { readonly token: string; readonly apiRoot: string },
+  options: RedisBudgetOptions,
+): RedisTelegramBudget {
+  const id = createHash('sha256')
+    .update(`${bot.apiRoot.replace(/\/+$/, '')} ${bot.token}`)
+    .digest('hex')
+    .slice(0, 16);
+  return new RedisTelegramBudget(ctx.redis, ctx.keys.key('telegram', 'budget', id), options);
+}
+
+/** The log line of a budget that Redis stopped answering. */
+export const budgetDown =
+  (logger: { warn(obj: object, msg: string): void }) =>
+  (err: unknown): void =>
+    logger.warn(
+      { err: err instanceof Error ? err.message : String(err) },
+      'Telegram budget shared in Redis unavailable; this process paces its own sends until it answers',
+    );
