@@ -87,4 +87,45 @@ describe('Discord notifications', () => {
     // The Telegram fill was not delivered here: exactly the two Discord events.
     expect(dm).toHaveLength(2);
   });
+
+  it("a DM Discord refuses for now past the REST client's own retries is tried again by the feed, and told once", async () => {
+    h = await startHarness('dc_notify_retry');
+    await h.start({ agent: agentNotReached, commands: [], orderEvents: orderEventFeedFor(h.ctx) });
+    const hugo = h.fake.addUser('hugo');
+    const { userId } = await createIdentityService(h.ctx).resolveUser('discord', hugo.id, 'hugo');
+    // Six 500s in a row for posts into a DM: discord.js tries a request four times, then its caller fails.
+    let refusals = 6;
+    h.fake.state.fault = (method, path) => {
+      const dm = h.fake.state.dmChannelOf(hugo.id);
+      return method === 'POST' && dm && path.includes(`/channels/${dm.id}/messages`) && refusals-- > 0
+        ? { status: 500, body: { message: '500: Internal Server Error', code: 0 } }
+        : undefined;
+    };
+    await redisEventPublisher(h.ctx.redis, h.ctx.keys).publish([
+      {
+        type: 'alert.triggered',
+        triggerId: 'a2',
+        userId,
+        platform: 'discord',
+        chatId: null,
+        symbol: 'BTC/USDT',
+        direction: 'above',
+        level: '70000',
+        price: '70001',
+        note: null,
+        at: new Date().toISOString(),
+      },
+    ]);
+    const messages = () => {
+      const channel = h.fake.state.dmChannelOf(hugo.id);
+      return channel ? h.fake.state.channelMessages(channel.id) : [];
+    };
+    await h.fake.state.waitFor(() => (messages().length ? true : undefined), 30_000, 'the alert DM');
+    await new Promise((r) => setTimeout(r, 1_500)); // a duplicate would arrive now
+    h.fake.state.fault = undefined;
+    expect(refusals).toBeLessThan(0);
+    expect(messages().map((m) => (m.body.embeds as Json[])[0]!.title)).toEqual([
+      '🔔 BTC/USDT is above 70000',
+    ]);
+  }, 45_000);
 });

@@ -16,7 +16,7 @@ import type { Logger } from '../../core/logger.ts';
 import { escapeDiscord } from './markdown.ts';
 import type { ProposalCards } from './proposals.ts';
 import { COLORS, type DiscordMessage } from './render.ts';
-import type { DiscordSender } from './sender.ts';
+import { type DiscordSender, toFailure } from './sender.ts';
 
 export type OrderEvent = OrderLifecycleEvent;
 export type NotifiedEvent = CoreOrderEvent;
@@ -93,7 +93,11 @@ export async function deliverEvent(e: NotifiedEvent, o: NotifierOptions): Promis
   }
   if (!toldToOwner(e)) return;
   const discordId = await o.deps.discordAccountOf(e.userId);
-  if (discordId) await o.sender.sendDirect(discordId, message);
+  // A refusal for now (429, 5xx) is the feed's to retry; the card edit above is the same edit again.
+  if (discordId)
+    await o.sender.sendDirect(discordId, message).catch((err: unknown) => {
+      throw toFailure(err, `DM to ${discordId}`);
+    });
 }
 
 /** Handles every event of the feed meant for Discord until `stop()`. */

@@ -8,6 +8,7 @@
 import { DiscordAPIError, HTTPError, type RawFile, type REST, Routes } from 'discord.js';
 import type { SignalView } from '../../core/agent/ports.ts';
 import type { Reply } from '../../core/agent/reply.ts';
+import { DeliveryFailure } from '../../core/broadcast/ports.ts';
 import { type ChartImage, signalCard } from './cards.ts';
 import { type DiscordMessage, renderReplies } from './render.ts';
 
@@ -53,6 +54,16 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
     return new DeliveryError(`${what}: HTTP ${err.status}`, false, err.status, { cause: err });
   const message = err instanceof Error ? err.message : String(err);
   return new DeliveryError(`${what}: ${message}`, false, 'network', { cause: err });
+}
+
+/** Discord's answer → what whoever retries (the broadcaster, the notifier's feed) should do about it. */
+export function toFailure(err: unknown, what: string): DeliveryFailure {
+  const e = toDeliveryError(err, what);
+  const code = Number(e.code);
+  // Channel gone, access or permission removed: the chat refuses everything until an admin acts.
+  if ([10003, 50001, 50013].includes(code) || code === 403 || code === 404)
+    return new DeliveryFailure('permanent', e.message, { cause: err });
+  return new DeliveryFailure(e.permanent ? 'rejected' : 'retry', e.message, { cause: err });
 }
 
 /** The REST body of a message: mentions never ping, files carry their alt text. */

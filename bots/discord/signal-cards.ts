@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type APIEmbed, type REST, Routes } from 'discord.js';
-import { type CardChart, DeliveryFailure, type SignalChannel } from '../../core/broadcast/ports.ts';
+import type { CardChart, SignalChannel } from '../../core/broadcast/ports.ts';
 import { cardFacts, outcomeFacts } from '../../core/broadcast/present.ts';
 import type { BroadcastSignal } from '../../core/broadcast/signal-entry.ts';
 import { ConfigError } from '../../core/config.ts';
@@ -16,7 +16,7 @@ import { sharedGate } from './bot.ts';
 import { escapeDiscord } from './markdown.ts';
 import { COLORS, type DiscordMessage, safeFilename } from './render.ts';
 import { createRest } from './rest.ts';
-import { createSender, restMessage, toDeliveryError } from './sender.ts';
+import { createSender, restMessage, toFailure } from './sender.ts';
 
 /** Discord nonces are at most 25 characters. */
 export function nonceOf(key: string): string {
@@ -64,15 +64,6 @@ export function outcomeMessage(signal: BroadcastSignal): DiscordMessage {
     files: [],
     components: [],
   };
-}
-
-function toFailure(err: unknown, what: string): DeliveryFailure {
-  const e = toDeliveryError(err, what);
-  const code = Number(e.code);
-  // Channel gone, access or permission removed: the chat refuses everything until an admin acts.
-  if ([10003, 50001, 50013].includes(code) || code === 403 || code === 404)
-    return new DeliveryFailure('permanent', e.message, { cause: err });
-  return new DeliveryFailure(e.permanent ? 'rejected' : 'retry', e.message, { cause: err });
 }
 
 export function discordSignalChannel(rest: REST): SignalChannel {

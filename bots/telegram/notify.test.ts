@@ -103,4 +103,35 @@ describe('Telegram notifications from order events (polling mode)', () => {
     ]);
     expect(messages[0]?.entities.map((e) => e.type)).toEqual(['bold']);
   });
+
+  it("a DM Telegram refuses for now past the outbox's own retries is tried again by the feed, and told once", async () => {
+    const before = stage.fake.messagesIn(String(telegramId)).length;
+    // Five 500s in a row for the DM: the outbox retries a call three times, then its caller gets the 500.
+    let refusals = 5;
+    stage.fake.fault = (method, params) =>
+      method === 'sendMessage' && String(params.chat_id) === String(telegramId) && refusals-- > 0
+        ? { ok: false, error_code: 500, description: 'Internal Server Error' }
+        : undefined;
+    try {
+      await redisEventPublisher(stage.context.app.redis, stage.context.app.keys).publish([
+        {
+          ...base({ orderId: '00000000-0000-4000-8000-000000000002' }),
+          type: 'order.triggered',
+          price: '63000',
+        },
+      ] as OrderEventMessage[]);
+      const messages = await stage.waitFor(telegramId, (m) => m.length > before, 'the triggered notice');
+      await new Promise((r) => setTimeout(r, 1_500)); // a duplicate would arrive now
+      expect(refusals).toBeLessThan(0);
+      expect(
+        stage.fake
+          .messagesIn(String(telegramId))
+          .slice(before)
+          .map((m) => m.text),
+      ).toEqual(['🎯 Triggered at 63,000: buy 0.01 BTC/USDT (paper)']);
+      expect(messages.length).toBe(before + 1);
+    } finally {
+      stage.fake.fault = undefined;
+    }
+  }, 40_000);
 });

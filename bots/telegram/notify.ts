@@ -13,7 +13,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { CardStore } from './cards.ts';
 import type { TelegramDeps } from './deps.ts';
 import { EXPIRED_LINE } from './features/buttons.ts';
-import type { TelegramSender } from './send.ts';
+import { type TelegramSender, toFailure } from './send.ts';
 
 export type NotifiableEvent = OrderEvent;
 
@@ -84,7 +84,11 @@ export async function startNotifier(deps: {
       deps.logger.warn({ userId: e.userId, type: e.type }, 'no Telegram DM known for a notification');
       return;
     }
-    await deps.sender.send(account, [text(line)]);
+    // A refusal for now (429 past the outbox's retries, 5xx) is the feed's to retry; the card above
+    // does not change twice (an edit that repeats the card's last line is skipped).
+    await deps.sender.send(account, [text(line)]).catch((err: unknown) => {
+      throw toFailure(err);
+    });
   }
   return deps.feed.consume('notify:telegram', deliver);
 }

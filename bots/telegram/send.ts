@@ -8,6 +8,7 @@
 import { type Api, GrammyError, HttpError, InputFile, type Transformer } from 'grammy';
 import type { ReplyParameters } from 'grammy/types';
 import type { Reply } from '../../core/agent/reply.ts';
+import { DeliveryFailure } from '../../core/broadcast/ports.ts';
 import { oneAtATimePerKey } from './one-at-a-time.ts';
 import { type Outbox, OutboxClosedError } from './outbox.ts';
 import { type CardInfo, type Outgoing, toOutgoing } from './outgoing.ts';
@@ -119,21 +120,26 @@ export function createTelegramSender(api: Api): TelegramSender {
   };
 }
 
-/** How a failed delivery should be treated by whoever retries (the broadcaster). */
-export type DeliveryFailure =
-  | { readonly kind: 'retry'; readonly reason: string }
-  /** The chat is gone for this bot (blocked, kicked, deleted): retrying cannot help. */
-  | { readonly kind: 'chat-gone'; readonly reason: string }
-  | { readonly kind: 'refused'; readonly reason: string };
-
-export function classifyDeliveryError(err: unknown): DeliveryFailure {
+/**
+ * Telegram's answer → what whoever retries (the broadcaster, the notifier's feed) should do about it:
+ * 429, 5xx and network trouble may pass; a chat that is gone or closed to the bot will not.
+ */
+export function toFailure(err: unknown): DeliveryFailure {
+  if (err instanceof DeliveryFailure) return err;
   if (err instanceof GrammyError) {
-    if (err.error_code === 429 || err.error_code >= 500) return { kind: 'retry', reason: err.description };
-    if (err.error_code === 403 || /chat not found|group chat was upgraded/i.test(err.description))
-      return { kind: 'chat-gone', reason: err.description };
-    return { kind: 'refused', reason: err.description };
+    const d = err.description;
+    if (err.error_code === 429 || err.error_code >= 500)
+      return new DeliveryFailure('retry', d, { cause: err });
+    if (
+      err.error_code === 403 ||
+      /chat not found|group chat was upgraded|not enough rights|have no rights|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED|bot is not a member/i.test(
+        d,
+      )
+    )
+      return new DeliveryFailure('permanent', d, { cause: err });
+    return new DeliveryFailure('rejected', d, { cause: err });
   }
   if (err instanceof HttpError || err instanceof OutboxClosedError)
-    return { kind: 'retry', reason: err.message };
-  return { kind: 'refused', reason: err instanceof Error ? err.message : String(err) };
+    return new DeliveryFailure('retry', err.message, { cause: err });
+  return new DeliveryFailure('retry', err instanceof Error ? err.message : String(err), { cause: err });
 }

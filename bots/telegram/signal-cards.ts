@@ -4,19 +4,14 @@
  * goes through an Outbox (Telegram's limits, 429s waited out in order per chat); the broadcaster learns
  * the instant a request really leaves, after any wait, through the dispatch hook below.
  */
-import { Api, GrammyError, HttpError, InputFile, type Transformer } from 'grammy';
+import { Api, InputFile, type Transformer } from 'grammy';
 import { escapeMarkdown as esc } from '../../core/agent/markdown.ts';
-import {
-  type CardChart,
-  DeliveryFailure,
-  type SendHooks,
-  type SignalChannel,
-} from '../../core/broadcast/ports.ts';
+import type { CardChart, SendHooks, SignalChannel } from '../../core/broadcast/ports.ts';
 import { cardFacts, outcomeFacts } from '../../core/broadcast/present.ts';
 import type { BroadcastSignal } from '../../core/broadcast/signal-entry.ts';
 import { renderMarkdown, telegramLength } from './format.ts';
-import { type Outbox, OutboxClosedError, type OutboxOptions, sharedOutbox } from './outbox.ts';
-import { pacedBy } from './send.ts';
+import { type Outbox, type OutboxOptions, sharedOutbox } from './outbox.ts';
+import { pacedBy, toFailure } from './send.ts';
 
 const CAPTION_MAX = 1_024;
 
@@ -39,27 +34,6 @@ export function cardCaption(signal: BroadcastSignal): string {
 export function outcomeText(signal: BroadcastSignal): string {
   const f = outcomeFacts(signal);
   return [`**${esc(f.title)}**`, `Result **${esc(f.result)}**`, esc(f.detail)].join('\n');
-}
-
-/** Telegram's answer → what the broadcaster should do about it. */
-export function toFailure(err: unknown): DeliveryFailure {
-  if (err instanceof DeliveryFailure) return err;
-  if (err instanceof GrammyError) {
-    const d = err.description;
-    if (err.error_code === 429 || err.error_code >= 500)
-      return new DeliveryFailure('retry', d, { cause: err });
-    if (
-      err.error_code === 403 ||
-      /chat not found|group chat was upgraded|not enough rights|have no rights|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED|bot is not a member/i.test(
-        d,
-      )
-    )
-      return new DeliveryFailure('permanent', d, { cause: err });
-    return new DeliveryFailure('rejected', d, { cause: err });
-  }
-  if (err instanceof HttpError || err instanceof OutboxClosedError)
-    return new DeliveryFailure('retry', err.message, { cause: err });
-  return new DeliveryFailure('retry', err instanceof Error ? err.message : String(err), { cause: err });
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Logger } from '../logger.ts';
 import { errorsTotal } from '../metrics.ts';
 import type { Redis, RedisKeys } from '../redis.ts';
 import { type OrderEventMessage, orderEventsStream } from '../trading/order-events.ts';
+import { DeliveryFailure } from './ports.ts';
 import { StreamGroup } from './stream-group.ts';
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
@@ -121,7 +122,12 @@ export interface FeedOptions {
   readonly logger: Logger;
   readonly claimIdleMs: number;
   readonly blockMs?: number;
+  /** First pause before a notification the platform refused for now is tried again (doubling). */
+  readonly retryBaseMs?: number;
 }
+
+/** Tries of one notification the platform keeps refusing for now (429, 5xx): about 15 s in all. */
+export const NOTIFY_ATTEMPTS = 5;
 
 const DONE_TTL_S = 7 * 24 * 3600;
 
@@ -138,6 +144,7 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
       await acking.ensure();
       const doneKey = (id: string) => o.keys.key('events', group, 'done', id);
       let running = true;
+      const wakers = new Set<() => void>();
       // Every entry read and not yet acknowledged, not only the one being handled: the rest of a batch
       // waits behind it (a DM waits for its chat's 1 message/s), and an entry left to grow idle is
       // claimed by another process, which then tells the owner a second time.
@@ -156,7 +163,8 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
             for (const entry of batch) holding.add(entry.id);
             for (const entry of batch) {
               // Claimed after a crash that came after the notification went out: not told twice.
-              if (!(await o.redis.exists(doneKey(entry.id)))) await handleOne(entry.id, entry.fields);
+              if (!(await o.redis.exists(doneKey(entry.id))) && !(await handleOne(entry.id, entry.fields)))
+                break; // stopped while waiting to retry: left pending for a live process to claim
               await o.redis.set(doneKey(entry.id), '1', 'EX', DONE_TTL_S);
               await acking.ack([entry.id]);
               holding.delete(entry.id);
@@ -172,7 +180,8 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
           }
         }
       })();
-      async function handleOne(id: string, fields: Readonly<Record<string, string>>): Promise<void> {
+      /** Whether the event is settled (told, skipped, or given up on); false: stopped before it was. */
+      async function handleOne(id: string, fields: Readonly<Record<string, string>>): Promise<boolean> {
         let raw: unknown;
         try {
           raw = JSON.parse(fields.data ?? '');
@@ -182,18 +191,45 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
         const parsed = orderEventSchema.safeParse(raw);
         if (!parsed.success) {
           o.logger.warn({ id, type: fields.type, group }, 'skipping an order event this version cannot show');
-          return;
+          return true;
         }
-        try {
-          await handle(parsed.data, id);
-        } catch (err) {
-          errorsTotal.inc({ code: 'ERR_INTERNAL', where: `${group}` });
-          o.logger.error({ err, id, group }, 'order notification failed');
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await handle(parsed.data, id);
+            return true;
+          } catch (err) {
+            // The platform may take it shortly (429 beyond the sender's own retries, 5xx, network):
+            // the event waits, held, rather than be dropped. Anything else will not pass by retrying.
+            const passing = err instanceof DeliveryFailure && err.kind === 'retry';
+            if (!passing || attempt >= NOTIFY_ATTEMPTS) {
+              errorsTotal.inc({ code: 'ERR_INTERNAL', where: `${group}` });
+              o.logger.error({ err, id, group, attempts: attempt }, 'order notification failed');
+              return true;
+            }
+            const waitMs = (o.retryBaseMs ?? 1_000) * 2 ** (attempt - 1);
+            o.logger.warn({ err, id, group, attempt, waitMs }, 'order notification failed; retrying');
+            if (!(await pause(waitMs))) return false;
+          }
         }
+      }
+      /** Waits `ms` unless stopped first; true when it waited the whole time. */
+      function pause(ms: number): Promise<boolean> {
+        return new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            wakers.delete(wake);
+            resolve(true);
+          }, ms);
+          const wake = () => {
+            clearTimeout(timer);
+            resolve(false);
+          };
+          wakers.add(wake);
+        });
       }
       return {
         async stop() {
           running = false;
+          for (const wake of wakers) wake();
           clearInterval(renew);
           reader.disconnect();
           await loop;
