@@ -2,7 +2,8 @@
  * Cancelling from chat a live order that rests at the exchange (it answered "cancel it there", though
  * the user has no way but the chat): the trading core marks it, the worker's watcher cancels it at the
  * exchange fake through ccxt on its next pass, and the order becomes CANCELLED with an order.cancelled
- * event for its owner. Asked twice, nothing more happens; an order that filled first stays filled.
+ * event for its owner. Asked twice, nothing more happens; an order that filled first stays filled; a
+ * cancel the exchange fails (500, 429) is tried again on the next pass, and recorded once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../core/identity/types.ts';
@@ -87,5 +88,24 @@ describe('a live order resting at the exchange, cancelled from chat', () => {
     } finally {
       h.fake.state.setPrice('BTC', 'USDT', '65000');
     }
+  });
+
+  it('the exchange failing the cancel: the order stays asked-for and open, and the next pass cancels it', async () => {
+    const id = await resting();
+    await h.service.cancel(id, trader);
+    // A 500, then a 429: each fails the cancel of one pass (the watcher logs it and tries the next).
+    h.fake.state.inject('cancelOrder', { kind: 'http500' });
+    await watcher.tick();
+    expect(remote(id)?.status).toBe('open');
+    expect(await row(id)).toMatchObject({ status: 'SUBMITTED', cancelRequestedAt: expect.any(Date) });
+    h.fake.state.inject('cancelOrder', { kind: 'rate-limit' });
+    await watcher.tick();
+    expect(remote(id)?.status).toBe('open');
+    expect(await row(id)).toMatchObject({ status: 'SUBMITTED' });
+    await watcher.tick();
+    expect(remote(id)?.status).toBe('canceled');
+    expect(await row(id)).toMatchObject({ status: 'CANCELLED' });
+    const events = await h.app.db.orderEvent.findMany({ where: { orderId: id, toStatus: 'CANCELLED' } });
+    expect(events).toHaveLength(1);
   });
 });
