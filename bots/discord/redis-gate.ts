@@ -10,7 +10,8 @@
  * request leaves only `windowMs` after the 1st one's response, hence arrives more than `windowMs` after
  * the 1st arrived, whatever the delays. The cost is one round trip per window.
  *
- * The slots are a Redis sorted set, scored on Redis' clock, so processes with skewed clocks still agree;
+ * The rule and its script are bots/response-window.ts, which Telegram's shared budget uses too. The
+ * slots are a Redis sorted set, scored on Redis' clock, so processes with skewed clocks still agree;
  * a process that dies mid-request holds its slot for `leaseMs` at most. discord.js counts the same limit
  * in fixed windows that open at the first request; two windows back to back let up to ~100 requests into
  * one second (measured: 31-88 global 429s per 200 messages).
@@ -25,8 +26,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from '../../core/redis.ts';
+import { answered, type Release, type ResponseWindow, takeSlots } from '../response-window.ts';
 
-export type Release = () => void;
+export type { Release };
 
 export interface GlobalGate {
   /** Resolves when one request may be sent now; call the returned function when its response arrived. */
@@ -40,38 +42,6 @@ export interface GateOptions {
   readonly leaseMs?: number;
 }
 
-/**
- * Takes a slot (score = lease end while in flight) or answers how long to wait. KEYS[2] holds when the
- * next slot is due on the spaced schedule (GCRA): a slot may be taken up to `burst` ms early, so a
- * caller that comes late (a busy event loop, a timer firing late) catches up instead of losing the
- * time, while the window rule alone still bounds any 1000 ms.
- */
-const ACQUIRE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window, limit, lease = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local spacing, burst = tonumber(ARGV[5]), tonumber(ARGV[6])
-local due = tonumber(redis.call('GET', KEYS[2]) or '0')
-if due - now > burst then return due - now - burst end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < limit then
-  redis.call('ZADD', KEYS[1], now + lease, ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], lease + window)
-  if spacing > 0 then redis.call('SET', KEYS[2], math.max(due, now) + spacing, 'PX', window) end
-  return 0
-end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)
-`;
-
-/** The response arrived: the slot now ages from this moment. */
-const RELEASE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
-return 1
-`;
-
 /** Slots the spaced schedule may run ahead by (taken at once). */
 const BURST_SLOTS = 5;
 
@@ -80,17 +50,24 @@ const MAX_POLL_MS = 50;
 
 export class RedisResponseWindowGate implements GlobalGate {
   private readonly leaseMs: number;
-  private readonly spacingMs: number;
+  private readonly window: ResponseWindow;
   /** The caller before this one in this process: it asks Redis first. */
   private turn: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly redis: Redis,
-    private readonly key: string,
-    private readonly options: GateOptions,
+    key: string,
+    options: GateOptions,
   ) {
     this.leaseMs = options.leaseMs ?? 30_000;
-    this.spacingMs = Math.floor(options.windowMs / options.limit);
+    const spacingMs = Math.floor(options.windowMs / options.limit);
+    this.window = {
+      key,
+      limit: options.limit,
+      windowMs: options.windowMs,
+      spacingMs,
+      burstMs: spacingMs * BURST_SLOTS,
+    };
   }
 
   async acquire(signal?: AbortSignal): Promise<Release> {
@@ -111,20 +88,11 @@ export class RedisResponseWindowGate implements GlobalGate {
     const member = randomUUID();
     for (;;) {
       signal?.throwIfAborted();
-      const wait = Number(
-        await this.redis.eval(
-          ACQUIRE,
-          2,
-          this.key,
-          `${this.key}:next`,
-          this.options.windowMs,
-          this.options.limit,
-          this.leaseMs,
-          member,
-          this.spacingMs,
-          this.spacingMs * BURST_SLOTS,
-        ),
-      );
+      const wait = await takeSlots(this.redis, [this.window], {
+        member,
+        leaseMs: this.leaseMs,
+        pollMs: MAX_POLL_MS,
+      });
       if (wait === 0) return this.releaser(member);
       await new Promise((resolve) => setTimeout(resolve, Math.min(wait, MAX_POLL_MS)));
     }
@@ -136,7 +104,7 @@ export class RedisResponseWindowGate implements GlobalGate {
       if (released) return;
       released = true;
       // A lost release only keeps the slot until its lease ends; never worth failing a send for.
-      this.redis.eval(RELEASE, 1, this.key, member).catch(() => undefined);
+      answered(this.redis, [this.window], member).catch(() => undefined);
     };
   }
 }

@@ -3,20 +3,21 @@
  * `bots` processes, or a broadcaster beside them, each pace their own calls in their Outbox, and without
  * a budget they share, together they send a chat twice its allowance and Telegram answers 429.
  *
- * Same rule as the Outbox's own windows and the Discord gate (bots/discord/redis-gate.ts): a slot is
- * held from send until the answer and for the window after it, because Telegram counts a call when it
- * arrives, which only the answer proves. The slots are Redis sorted sets scored on Redis' clock (skewed
- * process clocks still agree); one script checks and takes every window of a call at once, so a call
- * never holds the chat's slot while it waits on the bot's. A process that dies mid-call holds its slots
- * for `leaseMs` at most. When Redis cannot be reached, a process paces its calls alone (its Outbox
- * still keeps every limit for what it sends) rather than stop talking to its users.
+ * The rule is the Outbox's own and the Discord gate's, over Redis (bots/response-window.ts): a slot is
+ * held from send until the answer and for the window after it, on Redis' clock, and a call takes its
+ * slots in the bot's, the chat's and the group's windows at once, so it never holds the chat's slot
+ * while it waits on the bot's. A process that dies mid-call holds its slots for `leaseMs` at most.
+ * When Redis cannot be reached, a process paces its calls alone (its Outbox still keeps every limit
+ * for what it sends) rather than stop talking to its users.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis, RedisKeys } from '../../core/redis.ts';
-import { isGroupChat, type RateWindow, type TelegramRateLimits } from './outbox.ts';
+import { answered, type Release, type ResponseWindow, takeSlots } from '../response-window.ts';
 
-export type Release = () => void;
+export type { Release };
+
+import { isGroupChat, type RateWindow, type TelegramRateLimits } from './outbox.ts';
 
 /** What the Outbox asks before each call: a slot in every shared window of the chat. */
 export interface SharedBudget {
@@ -26,42 +27,6 @@ export interface SharedBudget {
    */
   acquire(chatId: string, signal: AbortSignal): Promise<Release | undefined>;
 }
-
-/**
- * KEYS: the windows of one call. ARGV: lease, member, poll, then limit and length of each window.
- * Answers 0 when every window had room (the slot is taken in all), else how long to wait: until the
- * slot that frees a place is answered and aged, or `poll` when that slot is still in flight.
- */
-const TAKE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local lease, member, poll = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
-local wait = 0
-for i, key in ipairs(KEYS) do
-  local limit, window = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  local held = redis.call('ZCARD', key)
-  if held >= limit then
-    local frees = redis.call('ZRANGE', key, held - limit, held - limit, 'WITHSCORES')
-    local at = tonumber(frees[2])
-    if at > now then wait = math.max(wait, poll) else wait = math.max(wait, at + window - now, 1) end
-  end
-end
-if wait > 0 then return wait end
-for i, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now + lease, member)
-  redis.call('PEXPIRE', key, lease + tonumber(ARGV[3 + 2 * i]))
-end
-return 0
-`;
-
-/** The answer arrived: the slot ages from now in every window it holds. */
-const ANSWERED = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-for _, key in ipairs(KEYS) do redis.call('ZADD', key, 'XX', now, ARGV[1]) end
-return 1
-`;
 
 export interface RedisBudgetOptions {
   readonly limits: TelegramRateLimits;
@@ -112,49 +77,41 @@ export class RedisTelegramBudget implements SharedBudget {
 
   async acquire(chatId: string, signal: AbortSignal): Promise<Release | undefined> {
     const windows = this.windowsOf(chatId);
-    const keys = windows.map(([name]) => name);
     const member = randomUUID();
     for (;;) {
       signal.throwIfAborted();
       let wait: number;
       try {
-        const asked = this.redis.eval(
-          TAKE,
-          keys.length,
-          ...keys,
-          this.leaseMs,
-          member,
-          this.pollMs,
-          ...windows.flatMap(([, w]) => [w.max, w.ms]),
-        );
-        wait = Number(await withinMs(asked, this.askTimeoutMs));
+        const asked = takeSlots(this.redis, windows, { member, leaseMs: this.leaseMs, pollMs: this.pollMs });
+        wait = await withinMs(asked, this.askTimeoutMs);
       } catch (err) {
         this.unavailable(err);
         return undefined;
       }
-      if (wait === 0) return this.releaser(keys, member);
+      if (wait === 0) return this.releaser(windows, member);
       // Woken early by a stop; the check above then throws the stop's reason.
       await sleep(wait, undefined, { signal }).catch(() => undefined);
     }
   }
 
-  private windowsOf(chatId: string): [string, RateWindow][] {
+  private windowsOf(chatId: string): ResponseWindow[] {
     const { limits } = this.options;
-    const windows: [string, RateWindow][] = [
-      [`${this.prefix}:bot`, limits.global],
-      [`${this.prefix}:chat:${chatId}`, limits.perChat],
+    const window = (key: string, w: RateWindow): ResponseWindow => ({ key, limit: w.max, windowMs: w.ms });
+    const windows = [
+      window(`${this.prefix}:bot`, limits.global),
+      window(`${this.prefix}:chat:${chatId}`, limits.perChat),
     ];
-    if (isGroupChat(chatId)) windows.push([`${this.prefix}:group:${chatId}`, limits.perGroup]);
+    if (isGroupChat(chatId)) windows.push(window(`${this.prefix}:group:${chatId}`, limits.perGroup));
     return windows;
   }
 
-  private releaser(keys: readonly string[], member: string): Release {
+  private releaser(windows: readonly ResponseWindow[], member: string): Release {
     let released = false;
     return () => {
       if (released) return;
       released = true;
       // A lost release keeps the slot until its lease ends: never worth failing a send for.
-      this.redis.eval(ANSWERED, keys.length, ...keys, member).catch(() => undefined);
+      answered(this.redis, windows, member).catch(() => undefined);
     };
   }
 
