@@ -10,7 +10,7 @@
  * request leaves only `windowMs` after the 1st one's response, hence arrives more than `windowMs` after
  * the 1st arrived, whatever the delays. The cost is one round trip per window.
  *
- * The rule and its script are bots/response-window.ts, which Telegram's shared budget uses too. The
+ * The rule and its script are core/response-window.ts, which Telegram's shared budget uses too. The
  * slots are a Redis sorted set, scored on Redis' clock, so processes with skewed clocks still agree;
  * a process that dies mid-request holds its slot for `leaseMs` at most. discord.js counts the same limit
  * in fixed windows that open at the first request; two windows back to back let up to ~100 requests into
@@ -26,7 +26,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from '../../core/redis.ts';
-import { answered, type Release, type ResponseWindow, takeSlots } from '../response-window.ts';
+import { answered, type Release, type ResponseWindow, takeSlots } from '../../core/response-window.ts';
 
 export type { Release };
 

@@ -3,7 +3,7 @@
  * `bots` processes, or a broadcaster beside them, each pace their own calls in their Outbox, and without
  * a budget they share, together they send a chat twice its allowance and Telegram answers 429.
  *
- * The rule is the Outbox's own and the Discord gate's, over Redis (bots/response-window.ts): a slot is
+ * The rule is the Outbox's own and the Discord gate's, over Redis (core/response-window.ts): a slot is
  * held from send until the answer and for the window after it, on Redis' clock, and a call takes its
  * slots in the bot's, the chat's and the group's windows at once, so it never holds the chat's slot
  * while it waits on the bot's. A process that dies mid-call holds its slots for `leaseMs` at most.
@@ -13,7 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis, RedisKeys } from '../../core/redis.ts';
-import { answered, type Release, type ResponseWindow, takeSlots } from '../response-window.ts';
+import { answered, type Release, type ResponseWindow, takeSlots } from '../../core/response-window.ts';
 
 export type { Release };
 

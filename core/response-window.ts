@@ -15,7 +15,7 @@
  * then queue (bots/discord/redis-gate.ts says what that cost). A call takes its slots in all its windows
  * at once or in none, so it never holds one window while it waits on another.
  */
-import type { Redis } from '../core/redis.ts';
+import type { Redis } from './redis.ts';
 
 /** Called when the call's answer arrived. */
 export type Release = () => void;
