@@ -4,14 +4,17 @@
  *  (a) GET /v1/signals?limit=50 against a bare Fastify hello-world in the same run, same autocannon
  *      settings: req/s, p99 and each server's CPU time per request (goal: the API at least 50% of
  *      hello-world). The API runs as in production (bench/api-server.ts): every plugin, LOG_LEVEL=info,
- *      the Redis rate limit counting every request, with a limit too high to be reached;
+ *      the Redis rate limit counting every request, with a limit too high to be reached. Twice: with no
+ *      Accept-Encoding (identity, what autocannon and curl send) and with the one real clients send
+ *      (`gzip, deflate, br`: browsers, fetch, axios, Python requests), hello-world and the replay of
+ *      each response alike;
  *  (b) SSE fan-out: 2,000 clients on /v1/signals/stream, time from XADD to receipt, p50/p99 over every
  *      delivery and the time until all 2,000 have an entry (goal p99 ≤ 250 ms);
  *  (c) resident memory of the server process per idle SSE connection (goal ≤ 20 KiB).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,9 +42,21 @@ function rssKiB(pid: number): number {
 const WARM_UP_SECONDS = Math.min(SECONDS, 3);
 const RATE_LIMIT = 1_000_000_000;
 
-/** The same autocannon settings for both servers. */
-async function load(url: string, seconds = SECONDS) {
-  const result = await autocannon({ url, connections: 50, pipelining: 1, duration: seconds });
+/** The request headers of the two passes: none (identity), and what real HTTP clients send. */
+const PASSES = [
+  { name: 'identity', headers: {} as Record<string, string> },
+  { name: 'compressed', headers: { 'accept-encoding': 'gzip, deflate, br' } },
+] as const;
+type Pass = (typeof PASSES)[number];
+
+const describeHeaders = (pass: Pass) =>
+  Object.entries(pass.headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('; ') || 'no accept-encoding';
+
+/** The same autocannon settings for every server. */
+async function load(url: string, headers: Record<string, string>, seconds = SECONDS) {
+  const result = await autocannon({ url, headers, connections: 50, pipelining: 1, duration: seconds });
   if (result.non2xx || result.errors) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors under load`);
   }
@@ -49,12 +64,38 @@ async function load(url: string, seconds = SECONDS) {
 }
 
 /** A load run with the server process' CPU time per request (from /proc; shared-machine proof). */
-async function measured(pid: number, url: string) {
+async function measured(pid: number, url: string, headers: Record<string, string>) {
   const before = cpuSnapshot({ server: pid });
-  const run = await load(url);
+  const run = await load(url, headers);
   const perRequest = cpuPerOperation(before, cpuSnapshot({ server: pid }), run.requests)?.get('server');
   const cpu = perRequest === undefined ? 'n/a' : `${(perRequest * 1000).toFixed(0)} µs`;
   return { ...run, cpu };
+}
+
+interface Recorded {
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+/** One response as it came over the wire: its bytes undecoded (fetch would decompress them). */
+function record(url: string, headers: Record<string, string>): Promise<Recorded> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Requests the rate limit counted between two answers of one window (undefined if it rolled over). */
+function countedBetween(before: Recorded, after: Recorded): number | undefined {
+  const left = (r: Recorded) => Number(r.headers['x-ratelimit-remaining']);
+  const n = left(before) - left(after) - 1;
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 interface ServerProcess {
@@ -143,30 +184,44 @@ export async function run(): Promise<readonly BenchRow[]> {
     servers.push(server);
     const apiUrl = `http://127.0.0.1:${server.port}/v1/signals?limit=50`;
     const helloUrl = `http://127.0.0.1:${hello.port}/`;
-    // Warm-up of both (JIT, pools, the page cache), then the two measured runs back to back.
-    await load(apiUrl, WARM_UP_SECONDS);
-    await load(helloUrl, WARM_UP_SECONDS);
+    // Per pass: warm-up of both (JIT, pools, the page cache and its compressed page), then the two
+    // measured runs back to back, then the API's response recorded as it came over the wire.
     const loadBefore = loadavg()[0]!;
-    const helloRun = await measured(hello.child.pid!, helloUrl);
-    const api = await measured(server.child.pid!, apiUrl);
+    const rest = [];
+    for (const pass of PASSES) {
+      await load(apiUrl, pass.headers, WARM_UP_SECONDS);
+      await load(helloUrl, pass.headers, WARM_UP_SECONDS);
+      const helloRun = await measured(hello.child.pid!, helloUrl, pass.headers);
+      const before = await record(apiUrl, pass.headers);
+      const api = await measured(server.child.pid!, apiUrl, pass.headers);
+      const sample = await record(apiUrl, pass.headers);
+      rest.push({ pass, helloRun, api, sample, counted: countedBetween(before, sample) });
+    }
     const loadAfter = loadavg()[0]!;
-    // Every request was counted by the rate limit: the window's count in Redis covers the measured run.
-    const sample = await fetch(apiUrl);
-    const counted = RATE_LIMIT - Number(sample.headers.get('x-ratelimit-remaining') ?? Number.NaN);
-    // The same bytes and headers from a bare route: the part of the gap that is the response itself.
-    const recorded = {
-      body: await sample.text(),
-      headers: Object.fromEntries(
-        [...sample.headers].filter(
-          ([name]) => !['date', 'connection', 'keep-alive', 'content-length'].includes(name),
-        ),
-      ),
-    };
-    const replay = await startServer(['replay'], { BENCH_REPLAY: JSON.stringify(recorded) });
+    // The same bytes and headers from a bare route, one path per pass: the part of the gap that is the
+    // response itself.
+    const replays = Object.fromEntries(
+      rest.map(({ pass, sample }) => [
+        `/${pass.name}`,
+        {
+          body: sample.body.toString('base64'),
+          headers: Object.fromEntries(
+            Object.entries(sample.headers).filter(
+              ([name]) => !['date', 'connection', 'keep-alive', 'content-length'].includes(name),
+            ),
+          ),
+        },
+      ]),
+    );
+    const replay = await startServer(['replay'], { BENCH_REPLAY: JSON.stringify(replays) });
     servers.push(replay);
-    const replayUrl = `http://127.0.0.1:${replay.port}/`;
-    await load(replayUrl, WARM_UP_SECONDS);
-    const replayRun = await measured(replay.child.pid!, replayUrl);
+    const replayRuns: Awaited<ReturnType<typeof measured>>[] = [];
+    for (const { pass } of rest) {
+      const replayUrl = `http://127.0.0.1:${replay.port}/${pass.name}`;
+      await load(replayUrl, pass.headers, WARM_UP_SECONDS);
+      replayRuns.push(await measured(replay.child.pid!, replayUrl, pass.headers));
+    }
+    const loadAfterReplay = loadavg()[0]!;
     await stopServer(replay);
 
     await new Promise((r) => setTimeout(r, 1_000));
@@ -207,28 +262,45 @@ export async function run(): Promise<readonly BenchRow[]> {
       }
       allReceived.push(last);
     }
-    const ratio = (api.rps / helloRun.rps) * 100;
     const perConn = ((rssAfter - rssBefore) * 1024) / CLIENTS / 1024;
+    const restRows: BenchRow[] = rest.flatMap(({ pass, helloRun, api, sample, counted }, i) => {
+      const replayRun = replayRuns[i]!;
+      const coding = sample.headers['content-encoding'] ?? 'identity';
+      const of = (rps: number) => `${((rps / helloRun.rps) * 100).toFixed(0)}%`;
+      return [
+        {
+          metric: `${pass.name}: request headers`,
+          value: pass.name,
+          note: `${describeHeaders(pass)} to hello-world, the signals route and the replay alike; the signals route answered ${coding}, ${sample.body.length} bytes, ${Object.keys(sample.headers).length} headers`,
+        },
+        {
+          metric: `${pass.name}: hello-world req/s`,
+          value: helloRun.rps.toFixed(0),
+          note: `p99 ${helloRun.p99} ms, 50 connections, ${SECONDS} s; server CPU ${helloRun.cpu}/request`,
+        },
+        {
+          metric: `${pass.name}: GET /v1/signals?limit=50 req/s`,
+          value: api.rps.toFixed(0),
+          note: `p99 ${api.p99} ms; server CPU ${api.cpu}/request; the rate limit counted ${counted ?? '? (its window rolled over)'} requests in the run (${api.requests} answered, up to 50 more in flight at its end)`,
+        },
+        {
+          metric: `${pass.name}: same response, bare route req/s`,
+          value: replayRun.rps.toFixed(0),
+          note: `p99 ${replayRun.p99} ms; server CPU ${replayRun.cpu}/request; ${of(replayRun.rps)} of hello-world, the ceiling for any server sending this response`,
+        },
+        {
+          metric: `${pass.name}: signals vs hello-world`,
+          value: of(api.rps),
+          note: 'goal ≥ 50%',
+        },
+      ];
+    });
     return [
+      ...restRows,
       {
-        metric: 'hello-world req/s',
-        value: helloRun.rps.toFixed(0),
-        note: `p99 ${helloRun.p99} ms, 50 connections, ${SECONDS} s; server CPU ${helloRun.cpu}/request`,
-      },
-      {
-        metric: 'GET /v1/signals?limit=50 req/s',
-        value: api.rps.toFixed(0),
-        note: `p99 ${api.p99} ms; server CPU ${api.cpu}/request; ${counted} requests counted by the rate limit in this minute (warm-up and run)`,
-      },
-      {
-        metric: 'same response from a bare route req/s',
-        value: replayRun.rps.toFixed(0),
-        note: `p99 ${replayRun.p99} ms; server CPU ${replayRun.cpu}/request; ${((replayRun.rps / helloRun.rps) * 100).toFixed(0)}% of hello-world, the ceiling for any server sending this response (${sample.headers.get('content-length')} bytes, ${[...sample.headers].length} headers)`,
-      },
-      {
-        metric: 'signals vs hello-world',
-        value: `${ratio.toFixed(0)}%`,
-        note: `goal ≥ 50%; load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} over the two runs`,
+        metric: 'load average (1 min)',
+        value: loadBefore.toFixed(1),
+        note: `before the REST runs; ${loadAfter.toFixed(1)} after hello-world and signals, ${loadAfterReplay.toFixed(1)} after the replays`,
       },
       {
         metric: `SSE XADD→receipt p50 (${CLIENTS} clients)`,

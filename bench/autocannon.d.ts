@@ -5,6 +5,7 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
+    headers?: Record<string, string>;
   }
   interface Result {
     requests: { average: number; total: number };

@@ -4,6 +4,7 @@
  * 404, the equity curve downsampled, performance, candles through the shared cache; the OpenAPI
  * document passes a third-party validator and every real response here matches its documented schema.
  */
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -188,6 +189,120 @@ describe('GET /v1/signals', () => {
     );
     expect(other.statusCode).toBe(400);
     expect(other.json().error.parameter).toBe('cursor');
+  });
+});
+
+describe('GET /v1/signals in a content coding', () => {
+  const BROWSER = 'gzip, deflate, br, zstd';
+  const get = (url: string, acceptEncoding?: string, method: 'GET' | 'HEAD' = 'GET') =>
+    app.inject({
+      method,
+      url,
+      headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding },
+    });
+  const vary = (res: LightMyRequestResponse) =>
+    String(res.headers.vary ?? '')
+      .toLowerCase()
+      .split(/\s*,\s*/);
+
+  it('sends br or gzip that decompresses to exactly the identity body, with Vary and its own length', async () => {
+    const url = '/v1/signals?limit=25';
+    const identity = await get(url);
+    expect(identity.rawPayload.length).toBeGreaterThan(1_024);
+    for (const [accept, coding] of [
+      [BROWSER, 'br'],
+      ['gzip', 'gzip'],
+      ['x-gzip', 'gzip'],
+      ['GZIP;Q=0.8, identity;q=0.5', 'gzip'],
+      ['br;q=0, *', 'gzip'],
+      ['*', 'br'],
+      ['gzip;q=1, br;q=0.9', 'gzip'],
+    ] as const) {
+      const res = await get(url, accept);
+      expect(res.statusCode, accept).toBe(200);
+      expect(res.headers['content-encoding'], accept).toBe(coding);
+      expect(vary(res), accept).toContain('accept-encoding');
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length);
+      expect(res.rawPayload.length).toBeLessThan(identity.rawPayload.length / 4);
+      const decoded = coding === 'br' ? brotliDecompressSync(res.rawPayload) : gunzipSync(res.rawPayload);
+      expect(decoded.equals(identity.rawPayload), accept).toBe(true);
+    }
+  });
+
+  it('sends identity, still with Vary, when no coding is accepted or identity is preferred', async () => {
+    const url = '/v1/signals?limit=25';
+    const identity = await get(url);
+    for (const accept of [
+      undefined,
+      '',
+      'identity',
+      'gzip;q=0',
+      'gzip;q=0, br;q=0',
+      '*;q=0',
+      'identity;q=0',
+      'deflate',
+      'compress, zstd',
+      'gzip;q=0.5, identity',
+      'gzip;q=oops',
+    ]) {
+      const res = await get(url, accept);
+      expect(res.statusCode, accept).toBe(200);
+      expect(res.headers['content-encoding'], accept).toBeUndefined();
+      expect(vary(res), accept).toContain('accept-encoding');
+      expect(res.rawPayload.equals(identity.rawPayload), accept).toBe(true);
+      expect(Number(res.headers['content-length'])).toBe(identity.rawPayload.length);
+    }
+  });
+
+  it('answers HEAD with the headers of the coded GET and no body, before and after the page is cached', async () => {
+    const url = '/v1/signals?limit=26';
+    const first = await get(url, 'gzip', 'HEAD'); // not cached yet: through the route's handler
+    const full = await get(url, 'gzip');
+    const again = await get(url, 'gzip', 'HEAD'); // answered from the page cache
+    expect(full.headers['content-encoding']).toBe('gzip');
+    for (const head of [first, again]) {
+      expect(head.statusCode).toBe(200);
+      expect(head.rawPayload.length).toBe(0);
+      expect(head.headers['content-encoding']).toBe('gzip');
+      expect(head.headers['content-length']).toBe(full.headers['content-length']);
+      expect(vary(head)).toContain('accept-encoding');
+    }
+  });
+
+  it('codes a cached page and a page after a cursor alike, and a repeat sends the same bytes', async () => {
+    const first = await get('/v1/signals?limit=12', BROWSER);
+    const again = await get('/v1/signals?limit=12', BROWSER);
+    expect(again.rawPayload.equals(first.rawPayload)).toBe(true);
+    const { nextCursor } = JSON.parse(brotliDecompressSync(first.rawPayload).toString('utf8'));
+    expect(nextCursor).toEqual(expect.any(String));
+    const next = `/v1/signals?limit=12&cursor=${encodeURIComponent(nextCursor)}`;
+    const plain = await get(next);
+    for (const [accept, decode] of [
+      ['gzip', gunzipSync],
+      [BROWSER, brotliDecompressSync],
+    ] as const) {
+      const coded = await get(next, accept);
+      expect(coded.statusCode).toBe(200);
+      expect(decode(coded.rawPayload).equals(plain.rawPayload)).toBe(true);
+      expect(vary(coded)).toContain('accept-encoding');
+    }
+    conforms('/v1/signals', plain);
+  });
+
+  it('sends a small page as it is', async () => {
+    const res = await get('/v1/signals?limit=1&pair=eth-usdt&status=open&side=long', BROWSER);
+    expect(res.statusCode).toBe(200);
+    expect(res.rawPayload.length).toBeLessThan(1_024);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(vary(res)).toContain('accept-encoding');
+  });
+
+  it('leaves errors as they are', async () => {
+    const res = await get('/v1/signals?limit=0', BROWSER);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.json().error.parameter).toBe('limit');
   });
 });
 

@@ -3,6 +3,7 @@
  * seam under concurrent appends, gap after trimming, filters, retry and heartbeat, the per-address cap,
  * slow clients dropped at the buffer bound, clean end on shutdown, and 400s naming the parameter.
  */
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,6 +157,28 @@ describe('replay and live', () => {
     await until('two heartbeats', () => client.frames.filter((f) => f.comment === 'keep-alive').length >= 2);
     client.close();
     expect(client.frames.filter((f) => f.retry !== undefined)).toEqual([{ retry: '2000' }]);
+  });
+
+  it('sends the stream uncompressed to a client that accepts compression', async () => {
+    const { headers, first } = await new Promise<{ headers: IncomingHttpHeaders; first: string }>(
+      (resolve, reject) => {
+        const req = request(
+          `${base}/v1/signals/stream?mode=live`,
+          { headers: { 'accept-encoding': 'gzip, deflate, br' } },
+          (res) => {
+            res.once('data', (chunk: Buffer) => {
+              resolve({ headers: res.headers, first: chunk.toString('latin1') });
+              req.destroy();
+            });
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
+    expect(headers['content-encoding']).toBeUndefined();
+    expect(headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(first).toContain('retry: 2000\n');
   });
 
   it('filters by pair (BTC/USDT or btc-usdt) and keeps modes apart', async () => {

@@ -1,11 +1,12 @@
 /** GET /v1/signals (filters, newest first, signed keyset cursor) and GET /v1/signals/:id. */
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { DEFAULT_PAGE, getSignal, listSignals, MAX_PAGE } from '../../core/signals/store.ts';
 import { SIGNAL_SIDES, SIGNAL_STATUSES } from '../../core/signals/types.ts';
+import { negotiateCoding, type Representations, varyOnAcceptEncoding } from '../content-coding.ts';
 import type { CursorSigner } from '../cursor.ts';
 import { badParameter } from '../errors.ts';
 import type { PageCache } from '../page-cache.ts';
@@ -47,9 +48,19 @@ function queryStringOf(url: string): string {
   return q < 0 ? '' : url.slice(q + 1);
 }
 
-/** Bytes with a JSON content type are sent as they are (already validated and serialized). */
-const sendPage = (reply: FastifyReply, body: Buffer) =>
-  reply.type('application/json; charset=utf-8').send(body as never);
+/**
+ * A page in the coding the request accepts (compressed once per cached page), or as it is. Bytes with
+ * a JSON content type are sent as they are (already validated and serialized); Fastify sets their
+ * content-length, and a HEAD gets the same headers with no body.
+ */
+function sendPage(request: FastifyRequest, reply: FastifyReply, page: Representations) {
+  const coding = negotiateCoding(request.headers['accept-encoding']);
+  const encoded = coding === undefined ? undefined : page.encoded(coding);
+  // Every answer of this route depends on the header, the identity ones too (for caches in between).
+  reply.header('vary', varyOnAcceptEncoding(reply.getHeader('vary')));
+  if (encoded) reply.header('content-encoding', coding);
+  return reply.type('application/json; charset=utf-8').send((encoded ?? page.identity) as never);
+}
 
 /** What a cursor is bound to: every filter but the page size and the cursor itself. */
 function scopeOf(q: ListQuery): string {
@@ -96,8 +107,8 @@ export function signalRoutes(deps: SignalRouteDeps): FastifyPluginAsyncZod {
         // validating it anew (it passed, and would again); the hooks before this one (access, the rate
         // limit, headers) have run as for any request.
         preValidation: (request, reply, done) => {
-          const body = deps.pages.peek(queryStringOf(request.url));
-          if (body) sendPage(reply, body);
+          const page = deps.pages.peek(queryStringOf(request.url));
+          if (page) sendPage(request, reply, page);
           else done();
         },
       },
@@ -111,8 +122,8 @@ export function signalRoutes(deps: SignalRouteDeps): FastifyPluginAsyncZod {
         const key = `${scope}|${q.limit ?? ''}|${inner ?? ''}`;
         // Pages after a cursor are not filed under their query string: the cursor is checked every time.
         const queryString = inner === undefined ? queryStringOf(request.url) : undefined;
-        const body = await deps.pages.get(q.mode, key, () => renderPage(deps, q, inner, scope), queryString);
-        return sendPage(reply, body);
+        const page = await deps.pages.get(q.mode, key, () => renderPage(deps, q, inner, scope), queryString);
+        return sendPage(request, reply, page);
       },
     );
 
