@@ -3,7 +3,8 @@
  * did not take at commit time), expires stale proposals and triggers, prices every symbol with an active
  * trigger or a resting order, fires crossed triggers (each at most once), fills (or expires) resting
  * paper limit orders, cancels at the exchange the live orders their owners asked to cancel, reconciles
- * open live orders with the exchange, and re-queues orphaned orders.
+ * open live orders with the exchange, and re-queues orphaned orders. One statement first says which of
+ * those polls would find anything (watch-agenda.ts); the others are skipped for this tick.
  */
 import type { Queue } from 'bullmq';
 import type { Decimal } from '../core/market/decimal.ts';
@@ -15,6 +16,7 @@ import type { OrderJobData } from '../core/trading/order-queue.ts';
 import { relayOutbox } from '../core/trading/outbox.ts';
 import { safeError } from '../core/trading/safe-error.ts';
 import { evaluateTriggers, expireStale } from '../core/trading/triggers.ts';
+import { watchAgenda } from '../core/trading/watch-agenda.ts';
 import { requeueOrphans } from './recovery.ts';
 
 export interface WatcherOptions {
@@ -57,18 +59,22 @@ export function startTriggerWatcher(
 
   async function tick(): Promise<void> {
     ticks++;
-    await relayOutbox(deps).catch((err: unknown) =>
-      log.warn({ ...safeError(err) }, 'outbox relay: Redis not answering yet'),
-    );
-    await expireStale(deps);
     const exchange = deps.market.exchangeId;
+    const todo = await watchAgenda(deps.db, exchange, deps.now());
+    if (todo.outbox)
+      await relayOutbox(deps).catch((err: unknown) =>
+        log.warn({ ...safeError(err) }, 'outbox relay: Redis not answering yet'),
+      );
+    if (todo.stale) await expireStale(deps);
     const [triggered, resting] = await Promise.all([
-      deps.db.trigger.findMany({
-        where: { status: 'ACTIVE', exchange },
-        distinct: ['symbol'],
-        select: { symbol: true },
-      }),
-      orders.restingOrders(exchange),
+      todo.triggers
+        ? deps.db.trigger.findMany({
+            where: { status: 'ACTIVE', exchange },
+            distinct: ['symbol'],
+            select: { symbol: true },
+          })
+        : [],
+      todo.resting ? orders.restingOrders(exchange) : [],
     ]);
     const priced = await prices([
       ...new Set([...triggered.map((t) => t.symbol), ...resting.map((o) => o.symbol)]),
@@ -76,7 +82,7 @@ export function startTriggerWatcher(
     await evaluateTriggers(deps, priced);
     await orders.refreshResting(resting, priced);
     // Every pass, not every tenth: the owner is waiting on a cancel they asked for in chat.
-    for (const o of await orders.cancelRequested())
+    for (const o of todo.cancels ? await orders.cancelRequested() : [])
       await orders
         .cancel(o)
         .catch((err: unknown) =>
