@@ -122,4 +122,35 @@ describe('order-event feed retries', () => {
     expect(told).toEqual(['order.triggered']);
     expect(await pending('notify:test')).toBe(0);
   });
+
+  it('an event published again (the outbox relay after a crash: a new entry, a later time) is told once', async () => {
+    const { options, pending } = setup();
+    const told: string[] = [];
+    const consumer = await redisOrderEventFeed(options).consume('notify:test', async (e) => {
+      told.push(e.type === 'order.triggered' ? `${e.orderId} at ${e.price}` : e.type);
+    });
+    const event = (at: string, price: string): OrderEventMessage => ({
+      type: 'order.triggered',
+      orderId: 'order-9',
+      userId: 'u1',
+      platform: 'telegram',
+      chatId: null,
+      mode: 'paper',
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      amount: '0.01',
+      price,
+      at,
+    });
+    const publisher = redisEventPublisher(options.redis, options.keys);
+    await publisher.publish([event('2026-12-02T10:00:00.000Z', '60000')]);
+    await publisher.publish([event('2026-12-02T10:00:15.000Z', '60000')]);
+    // What it says differs: a different event of the same order, told.
+    await publisher.publish([event('2026-12-02T10:00:16.000Z', '59000')]);
+    await until(() => told.length === 2);
+    await new Promise((r) => setTimeout(r, 400));
+    await consumer.stop();
+    expect(told).toEqual(['order-9 at 60000', 'order-9 at 59000']);
+    expect(await pending('notify:test')).toBe(0);
+  });
 });

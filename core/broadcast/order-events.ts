@@ -7,6 +7,7 @@
  * Fields may be added to events (never renamed); unknown fields pass through, unknown types are
  * acknowledged and skipped with a warning (an adapter older than the core).
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger } from '../logger.ts';
 import { errorsTotal } from '../metrics.ts';
@@ -162,10 +163,11 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
             const batch = await reading.next(50, o.blockMs ?? 1_000);
             for (const entry of batch) holding.add(entry.id);
             for (const entry of batch) {
-              // Claimed after a crash that came after the notification went out: not told twice.
-              if (!(await o.redis.exists(doneKey(entry.id))) && !(await handleOne(entry.id, entry.fields)))
-                break; // stopped while waiting to retry: left pending for a live process to claim
-              await o.redis.set(doneKey(entry.id), '1', 'EX', DONE_TTL_S);
+              // Claimed after a crash that came after the notification went out, or published again by
+              // the trading core's outbox relay after a crash of its own: not told twice.
+              const done = doneKey(onceKey(entry.id, entry.fields));
+              if (!(await o.redis.exists(done)) && !(await handleOne(entry.id, entry.fields))) break; // stopped while waiting to retry: left pending for a live process to claim
+              await o.redis.set(done, '1', 'EX', DONE_TTL_S);
               await acking.ack([entry.id]);
               holding.delete(entry.id);
               if (!running) break;
@@ -182,13 +184,7 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
       })();
       /** Whether the event is settled (told, skipped, or given up on); false: stopped before it was. */
       async function handleOne(id: string, fields: Readonly<Record<string, string>>): Promise<boolean> {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(fields.data ?? '');
-        } catch {
-          raw = undefined;
-        }
-        const parsed = orderEventSchema.safeParse(raw);
+        const parsed = parseEntry(fields);
         if (!parsed.success) {
           o.logger.warn({ id, type: fields.type, group }, 'skipping an order event this version cannot show');
           return true;
@@ -237,6 +233,30 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
       };
     },
   };
+}
+
+function parseEntry(fields: Readonly<Record<string, string>>) {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fields.data ?? '');
+  } catch {
+    raw = undefined;
+  }
+  return orderEventSchema.safeParse(raw);
+}
+
+/**
+ * What is told once: an event by what it says, whenever it was made (`at` aside). The outbox relay may
+ * publish an event a second time after a crash (delivery into the stream is at least once), under a new
+ * entry id and time; this key is what keeps the telling once. An entry this version cannot read is its
+ * own.
+ */
+function onceKey(entryId: string, fields: Readonly<Record<string, string>>): string {
+  const parsed = parseEntry(fields);
+  if (!parsed.success) return entryId;
+  const { at: _at, ...said } = parsed.data;
+  const subject = parsed.data.type === 'alert.triggered' ? parsed.data.triggerId : parsed.data.orderId;
+  return `${subject}:${createHash('sha256').update(JSON.stringify(said)).digest('hex').slice(0, 16)}`;
 }
 
 /** The feed of a process: its stores, and the claim delay of the broadcaster's configuration. */

@@ -4,7 +4,8 @@
  * transaction. After the commit the committer sends it at once (`deliver`, bounded by the producer's
  * command timeout) and deletes the rows; if Redis does not answer, the rows stay and the relay
  * (`relayOutbox`, run by the worker's watcher) sends them once Redis is back. Delivery is at least once:
- * the job id is the order id (a second add is a no-op) and a notification may, rarely, arrive twice.
+ * the job id is the order id (a second add is a no-op), and an event published twice is told once (the
+ * notifiers' feed knows an event by what it says, core/broadcast/order-events.ts).
  *
  * A row is leased (`claimedUntil`): the committer holds it while it tries, a relay while it sends, so two
  * senders do not race for it; a sender that dies leaves the lease to run out.
