@@ -22,6 +22,20 @@ afterAll(() => {
   for (const r of connections) r.disconnect();
 });
 
+const triggered = (orderId: string, price: string, at: string): OrderEventMessage => ({
+  type: 'order.triggered',
+  orderId,
+  userId: 'u1',
+  platform: 'telegram',
+  chatId: null,
+  mode: 'paper',
+  symbol: 'BTC/USDT',
+  side: 'buy',
+  amount: '0.01',
+  price,
+  at,
+});
+
 function setup(over: Partial<FeedOptions> = {}) {
   const redis = connect('feed-test');
   const keys = new RedisKeys(`t_feed_${randomBytes(4).toString('hex')}`);
@@ -37,22 +51,7 @@ function setup(over: Partial<FeedOptions> = {}) {
   };
   const publish = (n: number) =>
     redisEventPublisher(redis, keys).publish(
-      Array.from(
-        { length: n },
-        (_, i): OrderEventMessage => ({
-          type: 'order.triggered',
-          orderId: `order-${i}`,
-          userId: 'u1',
-          platform: 'telegram',
-          chatId: null,
-          mode: 'paper',
-          symbol: 'BTC/USDT',
-          side: 'buy',
-          amount: '0.01',
-          price: '60000',
-          at: new Date().toISOString(),
-        }),
-      ),
+      Array.from({ length: n }, (_, i) => triggered(`order-${i}`, '60000', new Date().toISOString())),
     );
   const pending = async (group: string) =>
     Number(((await redis.xpending(orderEventsStream(keys), group)) as [number])[0]);
@@ -129,19 +128,7 @@ describe('order-event feed retries', () => {
     const consumer = await redisOrderEventFeed(options).consume('notify:test', async (e) => {
       told.push(e.type === 'order.triggered' ? `${e.orderId} at ${e.price}` : e.type);
     });
-    const event = (at: string, price: string): OrderEventMessage => ({
-      type: 'order.triggered',
-      orderId: 'order-9',
-      userId: 'u1',
-      platform: 'telegram',
-      chatId: null,
-      mode: 'paper',
-      symbol: 'BTC/USDT',
-      side: 'buy',
-      amount: '0.01',
-      price,
-      at,
-    });
+    const event = (at: string, price: string) => triggered('order-9', price, at);
     const publisher = redisEventPublisher(options.redis, options.keys);
     await publisher.publish([event('2026-12-02T10:00:00.000Z', '60000')]);
     await publisher.publish([event('2026-12-02T10:00:15.000Z', '60000')]);
