@@ -11,9 +11,9 @@
  * Codings are case-insensitive, `x-gzip` is `gzip`, a coding not named is acceptable only through `*`,
  * `identity` is acceptable unless refused by name or through `*;q=0` (not named, it weighs as much as
  * the least wanted coding named, as in the `negotiator` package that Express uses), and a coding
- * weighted below `identity` loses to it. Ties go to br (smaller), then gzip. When everything is refused, identity is
- * sent anyway (the RFC's alternative is a 415 no client could use). No header means identity too: it
- * is what a client that sends none (curl, autocannon) expects to read.
+ * weighted below `identity` loses to it. Ties go to br (smaller), then gzip. When everything is
+ * refused, identity is sent anyway (the RFC's alternative is a 415 no client could use). No header
+ * means identity too: it is what a client that sends none (curl, autocannon) expects to read.
  */
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 

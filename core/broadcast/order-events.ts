@@ -165,8 +165,11 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
             for (const entry of batch) {
               // Claimed after a crash that came after the notification went out, or published again by
               // the trading core's outbox relay after a crash of its own: not told twice.
-              const done = doneKey(onceKey(entry.id, entry.fields));
-              if (!(await o.redis.exists(done)) && !(await handleOne(entry.id, entry.fields))) break; // stopped while waiting to retry: left pending for a live process to claim
+              const parsed = parseEntry(entry.fields);
+              const done = doneKey(onceKey(entry.id, parsed));
+              // False when stopped while waiting to retry: left pending for a live process to claim.
+              if (!(await o.redis.exists(done)) && !(await handleOne(entry.id, entry.fields.type, parsed)))
+                break;
               await o.redis.set(done, '1', 'EX', DONE_TTL_S);
               await acking.ack([entry.id]);
               holding.delete(entry.id);
@@ -183,10 +186,9 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
         }
       })();
       /** Whether the event is settled (told, skipped, or given up on); false: stopped before it was. */
-      async function handleOne(id: string, fields: Readonly<Record<string, string>>): Promise<boolean> {
-        const parsed = parseEntry(fields);
+      async function handleOne(id: string, type: string | undefined, parsed: ParsedEntry): Promise<boolean> {
         if (!parsed.success) {
-          o.logger.warn({ id, type: fields.type, group }, 'skipping an order event this version cannot show');
+          o.logger.warn({ id, type, group }, 'skipping an order event this version cannot show');
           return true;
         }
         for (let attempt = 1; ; attempt++) {
@@ -235,6 +237,8 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
   };
 }
 
+type ParsedEntry = ReturnType<typeof parseEntry>;
+
 function parseEntry(fields: Readonly<Record<string, string>>) {
   let raw: unknown;
   try {
@@ -251,8 +255,7 @@ function parseEntry(fields: Readonly<Record<string, string>>) {
  * entry id and time; this key is what keeps the telling once. An entry this version cannot read is its
  * own.
  */
-function onceKey(entryId: string, fields: Readonly<Record<string, string>>): string {
-  const parsed = parseEntry(fields);
+function onceKey(entryId: string, parsed: ParsedEntry): string {
   if (!parsed.success) return entryId;
   const { at: _at, ...said } = parsed.data;
   const subject = parsed.data.type === 'alert.triggered' ? parsed.data.triggerId : parsed.data.orderId;

@@ -128,7 +128,8 @@ async function remove(db: Db, ids: readonly bigint[]): Promise<void> {
  * the relay never sees them. At 10 ms a DELETE carried two deliveries at 200 orders/s and was a commit
  * for every third order in each process; at 200 ms one commit carries about 40. A crash loses at most
  * the last 200 ms of DELETEs: those rows are sent once more by the relay after their lease (the job is a
- * no-op by its id, a notification may come twice), as for a crash between a send and its DELETE.
+ * no-op by its id, the notifiers' feed tells an event published twice once), as for a crash between a
+ * send and its DELETE.
  */
 const REMOVE_BATCH_MS = 200;
 /** A batch this large goes at once. */
