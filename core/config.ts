@@ -444,7 +444,8 @@ export const ENV = {
     schema: positiveInt,
     default: '2000',
     example: '1000',
-    description: 'How long a ticker is served from the Redis cache.',
+    description:
+      'How long a ticker is served from the cache (Redis, and each process until the Redis entry expires).',
   }),
   SIM_SEED: v({
     schema: z.coerce

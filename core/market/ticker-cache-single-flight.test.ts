@@ -10,6 +10,7 @@ import { createRedis } from '../redis.ts';
 import { CcxtMarketData } from './ccxt-market.ts';
 import { CachedMarketData } from './ticker-cache.ts';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MICRO = '0.000012345678901234567';
 
 describe('ticker cache', () => {
@@ -28,7 +29,19 @@ describe('ticker cache', () => {
       minCost: '5',
     };
     fake = await startFakeExchange('binance', {
-      markets: [...defaultMarkets('USDT'), { ...micro, price: MICRO }],
+      markets: [
+        ...defaultMarkets('USDT'),
+        { ...micro, price: MICRO },
+        {
+          base: 'XRP',
+          quote: 'USDT',
+          price: '0.6',
+          amountDecimals: 1,
+          priceDecimals: 4,
+          minAmount: '1',
+          minCost: '5',
+        },
+      ],
     });
     upstream = new CcxtMarketData('binance', { apiBase: fake.url, throttle: false });
     await upstream.markets();
@@ -62,12 +75,26 @@ describe('ticker cache', () => {
   });
 
   it('asks the exchange again once the cached ticker expired', async () => {
-    const cache = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 60_000 });
+    const cache = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 300 });
     await cache.ticker('SOL/USDT');
     fake.state.setPrice('SOL', 'USDT', '151');
     expect((await cache.ticker('SOL/USDT')).last.toFixed()).toBe('150');
-    await ctx.redis.del(ctx.keys.key('ticker', 'binance', 'SOL/USDT')); // what the TTL does
+    await sleep(350);
     expect((await cache.ticker('SOL/USDT')).last.toFixed()).toBe('151');
+    fake.state.setPrice('SOL', 'USDT', '150');
+  });
+
+  it('keeps what another process cached no longer than Redis does', async () => {
+    const fetcher = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 600 });
+    const reader = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 600 });
+    await fetcher.ticker('XRP/USDT');
+    await sleep(300);
+    const before = fake.state.requests.ticker;
+    await reader.ticker('XRP/USDT'); // from Redis, which has about 300 ms left
+    expect(fake.state.requests.ticker).toBe(before);
+    fake.state.setPrice('XRP', 'USDT', '0.61');
+    await sleep(400); // past the Redis entry's expiry, short of the reader's own TTL
+    expect((await reader.ticker('XRP/USDT')).last.toFixed()).toBe('0.61');
   });
 
   it('still answers when Redis is unreachable', async () => {
