@@ -73,6 +73,22 @@ describe('Telegram webhook route on the API server', () => {
     expect(handled).toEqual([]);
   });
 
+  it('refuses a caller without the secret before reading its body, whatever the body', async () => {
+    const forged = (payload: string, headers: Record<string, string> = {}) =>
+      app.inject({
+        method: 'POST',
+        url: PATH,
+        payload,
+        headers: { 'content-type': 'application/json', ...headers },
+      });
+    expect((await forged('{not json')).statusCode).toBe(401);
+    expect((await forged(JSON.stringify({ hello: 'world' }))).statusCode).toBe(401);
+    expect((await forged('x'.repeat(2 * 1024 * 1024))).statusCode).toBe(401);
+    expect((await forged('{not json', { [SECRET_HEADER]: 'short' })).statusCode).toBe(401);
+    expect((await forged('{not json', { [SECRET_HEADER]: SECRET })).statusCode).toBe(400);
+    expect(handled).toEqual([]);
+  });
+
   it('refuses a body that is not a Telegram update', async () => {
     expect((await post({ hello: 'world' })).statusCode).toBe(400);
     expect((await post({ update_id: -1 })).statusCode).toBe(400);

@@ -1,11 +1,12 @@
 /**
  * Webhook mode: grammY's `webhookCallback` on a Fastify route (mounted on the API server) at the path
- * of TELEGRAM_WEBHOOK_URL. It checks X-Telegram-Bot-Api-Secret-Token against the secret given to
- * setWebhook (constant time, 401 otherwise) and answers once the middleware of its bot is done; that
+ * of TELEGRAM_WEBHOOK_URL. X-Telegram-Bot-Api-Secret-Token is checked against the secret given to
+ * setWebhook (constant time, 401 otherwise) before the body is read, and grammY answers once the middleware of its bot is done; that
  * bot is an intake whose only middleware queues the update, so Telegram is answered at once (it retries
  * webhooks that answer slowly, and an LLM turn can take longer than that). The bot that does the work
  * takes updates from the queue through the same runner as polling (runner.ts).
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { run } from '@grammyjs/runner';
 import type { FastifyPluginAsync } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
@@ -51,7 +52,15 @@ function updateQueue() {
   };
 }
 
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Compares digests, so neither the secret's length nor its first differing byte shows in the timing. */
+function secretMatches(header: string | string[] | undefined, secret: Buffer): boolean {
+  return typeof header === 'string' && timingSafeEqual(digest(header), secret);
+}
+
 export function startWebhookIntake(bot: Bot, options: { readonly path: string; readonly secret: string }) {
+  const secret = digest(options.secret);
   const queue = updateQueue();
   const handle = run(
     {
@@ -77,6 +86,12 @@ export function startWebhookIntake(bot: Bot, options: { readonly path: string; r
         // Telegram calls from a few addresses; the per-client API rate limit must not throttle updates.
         config: { rateLimit: false },
         schema: { hide: true, body: UpdateEnvelope },
+        // Before the body is read: a caller without the secret learns nothing from how its body fares
+        // (400, 413); grammY checks the token again.
+        onRequest: async (request, reply) => {
+          if (!secretMatches(request.headers[SECRET_HEADER], secret))
+            return reply.code(401).send({ ok: false, error: 'secret token is wrong' });
+        },
         preHandler: async (_request, reply) => {
           if (!accepting)
             return reply.code(503).header('retry-after', '5').send({ ok: false, error: 'stopping' });
