@@ -85,6 +85,23 @@ describe('order-event feed retries', () => {
     expect(await pending('notify:test')).toBe(0);
   });
 
+  it('keeps trying through an outage longer than a few tries, pausing at most 60 times the first pause', async () => {
+    const { options, publish, pending } = setup({ retryBaseMs: 5 });
+    const at: number[] = [];
+    const consumer = await redisOrderEventFeed(options).consume('notify:test', async () => {
+      at.push(performance.now());
+      if (at.length < 10) throw new DeliveryFailure('retry', '502: bad gateway');
+    });
+    await publish(1);
+    await until(() => at.length === 10);
+    await consumer.stop();
+    const pauses = at.slice(1).map((t, i) => t - at[i]!);
+    // 5, 10, 20, 40, 80, 160, then 300 ms (the cap) however many more (timers may fire a ms early).
+    expect(Math.max(...pauses)).toBeLessThan(300 * 2);
+    expect(pauses.slice(-3).every((p) => p >= 295)).toBe(true);
+    expect(await pending('notify:test')).toBe(0);
+  });
+
   it('gives up at once on a refusal that retrying cannot help', async () => {
     const { options, publish, pending } = setup();
     let tries = 0;

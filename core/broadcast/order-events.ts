@@ -127,8 +127,13 @@ export interface FeedOptions {
   readonly retryBaseMs?: number;
 }
 
-/** Tries of one notification the platform keeps refusing for now (429, 5xx): about 15 s in all. */
-export const NOTIFY_ATTEMPTS = 5;
+/**
+ * Tries of one notification the platform keeps refusing for now (429, 5xx, network): the pause doubles
+ * from `retryBaseMs` up to 60 times it (a minute), about nine minutes in all, so an owner is still told
+ * of a fill after an outage of Telegram or Discord of several minutes, not only one of seconds.
+ */
+export const NOTIFY_ATTEMPTS = 15;
+const MAX_PAUSE_FACTOR = 60;
 
 const DONE_TTL_S = 7 * 24 * 3600;
 
@@ -204,7 +209,7 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
               o.logger.error({ err, id, group, attempts: attempt }, 'order notification failed');
               return true;
             }
-            const waitMs = (o.retryBaseMs ?? 1_000) * 2 ** (attempt - 1);
+            const waitMs = (o.retryBaseMs ?? 1_000) * Math.min(2 ** (attempt - 1), MAX_PAUSE_FACTOR);
             o.logger.warn({ err, id, group, attempt, waitMs }, 'order notification failed; retrying');
             if (!(await pause(waitMs))) return false;
           }
