@@ -92,7 +92,7 @@ export function findLimit(text: string): Found<number> | undefined {
 }
 
 const MARKET_WORDS =
-  /\b(?:at market(?: price)?|market price|at the market|market order|market|now|right now|immediately|asap)\b/;
+  /\b(?:at market(?: price)?|market price|at the market|market order|market|now|right now|immediately|asap|at once|right away|straight away)\b/;
 
 export function findMarketFlag(text: string): Found<true> | undefined {
   const m = MARKET_WORDS.exec(text);

@@ -402,8 +402,21 @@ describe('input the parser cannot honour is said back, never dropped (console te
         question: expect.stringContaining(`I could not read "${word}" as a price.`),
       });
     // Words that say "at the going price" keep the market order.
-    for (const phrase of ['buy 0.01 btc at the current price', 'buy 0.01 btc at market', 'buy 0.01 btc now'])
+    for (const phrase of [
+      'buy 0.01 btc at the current price',
+      'buy 0.01 btc at market',
+      'buy 0.01 btc now',
+      'buy 0.01 btc at once',
+      'sell 0.5 eth right away',
+      'buy 0.01 btc straight away please',
+    ])
       expect(parseIntent(phrase), phrase).toMatchObject({ kind: 'order', type: 'market' });
+    expect(parseIntent('buy 0.01 btc now at 50k')).toMatchObject({ kind: 'clarify', topic: 'order' });
+    expect(parseIntent('buy 0.01 btc at once at 50k')).toMatchObject({ kind: 'clarify' });
+    expect(parseIntent('buy 0.01 btc once it drops to 60k')).toMatchObject({
+      kind: 'order',
+      trigger: { direction: 'below', price: 60_000 },
+    });
     expect(parseIntent('buy 0.01 btc at 50k')).toMatchObject({
       kind: 'order',
       type: 'limit',
