@@ -1,10 +1,11 @@
 /**
  * Webhook mode: grammY's `webhookCallback` on a Fastify route (mounted on the API server) at the path
  * of TELEGRAM_WEBHOOK_URL. X-Telegram-Bot-Api-Secret-Token is checked against the secret given to
- * setWebhook (constant time, 401 otherwise) before the body is read, and grammY answers once the middleware of its bot is done; that
- * bot is an intake whose only middleware queues the update, so Telegram is answered at once (it retries
- * webhooks that answer slowly, and an LLM turn can take longer than that). The bot that does the work
- * takes updates from the queue through the same runner as polling (runner.ts).
+ * setWebhook (constant time, 401 otherwise) before the body is read, and grammY answers once the
+ * middleware of its bot is done; that bot is an intake whose only middleware queues the update, so
+ * Telegram is answered at once (it retries webhooks that answer slowly, and an LLM turn can take longer
+ * than that). The bot that does the work takes updates from the queue through the same runner as
+ * polling (runner.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { run } from '@grammyjs/runner';

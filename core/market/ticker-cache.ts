@@ -153,10 +153,11 @@ export class CachedMarketData implements MarketData {
     try {
       this.stats.upstreamCalls++;
       const ticker = await this.inner.ticker(symbol);
+      // Kept from before the SET, so this copy expires no later than the Redis entry.
+      this.keep(symbol, ticker, this.ttlMs);
       await this.redis
         .set(this.key(symbol), serializeTicker(ticker), 'PX', this.ttlMs)
         .catch(() => undefined);
-      this.keep(symbol, ticker, this.ttlMs);
       return ticker;
     } finally {
       if (won === 'OK') await this.redis.del(lockKey).catch(() => undefined);
