@@ -15,7 +15,10 @@
  * refused, identity is sent anyway (the RFC's alternative is a 415 no client could use). No header
  * means identity too: it is what a client that sends none (curl, autocannon) expects to read.
  */
+import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 
 export type Coding = 'br' | 'gzip';
 
@@ -118,4 +121,30 @@ export function varyOnAcceptEncoding(current: unknown): string {
   if (typeof current !== 'string' || current.trim() === '') return 'Accept-Encoding';
   if (current.trim() === '*' || /(?:^|,)\s*accept-encoding\s*(?:,|$)/i.test(current)) return current;
   return `${current}, Accept-Encoding`;
+}
+
+/**
+ * An onSend hook for JSON routes whose body is serialized per request (candles, PnL, performance):
+ * a 200 goes out in the coding its request accepts. Viewers of one chart get the same bytes until the
+ * cache behind it moves on, so each distinct body is compressed once (known by its hash; the last
+ * `bodies` kept). Other statuses (errors) go out as they are.
+ */
+export function compressedJson(bodies = 64) {
+  const made = new LRUCache<string, Representations>({ max: bodies });
+  return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    if (reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    reply.header('vary', varyOnAcceptEncoding(reply.getHeader('vary')));
+    const coding = negotiateCoding(request.headers['accept-encoding']);
+    if (coding === undefined || payload.length < MIN_COMPRESSIBLE_BYTES) return payload;
+    const key = createHash('sha256').update(payload).digest('base64');
+    let body = made.get(key);
+    if (!body) {
+      body = new Representations(Buffer.from(payload));
+      made.set(key, body);
+    }
+    const encoded = body.encoded(coding);
+    if (!encoded) return payload;
+    reply.header('content-encoding', coding);
+    return encoded;
+  };
 }

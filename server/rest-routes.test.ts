@@ -62,12 +62,12 @@ afterAll(async () => {
 });
 
 /** The response body validated against the schema the OpenAPI document declares for it. */
-function conforms(path: string, res: LightMyRequestResponse): void {
+function conforms(path: string, res: LightMyRequestResponse, body: unknown = res.json()): void {
   const op = doc.paths[path]?.get;
   const declared = op?.responses[String(res.statusCode)]?.content?.['application/json']?.schema;
   expect(declared, `${path} documents ${res.statusCode}`).toBeDefined();
   const validate = ajv.compile({ ...declared, components: doc.components });
-  const ok = validate(res.json());
+  const ok = validate(body);
   expect(ok, JSON.stringify(validate.errors)).toBe(true);
 }
 
@@ -192,14 +192,24 @@ describe('GET /v1/signals', () => {
   });
 });
 
+/** A request with this Accept-Encoding (none when undefined). */
+const get = (url: string, acceptEncoding?: string, method: 'GET' | 'HEAD' = 'GET') =>
+  app.inject({
+    method,
+    url,
+    headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding },
+  });
+
+/** The body as its content coding says. */
+const decode = (res: LightMyRequestResponse) =>
+  res.headers['content-encoding'] === 'br'
+    ? brotliDecompressSync(res.rawPayload)
+    : res.headers['content-encoding'] === 'gzip'
+      ? gunzipSync(res.rawPayload)
+      : res.rawPayload;
+
 describe('GET /v1/signals in a content coding', () => {
   const BROWSER = 'gzip, deflate, br, zstd';
-  const get = (url: string, acceptEncoding?: string, method: 'GET' | 'HEAD' = 'GET') =>
-    app.inject({
-      method,
-      url,
-      headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding },
-    });
   const vary = (res: LightMyRequestResponse) =>
     String(res.headers.vary ?? '')
       .toLowerCase()
@@ -225,7 +235,7 @@ describe('GET /v1/signals in a content coding', () => {
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length);
       expect(res.rawPayload.length).toBeLessThan(identity.rawPayload.length / 4);
-      const decoded = coding === 'br' ? brotliDecompressSync(res.rawPayload) : gunzipSync(res.rawPayload);
+      const decoded = decode(res);
       expect(decoded.equals(identity.rawPayload), accept).toBe(true);
     }
   });
@@ -361,6 +371,38 @@ describe('GET /v1/candles', () => {
     const unknown = await app.inject('/v1/candles?pair=NOPE/USDT');
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.parameter).toBe('pair');
+  });
+});
+
+describe('candles, PnL and performance in a content coding', () => {
+  it('sends br or gzip that decompresses to exactly the identity body; identity without the header', async () => {
+    for (const url of ['/v1/candles?pair=BTC-USDT&timeframe=5m&limit=500', '/v1/pnl', '/v1/performance']) {
+      const identity = await get(url);
+      expect(identity.headers['content-encoding'], url).toBeUndefined();
+      expect(String(identity.headers.vary).toLowerCase(), url).toContain('accept-encoding');
+      for (const [accept, coding] of [
+        ['gzip, deflate, br', 'br'],
+        ['gzip', 'gzip'],
+        ['br;q=0, *', 'gzip'],
+      ] as const) {
+        const res = await get(url, accept);
+        expect(res.statusCode, url).toBe(200);
+        const compressible = identity.rawPayload.length >= 1_024;
+        expect(res.headers['content-encoding'], `${url} ${accept}`).toBe(compressible ? coding : undefined);
+        expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length);
+        expect(decode(res).equals(identity.rawPayload), `${url} ${accept}`).toBe(true);
+        conforms(url.split('?')[0]!, res, JSON.parse(decode(res).toString()));
+      }
+    }
+    const candles = await get('/v1/candles?pair=BTC-USDT&timeframe=5m&limit=500', 'br');
+    expect(candles.rawPayload.length).toBeLessThan(decode(candles).length / 3);
+  });
+
+  it('leaves errors as they are', async () => {
+    const res = await get('/v1/candles?pair=NOPE/USDT', 'gzip, br');
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-encoding']).toBeUndefined();
+    expect(res.json().error.parameter).toBe('pair');
   });
 });
 

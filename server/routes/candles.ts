@@ -5,6 +5,7 @@ import { isAppError } from '../../core/errors.ts';
 import type { MarketData } from '../../core/market/market-data.ts';
 import { TIMEFRAMES } from '../../core/market/types.ts';
 import { CANDLE_WINDOW, type CandleCache } from '../candle-cache.ts';
+import { compressedJson } from '../content-coding.ts';
 import { badParameter } from '../errors.ts';
 import { commonErrors } from '../schemas/errors.ts';
 import { intParam, pairParam } from '../schemas/params.ts';
@@ -36,6 +37,7 @@ const candlesOut = z
 
 export function candleRoutes(market: MarketData, cache: CandleCache): FastifyPluginAsyncZod {
   return async (app) => {
+    app.addHook('onSend', compressedJson());
     app.get(
       '/v1/candles',
       {

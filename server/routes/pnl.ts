@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../core/db/client.ts';
 import { DEFAULT_EQUITY_POINTS, listEquity, performance } from '../../core/signals/store.ts';
+import { compressedJson } from '../content-coding.ts';
 import { badParameter } from '../errors.ts';
 import { commonErrors } from '../schemas/errors.ts';
 import { intParam, modeParam, pairParam, timeParam } from '../schemas/params.ts';
@@ -12,6 +13,7 @@ export const MAX_EQUITY_POINTS = 5_000;
 
 export function pnlRoutes(db: Db): FastifyPluginAsyncZod {
   return async (app) => {
+    app.addHook('onSend', compressedJson());
     app.get(
       '/v1/pnl',
       {
