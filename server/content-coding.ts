@@ -124,6 +124,22 @@ export function varyOnAcceptEncoding(current: unknown): string {
 }
 
 /**
+ * The body in the coding this request accepts, or as it is; sets `Vary` (every answer depends on the
+ * header, identity ones too, for caches in between) and `Content-Encoding` when coded.
+ */
+export function inAcceptedCoding(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: Representations,
+): Buffer {
+  const coding = negotiateCoding(request.headers['accept-encoding']);
+  const encoded = coding === undefined ? undefined : body.encoded(coding);
+  reply.header('vary', varyOnAcceptEncoding(reply.getHeader('vary')));
+  if (encoded) reply.header('content-encoding', coding);
+  return encoded ?? body.identity;
+}
+
+/**
  * An onSend hook for JSON routes whose body is serialized per request (candles, PnL, performance):
  * a 200 goes out in the coding its request accepts. Viewers of one chart get the same bytes until the
  * cache behind it moves on, so each distinct body is compressed once (known by its hash; the last
@@ -133,18 +149,15 @@ export function compressedJson(bodies = 64) {
   const made = new LRUCache<string, Representations>({ max: bodies });
   return async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     if (reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-    reply.header('vary', varyOnAcceptEncoding(reply.getHeader('vary')));
-    const coding = negotiateCoding(request.headers['accept-encoding']);
-    if (coding === undefined || payload.length < MIN_COMPRESSIBLE_BYTES) return payload;
+    // Too small to compress: nothing worth remembering.
+    if (payload.length < MIN_COMPRESSIBLE_BYTES)
+      return inAcceptedCoding(request, reply, new Representations(Buffer.from(payload)));
     const key = createHash('sha256').update(payload).digest('base64');
     let body = made.get(key);
     if (!body) {
       body = new Representations(Buffer.from(payload));
       made.set(key, body);
     }
-    const encoded = body.encoded(coding);
-    if (!encoded) return payload;
-    reply.header('content-encoding', coding);
-    return encoded;
+    return inAcceptedCoding(request, reply, body);
   };
 }

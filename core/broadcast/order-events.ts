@@ -135,6 +135,11 @@ export interface FeedOptions {
 export const NOTIFY_ATTEMPTS = 15;
 const MAX_PAUSE_FACTOR = 60;
 
+/** The pause after the `attempt`-th refusal: `baseMs` doubling, at most 60 times it. */
+export function notifyPauseMs(attempt: number, baseMs: number): number {
+  return baseMs * Math.min(2 ** (attempt - 1), MAX_PAUSE_FACTOR);
+}
+
 const DONE_TTL_S = 7 * 24 * 3600;
 
 export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
@@ -209,7 +214,7 @@ export function redisOrderEventFeed(o: FeedOptions): OrderEventFeed {
               o.logger.error({ err, id, group, attempts: attempt }, 'order notification failed');
               return true;
             }
-            const waitMs = (o.retryBaseMs ?? 1_000) * Math.min(2 ** (attempt - 1), MAX_PAUSE_FACTOR);
+            const waitMs = notifyPauseMs(attempt, o.retryBaseMs ?? 1_000);
             o.logger.warn({ err, id, group, attempt, waitMs }, 'order notification failed; retrying');
             if (!(await pause(waitMs))) return false;
           }

@@ -75,25 +75,25 @@ describe('ticker cache', () => {
   });
 
   it('asks the exchange again once the cached ticker expired', async () => {
-    const cache = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 300 });
+    const cache = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 800 });
     await cache.ticker('SOL/USDT');
     fake.state.setPrice('SOL', 'USDT', '151');
     expect((await cache.ticker('SOL/USDT')).last.toFixed()).toBe('150');
-    await sleep(350);
+    await sleep(850);
     expect((await cache.ticker('SOL/USDT')).last.toFixed()).toBe('151');
     fake.state.setPrice('SOL', 'USDT', '150');
   });
 
   it('keeps what another process cached no longer than Redis does', async () => {
-    const fetcher = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 600 });
-    const reader = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 600 });
+    const fetcher = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 1_000 });
+    const reader = new CachedMarketData(upstream, ctx.redis, ctx.keys, { ttlMs: 1_000 });
     await fetcher.ticker('XRP/USDT');
     await sleep(300);
     const before = fake.state.requests.ticker;
-    await reader.ticker('XRP/USDT'); // from Redis, which has about 300 ms left
+    await reader.ticker('XRP/USDT'); // from Redis, which has about 700 ms left
     expect(fake.state.requests.ticker).toBe(before);
     fake.state.setPrice('XRP', 'USDT', '0.61');
-    await sleep(400); // past the Redis entry's expiry, short of the reader's own TTL
+    await sleep(800); // past the Redis entry's expiry, short of the reader's own TTL
     expect((await reader.ticker('XRP/USDT')).last.toFixed()).toBe('0.61');
   });
 

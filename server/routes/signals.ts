@@ -6,7 +6,7 @@ import type { Db } from '../../core/db/client.ts';
 import { AppError } from '../../core/errors.ts';
 import { DEFAULT_PAGE, getSignal, listSignals, MAX_PAGE } from '../../core/signals/store.ts';
 import { SIGNAL_SIDES, SIGNAL_STATUSES } from '../../core/signals/types.ts';
-import { negotiateCoding, type Representations, varyOnAcceptEncoding } from '../content-coding.ts';
+import { inAcceptedCoding, type Representations } from '../content-coding.ts';
 import type { CursorSigner } from '../cursor.ts';
 import { badParameter } from '../errors.ts';
 import type { PageCache } from '../page-cache.ts';
@@ -54,12 +54,8 @@ function queryStringOf(url: string): string {
  * content-length, and a HEAD gets the same headers with no body.
  */
 function sendPage(request: FastifyRequest, reply: FastifyReply, page: Representations) {
-  const coding = negotiateCoding(request.headers['accept-encoding']);
-  const encoded = coding === undefined ? undefined : page.encoded(coding);
-  // Every answer of this route depends on the header, the identity ones too (for caches in between).
-  reply.header('vary', varyOnAcceptEncoding(reply.getHeader('vary')));
-  if (encoded) reply.header('content-encoding', coding);
-  return reply.type('application/json; charset=utf-8').send((encoded ?? page.identity) as never);
+  const body = inAcceptedCoding(request, reply, page);
+  return reply.type('application/json; charset=utf-8').send(body as never);
 }
 
 /** What a cursor is bound to: every filter but the page size and the cursor itself. */
