@@ -146,15 +146,33 @@ describe('the dashboard under API_REQUIRE_KEY=true', () => {
   it('pages, data and errors carry the security headers (helmet, built once per process)', async () => {
     const fresh = await new ApiKeyStore(ctx.db).create({ name: 'headers', ratePerMinute: 1000 });
     const cookie = await login(fresh.key);
+    const page = await app.inject('/');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
     for (const res of [
-      await app.inject('/'),
+      page,
       await app.inject({ url: '/v1/signals?limit=5', headers: { cookie } }),
       await app.inject('/v1/signals?limit=5'),
+      await app.inject('/v1/signals?limit=0'),
+      await app.inject('/health'),
     ]) {
-      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+      expect(res.headers['strict-transport-security']).toContain('max-age=');
     }
+  });
+
+  it('API responses carry the REST set: nothing may load from them, no document-only headers', async () => {
+    for (const url of ['/v1/signals?limit=5', '/v1/signals?limit=0', '/v1/nope', '/health', '/metrics']) {
+      const res = await app.inject(url);
+      expect(res.headers['content-security-policy'], url).toBe("default-src 'none';frame-ancestors 'none'");
+      expect(res.headers['x-frame-options'], url).toBe('DENY');
+      expect(res.headers['referrer-policy'], url).toBeUndefined();
+      expect(res.headers['x-dns-prefetch-control'], url).toBeUndefined();
+    }
+    // Paths that only start like the API's are pages.
+    for (const url of ['/v1x', '/healthcheck'])
+      expect((await app.inject(url)).headers['content-security-policy'], url).toContain("default-src 'self'");
   });
 });

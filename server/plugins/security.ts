@@ -1,7 +1,9 @@
 /**
- * Browser-facing protections. The CSP allows a same-origin single-page app (the dashboard at `/`, its
- * scripts, styles, images and API calls from 'self') and nothing inline; the docs UI sets its own
- * hash-based policy for its pages (swagger-ui staticCSP). CORS admits only CORS_ORIGINS.
+ * Browser-facing protections, two sets. Pages: a CSP that allows a same-origin single-page app (the
+ * dashboard at `/`, its scripts, styles, images and API calls from 'self') and nothing inline, with
+ * helmet's other defaults; the docs UI sets its own hash-based policy for its pages (swagger-ui
+ * staticCSP). The API's responses: `default-src 'none'` and the few headers that matter for data.
+ * CORS admits only CORS_ORIGINS.
  *
  * helmet's headers depend on this configuration only (no nonces), so its middleware runs once, here,
  * against a recording response, and every request gets the recorded headers on its reply. Run per
@@ -36,8 +38,35 @@ function recordHeaders(middleware: ReturnType<typeof helmet>): Readonly<Record<s
   return headers;
 }
 
-export async function registerSecurity(app: FastifyInstance, corsOrigins: readonly string[]): Promise<void> {
-  const headers = recordHeaders(
+/**
+ * What programs read (JSON, event streams, metrics): the header set of OWASP's REST Security Cheat Sheet
+ * and no more. A browser only renders such a response when someone opens its URL, so the document
+ * policies (referrer, opener, DNS prefetch, …) protect nothing there; each was a header on every one of
+ * the API's busiest responses, and a header costs the server as much to write as a hundred body bytes.
+ */
+function apiHeaders(corpPolicy: CorpPolicy): Readonly<Record<string, string>> {
+  return recordHeaders(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      },
+      crossOriginResourcePolicy: { policy: corpPolicy },
+      xFrameOptions: { action: 'deny' },
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      referrerPolicy: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+    }),
+  );
+}
+
+/** The dashboard's pages and assets; the docs UI and its OpenAPI document set their own CSP (staticCSP). */
+function documentHeaders(corpPolicy: CorpPolicy): Readonly<Record<string, string>> {
+  return recordHeaders(
     helmet({
       contentSecurityPolicy: {
         useDefaults: false,
@@ -55,13 +84,28 @@ export async function registerSecurity(app: FastifyInstance, corsOrigins: readon
           formAction: ["'self'"],
         },
       },
-      // The API is read by other origins' scripts when CORS_ORIGINS allows them.
-      crossOriginResourcePolicy: { policy: corsOrigins.length ? 'cross-origin' : 'same-origin' },
+      crossOriginResourcePolicy: { policy: corpPolicy },
     }),
   );
+}
+
+type CorpPolicy = 'cross-origin' | 'same-origin';
+
+const PROGRAM_PATHS = /^\/(?:v1|health|ready|metrics)(?:[/?]|$)/;
+
+/** Whether the URL (path and query) is one of the API's, read by programs rather than rendered. */
+export function readByPrograms(url: string): boolean {
+  return PROGRAM_PATHS.test(url);
+}
+
+export async function registerSecurity(app: FastifyInstance, corsOrigins: readonly string[]): Promise<void> {
+  // The API is read by other origins' scripts when CORS_ORIGINS allows them.
+  const corp: CorpPolicy = corsOrigins.length ? 'cross-origin' : 'same-origin';
+  const api = apiHeaders(corp);
+  const documents = documentHeaders(corp);
   // On the reply, not the raw response: hijacked replies (the SSE streams) copy reply.getHeaders().
-  app.addHook('onRequest', (_request, reply, done) => {
-    reply.headers(headers);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(readByPrograms(request.url) ? api : documents);
     done();
   });
   await app.register(cors, {
