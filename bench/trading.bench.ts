@@ -203,7 +203,12 @@ async function confirmBench(RATE: number, SECONDS: number): Promise<BenchRow[]> 
       proposals.push(...batch);
     }
 
-    worker = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker/testing/worker-process.ts')], {
+    // BENCH_CPU_PROF=<dir>: the worker writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+      : [];
+    const workerArgs = [...profile, '--import', 'tsx', join(ROOT, 'worker/testing/worker-process.ts')];
+    worker = spawn(process.execPath, workerArgs, {
       cwd: ROOT,
       env: { ...process.env, ...t.env, LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'inherit'],
