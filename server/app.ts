@@ -77,7 +77,8 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
   app.addHook('onClose', async () => services.close());
 
   await registerSecurity(app, ctx.config.CORS_ORIGINS);
-  const sessions = new SessionSigner(ctx);
+  // Request-time reads (a signed-out token) go through the fail-fast connection: Redis down is a 503.
+  const sessions = new SessionSigner({ config: ctx.config, redis: services.reads, keys: ctx.keys });
   await registerAccess(app, {
     config: ctx.config,
     apiKeys: services.apiKeys,

@@ -194,11 +194,11 @@ describe('methods', () => {
     },
   );
 
-  it('GET or PUT on the session (POST and DELETE only) is a 405 naming those', async () => {
-    for (const method of ['GET', 'PUT'] as const) {
+  it('PUT or PATCH on the session (GET, POST and DELETE only) is a 405 naming those', async () => {
+    for (const method of ['PUT', 'PATCH'] as const) {
       const res = await app.inject({ method, url: '/v1/session' });
       expect(res.statusCode, method).toBe(405);
-      expect(res.headers.allow, method).toBe('DELETE, POST');
+      expect(res.headers.allow, method).toBe('DELETE, GET, HEAD, POST');
       expectErrorShape(res.json(), 'ERR_METHOD_NOT_ALLOWED');
     }
   });

@@ -12,7 +12,7 @@ import { type AppContext, createAppContext } from '../core/context.ts';
 import { createLogger } from '../core/logger.ts';
 import { createTestContext, type TestContext } from '../test/support/context.ts';
 import { buildApp } from './app.ts';
-import { SESSION_COOKIE } from './session.ts';
+import { SESSION_COOKIE, SESSION_SECONDS } from './session.ts';
 
 let t: TestContext;
 let ctx: AppContext;
@@ -115,12 +115,14 @@ describe('the dashboard under API_REQUIRE_KEY=true', () => {
   it('a forged, edited or expired cookie is refused, and a session cannot make another session', async () => {
     const cookie = await login();
     const [, token] = cookie.split('=');
-    const [id, expiry, mac] = token!.split('.');
+    const [id, expiry, nonce, mac] = token!.split('.');
     const forged = [
-      `${SESSION_COOKIE}=${id}.${Number(expiry) + 86_400}.${mac}`,
-      `${SESSION_COOKIE}=${id}.${expiry}.${'A'.repeat(32)}`,
-      `${SESSION_COOKIE}=00000000-0000-4000-8000-000000000000.${expiry}.${mac}`,
-      `${SESSION_COOKIE}=${id}.${Math.floor(Date.now() / 1000) - 1}.${mac}`,
+      `${SESSION_COOKIE}=${id}.${Number(expiry) + 86_400}.${nonce}.${mac}`,
+      `${SESSION_COOKIE}=${id}.${expiry}.${nonce}.${'A'.repeat(32)}`,
+      `${SESSION_COOKIE}=${id}.${expiry}.${'C'.repeat(16)}.${mac}`,
+      `${SESSION_COOKIE}=${id}.${expiry}.${mac}`,
+      `${SESSION_COOKIE}=00000000-0000-4000-8000-000000000000.${expiry}.${nonce}.${mac}`,
+      `${SESSION_COOKIE}=${id}.${Math.floor(Date.now() / 1000) - 1}.${nonce}.${mac}`,
       `${SESSION_COOKIE}=${key}`,
     ];
     for (const c of forged) {
@@ -132,15 +134,70 @@ describe('the dashboard under API_REQUIRE_KEY=true', () => {
     );
   });
 
-  it('revoking the key ends its sessions at once; DELETE clears the cookie', async () => {
+  it('revoking the key ends its sessions at once', async () => {
     const cookie = await login();
-    const out = await app.inject({ method: 'DELETE', url: '/v1/session', headers: { cookie } });
-    expect(out.statusCode).toBe(200);
-    expect(String(out.headers['set-cookie'])).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`));
-
     expect((await app.inject({ url: '/v1/signals?limit=5', headers: { cookie } })).statusCode).toBe(200);
     await new ApiKeyStore(ctx.db).revoke(keyId);
     expect((await app.inject({ url: '/v1/signals?limit=5', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('signing out ends that session on every instance, not only in the browser; others live on', async () => {
+    const other = await new ApiKeyStore(ctx.db).create({ name: 'sign-out', ratePerMinute: 1000 });
+    const [cookie, kept] = [await login(other.key), await login(other.key)];
+    const current = await app.inject({ url: '/v1/session', headers: { cookie } });
+    expect(current.statusCode).toBe(200);
+    expect(current.json().session).toMatchObject({ key: { name: 'sign-out', prefix: other.info.prefix } });
+    expect(current.json().session.expiresInSeconds).toBeGreaterThan(SESSION_SECONDS - 60);
+    // A bearer key is not a session.
+    const bearer = await app.inject({
+      url: '/v1/session',
+      headers: { authorization: `Bearer ${other.key}` },
+    });
+    expect(bearer.json()).toEqual({ session: null });
+    const out = await app.inject({ method: 'DELETE', url: '/v1/session', headers: { cookie } });
+    expect(out.statusCode).toBe(200);
+    expect(out.json()).toEqual({ ended: true });
+    expect(String(out.headers['set-cookie'])).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*Max-Age=0`));
+    // A copy of the cookie (another tab, or someone who took it) is refused, here and on a second process.
+    const second = createAppContext(
+      loadConfig({ ...t.env, API_REQUIRE_KEY: 'true', RATE_LIMIT_PER_MINUTE: '1000', EXCHANGE: 'sim' }),
+      createLogger({ level: 'silent' }),
+    );
+    const secondApp = await buildApp(second);
+    try {
+      for (const a of [app, secondApp]) {
+        const res = await a.inject({ url: '/v1/signals?limit=5', headers: { cookie } });
+        expect(res.statusCode).toBe(401);
+        expect(res.json().error.code).toBe('ERR_UNAUTHORIZED');
+        expect((await a.inject({ url: '/v1/signals?limit=5', headers: { cookie: kept } })).statusCode).toBe(
+          200,
+        );
+        expect((await a.inject({ url: '/v1/session', headers: { cookie } })).statusCode).toBe(401);
+      }
+    } finally {
+      await secondApp.close();
+      await second.close();
+    }
+  });
+
+  it('signing out works with an expired, forged or no session, and changes nothing else', async () => {
+    const cookie = await login(
+      (await new ApiKeyStore(ctx.db).create({ name: 'forged', ratePerMinute: 1000 })).key,
+    );
+    const [, token] = cookie.split('=');
+    const [id, expiry, nonce, mac] = token!.split('.');
+    for (const headers of [
+      {},
+      { cookie: `${SESSION_COOKIE}=${id}.${Math.floor(Date.now() / 1000) - 1}.${nonce}.${mac}` },
+      { cookie: `${SESSION_COOKIE}=${id}.${expiry}.${nonce}.${'B'.repeat(32)}` },
+      { cookie: `${SESSION_COOKIE}=not-a-token` },
+    ]) {
+      const out = await app.inject({ method: 'DELETE', url: '/v1/session', headers });
+      expect(out.statusCode, JSON.stringify(headers)).toBe(200);
+      expect(String(out.headers['set-cookie'])).toMatch(/Max-Age=0/);
+    }
+    // The forged copies did not end the real session.
+    expect((await app.inject({ url: '/v1/signals?limit=5', headers: { cookie } })).statusCode).toBe(200);
   });
 
   it('pages, data and errors carry the security headers (helmet, built once per process)', async () => {

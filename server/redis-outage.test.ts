@@ -18,6 +18,7 @@ import { appendEntry } from '../core/signals/streams.ts';
 import { sampleSignal } from '../core/signals/testing/fixtures.ts';
 import { createTestContext, type TestContext } from '../test/support/context.ts';
 import { buildApp } from './app.ts';
+import { SESSION_COOKIE, SessionSigner } from './session.ts';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -66,6 +67,8 @@ describe('the api while its Redis is down', () => {
   let ctx: AppContext;
   let app: FastifyInstance;
   let base: string;
+  /** A dashboard session cookie, signed while Redis is up. */
+  let session: string;
 
   beforeAll(async () => {
     t = await createTestContext('redis-outage');
@@ -80,6 +83,8 @@ describe('the api while its Redis is down', () => {
     app = await buildApp(ctx, { heartbeatMs: 200 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const token = await new SessionSigner(ctx).issue('00000000-0000-4000-8000-000000000001');
+    session = `${SESSION_COOKIE}=${token}`;
   });
   afterAll(async () => {
     await app?.close();
@@ -163,6 +168,12 @@ describe('the api while its Redis is down', () => {
     const candles = await app.inject('/v1/candles?pair=BTC/USDT&limit=5');
     expect(candles.statusCode).toBe(200);
     expect(candles.json().candles).toHaveLength(5);
+
+    // A sign-out that cannot be recorded says so and keeps the cookie, so the browser can try again.
+    const out = await app.inject({ method: 'DELETE', url: '/v1/session', headers: { cookie: session } });
+    expect(out.statusCode).toBe(503);
+    expect(out.json().error.code).toBe('ERR_UNAVAILABLE');
+    expect(out.headers['set-cookie']).toBeUndefined();
   });
 
   it('Redis back: ready again, and a new stream is live (an entry appended after the restart arrives)', async () => {

@@ -38,6 +38,7 @@ function pathOf(request: FastifyRequest): string {
   return q < 0 ? request.url : request.url.slice(0, q);
 }
 
+const SESSION_PATH = '/v1/session';
 const isPublicRead = (path: string) => path.startsWith('/v1/') || path === '/v1';
 const isLimited = (path: string) => isPublicRead(path) || path.startsWith('/docs');
 
@@ -82,7 +83,9 @@ export async function registerAccess(app: FastifyInstance, deps: AccessDeps): Pr
   // can tell a key from an address. A callback hook: an anonymous request (no key, no session) is
   // decided without waiting, so it costs no promise.
   app.addHook('onRequest', (request, _reply, done) => {
-    if (!isPublicRead(pathOf(request))) return done();
+    const path = pathOf(request);
+    // Signing out needs no valid session: an expired or revoked one must still be cleared.
+    if (!isPublicRead(path) || (path === SESSION_PATH && request.method === 'DELETE')) return done();
     let token: string | undefined;
     try {
       token = bearer(request);

@@ -1,7 +1,7 @@
 /**
  * The dashboard on an install with API_REQUIRE_KEY=true, in Chromium against the real `api` role: the
  * page asks for a key instead of failing, trades it for a session cookie, and then reads everything it
- * needs, the live stream included (EventSource carries the cookie). With no signals yet, the empty
+ * needs, the live stream included (EventSource carries the cookie), until the viewer signs out. With no signals yet, the empty
  * state says how many candles the engine has processed, from the engine's heartbeat in /ready.
  */
 import type { Browser } from 'playwright-core';
@@ -88,6 +88,20 @@ describe.runIf(lookup.found)('the dashboard when the API requires a key', () => 
     await ctx.db.$transaction((tx) => insertSignal(tx, signal, { qty: 0.01, equityAtEntry: 10_000 }));
     await relayOutbox(ctx.db, ctx.redis, ctx.keys);
     await page.waitForSelector(`[data-signal-id="${signal.id}"]`, { timeout: 10_000 });
+
+    // The header names the key signed in with; signing out ends the session and asks for a key again.
+    await page.waitForSelector('.session button', { timeout: 10_000 });
+    expect(await page.locator('.session').textContent()).toMatch(/^Key desk cpk_\w+…/);
+    const [cookie] = await page.context().cookies();
+    await page.click('.session button');
+    await page.waitForSelector('#key-title', { timeout: 20_000 });
+    expect(await page.context().cookies()).toEqual([]);
+    expect(await page.locator('.session').count()).toBe(0);
+    // A copy of the cookie kept from before (another tab, someone who took it) no longer opens anything.
+    const replayed = await fetch(`${api.url}/v1/signals?limit=1`, {
+      headers: { cookie: `${cookie!.name}=${cookie!.value}` },
+    });
+    expect(replayed.status).toBe(401);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 90_000);

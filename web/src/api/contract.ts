@@ -147,4 +147,15 @@ function digitsOfStep(step: number | string | undefined): number | undefined {
 }
 
 /** The error body of every route. */
+/** GET /v1/session: the dashboard session the browser's cookie stands for, or null. */
+export const currentSessionSchema = z.object({
+  session: z.nullable(
+    z.object({
+      expiresInSeconds: z.number(),
+      key: z.object({ prefix: z.string(), name: z.string() }),
+    }),
+  ),
+});
+export type CurrentSession = z.infer<typeof currentSessionSchema>;
+
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

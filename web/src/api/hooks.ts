@@ -2,7 +2,9 @@
 import useSWR, { type SWRConfiguration } from 'swr';
 import {
   type CandleSet,
+  type CurrentSession,
   candlesSchema,
+  currentSessionSchema,
   type Mode,
   type Performance,
   type Pnl,
@@ -29,6 +31,11 @@ export const signalsKey = (mode: Mode, pair: string | undefined) =>
 
 export function useSignalPage(mode: Mode, pair: string | undefined) {
   return useSWR<SignalPage, ApiError>(signalsKey(mode, pair), (k: string) => getJson(k, signalPageSchema));
+}
+
+/** The session cookie's key, if the page signed in with one (API_REQUIRE_KEY=true installs). */
+export function useCurrentSession() {
+  return useSWR<CurrentSession, ApiError>('/v1/session', (k: string) => getJson(k, currentSessionSchema));
 }
 
 /** Whether the engine publishes live signals at all: the mode switch appears only then. */

@@ -42,6 +42,21 @@ export async function getJson<T>(path: string, schema: z.ZodMiniType<T>): Promis
   return parsed.data;
 }
 
+/**
+ * A request that changes something (sign in, sign out): undefined when the API took it, otherwise the
+ * sentence to show, from the API's error body or, with no answer at all, `offline`.
+ */
+export async function send(path: string, init: RequestInit, offline: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(path, { ...init, headers: { ...init.headers, accept: 'application/json' } });
+    if (res.ok) return undefined;
+    const body = errorBodySchema.safeParse(await res.json().catch(() => undefined));
+    return body.success ? body.data.error.message : `The API answered HTTP ${res.status}.`;
+  } catch {
+    return offline;
+  }
+}
+
 /** A query string from defined values only. */
 export function query(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();

@@ -2,6 +2,7 @@
 import type { Mode } from '../api/contract.ts';
 import { formatClock } from '../format.ts';
 import type { StreamStatus } from '../live/stream.ts';
+import { SignOut } from './SignOut.tsx';
 
 const STATE_TEXT = {
   connecting: 'Connecting…',
@@ -60,6 +61,7 @@ export function Header({ mode, liveExists, onMode, pairs, pair, onPair, status }
             </span>
           )}
         </output>
+        <SignOut />
       </div>
     </header>
   );

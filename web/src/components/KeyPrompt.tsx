@@ -4,7 +4,7 @@
  * the live stream then carry, and reloads. The key itself is not kept by the page.
  */
 import { type FormEvent, useState } from 'react';
-import { errorBodySchema } from '../api/contract.ts';
+import { send } from '../api/http.ts';
 
 export function KeyPrompt() {
   const [key, setKey] = useState('');
@@ -15,20 +15,14 @@ export function KeyPrompt() {
     ev.preventDefault();
     setBusy(true);
     setProblem(undefined);
-    try {
-      const res = await fetch('/v1/session', {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key.trim()}`, accept: 'application/json' },
-      });
-      if (res.ok) {
-        window.location.reload();
-        return;
-      }
-      const body = errorBodySchema.safeParse(await res.json().catch(() => undefined));
-      setProblem(body.success ? body.data.error.message : `The API answered HTTP ${res.status}.`);
-    } catch {
-      setProblem('The API does not answer (network error).');
-    } finally {
+    const refusal = await send(
+      '/v1/session',
+      { method: 'POST', headers: { authorization: `Bearer ${key.trim()}` } },
+      'The API does not answer (network error).',
+    );
+    if (refusal === undefined) window.location.reload();
+    else {
+      setProblem(refusal);
       setBusy(false);
     }
   }
