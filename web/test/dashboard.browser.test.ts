@@ -230,6 +230,46 @@ describe.runIf(lookup.found)('the dashboard in Chromium, against the real api ro
     await page.close();
   }, 90_000);
 
+  it('shows every figure of a card at laptop widths, six-digit prices included, without scrolling sideways', async () => {
+    // Bitcoin above 100,000: the widest prices a card shows, next to the usual ones.
+    const wide = signalOn(bars.length - 2, {
+      entry: 117_944.2,
+      stopLoss: 117_709.31,
+      takeProfit1: 118_296.53,
+      takeProfit: 118_648.87,
+      confidence: 0.72,
+    });
+    await publish(ctx.db, wide);
+    for (const width of [960, 1024, 1200, 1366]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const errors = watchErrors(page);
+      await openDashboard(page);
+      await page.waitForSelector(card(wide.id), { timeout: 10_000 });
+      const clipped = await page.evaluate(() => {
+        const out: string[] = [];
+        const list = document.querySelector<HTMLElement>('.signals');
+        if (list && list.scrollWidth > list.clientWidth)
+          out.push(`list ${list.scrollWidth} > ${list.clientWidth}`);
+        for (const li of document.querySelectorAll<HTMLElement>('.cards li')) {
+          const box = li.getBoundingClientRect();
+          for (const el of li.querySelectorAll<HTMLElement>('dt, dd'))
+            if (el.getBoundingClientRect().right > box.right + 0.5)
+              out.push(`${li.dataset.signalId}: ${el.textContent} ends past the card`);
+        }
+        return out;
+      });
+      expect(clipped, `${width} px`).toEqual([]);
+      expect(
+        await page
+          .locator(`${card(wide.id)} dd`)
+          .first()
+          .textContent(),
+      ).toBe('117,944.20');
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
   it("fits a 360 px phone without horizontal scrolling, in the viewer's zone and locale, following the system colour scheme", async () => {
     // A viewer in Berlin with German number formats: times in their zone, prices with the pair's 2 decimals.
     const page = await browser.newPage({
