@@ -98,6 +98,30 @@ export async function takeSlots(
   return Number(await redis.eval(TAKE, keys.length, ...keys, o.leaseMs, o.member, o.pollMs, ...args));
 }
 
+export class SlotsTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer for a rate-limit slot within ${ms} ms`);
+    this.name = 'SlotsTimeoutError';
+  }
+}
+
+/**
+ * `takeSlots`, given up after `ms` (SlotsTimeoutError): the shared connection queues commands through
+ * an outage rather than fail them, and a sender would rather pace alone than stop talking.
+ */
+export function takeSlotsWithin(
+  redis: Redis,
+  windows: readonly ResponseWindow[],
+  o: TakeOptions,
+  ms: number,
+): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SlotsTimeoutError(ms)), ms);
+  });
+  return Promise.race([takeSlots(redis, windows, o), timeout]).finally(() => clearTimeout(timer));
+}
+
 /** The call's answer came back: its slots age from now. A lost call only keeps them until their lease. */
 export async function answered(
   redis: Redis,

@@ -42,8 +42,18 @@ const READY_TIMEOUT_MS = 30_000;
  * The global limit is per bot token, so every process sending for this application (this bot, a
  * broadcaster elsewhere) takes its slots from one gate in Redis.
  */
-export function sharedGate(ctx: Pick<AppContext, 'redis' | 'keys'>, appId: string): RedisResponseWindowGate {
-  return new RedisResponseWindowGate(ctx.redis, ctx.keys.key('discord', 'global', appId), GLOBAL_LIMIT);
+export function sharedGate(
+  ctx: Pick<AppContext, 'redis' | 'keys' | 'logger'>,
+  appId: string,
+): RedisResponseWindowGate {
+  return new RedisResponseWindowGate(ctx.redis, ctx.keys.key('discord', 'global', appId), {
+    ...GLOBAL_LIMIT,
+    onUnavailable: (err) =>
+      ctx.logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'Discord global limit shared in Redis unavailable; this process paces its own requests until it answers',
+      ),
+  });
 }
 
 function required(ctx: AppContext): { token: string; appId: string } {

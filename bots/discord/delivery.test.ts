@@ -5,6 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SignalView } from '../../core/agent/ports.ts';
+import { createRedis } from '../../core/redis.ts';
+import { startOwnRedis } from '../../core/trading/testing/own-redis.ts';
 import { type FakeDiscord, startFakeDiscord } from '../../test/fakes/discord/server.ts';
 import type { RequestRecord } from '../../test/fakes/discord/state.ts';
 import { createTestContext, type TestContext } from '../../test/support/context.ts';
@@ -128,6 +130,36 @@ describe('Discord delivery within rate limits', () => {
       a.disconnect();
       b.disconnect();
       await t.close();
+    }
+  });
+
+  it('Redis frozen: the gate paces this process alone within the limit instead of holding every request', async () => {
+    fake = await startFakeDiscord();
+    const own = await startOwnRedis();
+    const redis = createRedis({ url: own.url, name: 'dc-gate-frozen' });
+    const warnings: unknown[] = [];
+    try {
+      await redis.ping();
+      // Accepts and never answers: the connection queues every command, as through an outage.
+      own.freeze();
+      const gate = new RedisResponseWindowGate(redis, 'dc-gate-frozen', {
+        limit: 50,
+        windowMs: 1000,
+        askTimeoutMs: 200,
+        onUnavailable: (err) => warnings.push(err),
+      });
+      const { sent, accepted } = await broadcast(fake, gate);
+      expect(sent).toHaveLength(CHANNELS * PER_CHANNEL);
+      expect(accepted).toHaveLength(CHANNELS * PER_CHANNEL);
+      expect(fake.state.limited).toEqual([]);
+      expect(peakPerSecond(fake.state.requests)).toBeLessThanOrEqual(50);
+      // Told once (at most once a minute), not once per request.
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ name: 'SlotsTimeoutError' });
+    } finally {
+      own.thaw();
+      redis.disconnect();
+      await own.close();
     }
   });
 

@@ -23,10 +23,17 @@
  * the allowed rate). Spaced, each request meets a short queue and the window turns over at about the
  * allowed rate. Within one process, callers take their turn in order, one asking Redis at a time,
  * instead of each polling it.
+ *
+ * When Redis does not answer within `askTimeoutMs`, the process paces its own requests alone (the same
+ * rule and spacing in memory, so at most `limit` per window arrive from it) for `aloneMs` before asking
+ * Redis again, rather than
+ * stop answering its users until Redis is back. Two processes pacing alone may together exceed the
+ * limit; Discord then answers 429 and discord.js waits and retries, which is still better than silence.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from '../../core/redis.ts';
-import { answered, type Release, type ResponseWindow, takeSlots } from '../../core/response-window.ts';
+import { answered, type Release, type ResponseWindow, takeSlotsWithin } from '../../core/response-window.ts';
 
 export type { Release };
 
@@ -40,6 +47,12 @@ export interface GateOptions {
   readonly windowMs: number;
   /** How long a slot whose response never came back is held. Default 30 s. */
   readonly leaseMs?: number;
+  /** An ask unanswered for this long counts as Redis unavailable. Default 1 s. */
+  readonly askTimeoutMs?: number;
+  /** How long the process then paces alone before it asks Redis again. Default 5 s. */
+  readonly aloneMs?: number;
+  /** Redis did not answer: the process paces alone. Called at most once a minute. */
+  readonly onUnavailable?: (err: unknown) => void;
 }
 
 /** Slots the spaced schedule may run ahead by (taken at once). */
@@ -50,16 +63,27 @@ const MAX_POLL_MS = 50;
 
 export class RedisResponseWindowGate implements GlobalGate {
   private readonly leaseMs: number;
+  private readonly askTimeoutMs: number;
+  private readonly aloneMs: number;
   private readonly window: ResponseWindow;
   /** The caller before this one in this process: it asks Redis first. */
   private turn: Promise<void> = Promise.resolve();
+  /** Until then (performance.now()), Redis is not asked: it did not answer. */
+  private aloneUntil = Number.NEGATIVE_INFINITY;
+  /** When pacing alone: the earliest moment of the next request, requests in flight, recent answers. */
+  private aloneNext = Number.NEGATIVE_INFINITY;
+  private aloneInFlight = 0;
+  private readonly aloneAnswered: number[] = [];
+  private lastWarning = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly redis: Redis,
     key: string,
-    options: GateOptions,
+    private readonly options: GateOptions,
   ) {
     this.leaseMs = options.leaseMs ?? 30_000;
+    this.askTimeoutMs = options.askTimeoutMs ?? 1_000;
+    this.aloneMs = options.aloneMs ?? 5_000;
     const spacingMs = Math.floor(options.windowMs / options.limit);
     this.window = {
       key,
@@ -88,14 +112,58 @@ export class RedisResponseWindowGate implements GlobalGate {
     const member = randomUUID();
     for (;;) {
       signal?.throwIfAborted();
-      const wait = await takeSlots(this.redis, [this.window], {
-        member,
-        leaseMs: this.leaseMs,
-        pollMs: MAX_POLL_MS,
-      });
+      if (performance.now() < this.aloneUntil) return this.paceAlone(signal);
+      let wait: number;
+      try {
+        const take = { member, leaseMs: this.leaseMs, pollMs: MAX_POLL_MS };
+        wait = await takeSlotsWithin(this.redis, [this.window], take, this.askTimeoutMs);
+      } catch (err) {
+        this.unavailable(err);
+        return this.paceAlone(signal);
+      }
       if (wait === 0) return this.releaser(member);
       await new Promise((resolve) => setTimeout(resolve, Math.min(wait, MAX_POLL_MS)));
     }
+  }
+
+  /**
+   * This process alone: the same rule in memory (a slot held from send until the answer and for the
+   * window after it) and the same spacing.
+   */
+  private async paceAlone(signal?: AbortSignal): Promise<Release> {
+    const { limit, windowMs, spacingMs = 0 } = this.window;
+    for (;;) {
+      signal?.throwIfAborted();
+      const now = performance.now();
+      while (this.aloneAnswered.length > 0 && now - this.aloneAnswered[0]! >= windowMs)
+        this.aloneAnswered.shift();
+      const held = this.aloneInFlight + this.aloneAnswered.length;
+      const wait =
+        held < limit
+          ? Math.max(0, this.aloneNext - now)
+          : this.aloneAnswered.length > 0
+            ? this.aloneAnswered[0]! + windowMs - now
+            : MAX_POLL_MS;
+      if (wait <= 0) break;
+      await sleep(Math.min(wait, MAX_POLL_MS), undefined, signal ? { signal } : undefined);
+    }
+    this.aloneNext = performance.now() + spacingMs;
+    this.aloneInFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.aloneInFlight--;
+      this.aloneAnswered.push(performance.now());
+    };
+  }
+
+  private unavailable(err: unknown): void {
+    const now = performance.now();
+    this.aloneUntil = now + this.aloneMs;
+    if (now - this.lastWarning < 60_000) return;
+    this.lastWarning = now;
+    this.options.onUnavailable?.(err);
   }
 
   private releaser(member: string): Release {

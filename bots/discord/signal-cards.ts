@@ -104,7 +104,9 @@ export function discordSignalChannel(rest: REST): SignalChannel {
 }
 
 /** The channel for a process without the gateway: REST on the bot's token, sharing its global gate. */
-export function discordSignalChannelFor(ctx: Pick<AppContext, 'config' | 'redis' | 'keys'>): SignalChannel {
+export function discordSignalChannelFor(
+  ctx: Pick<AppContext, 'config' | 'redis' | 'keys' | 'logger'>,
+): SignalChannel {
   const { DISCORD_TOKEN: token, DISCORD_APP_ID: appId, DISCORD_API_BASE: apiBase } = ctx.config;
   if (!token || !appId)
     throw new ConfigError([

@@ -13,7 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis, RedisKeys } from '../../core/redis.ts';
-import { answered, type Release, type ResponseWindow, takeSlots } from '../../core/response-window.ts';
+import { answered, type Release, type ResponseWindow, takeSlotsWithin } from '../../core/response-window.ts';
 
 export type { Release };
 
@@ -43,21 +43,6 @@ export interface RedisBudgetOptions {
   readonly onUnavailable?: (err: unknown) => void;
 }
 
-export class BudgetTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`Redis did not answer the Telegram budget within ${ms} ms`);
-    this.name = 'BudgetTimeoutError';
-  }
-}
-
-function withinMs<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BudgetTimeoutError(ms)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 export class RedisTelegramBudget implements SharedBudget {
   private readonly leaseMs: number;
   private readonly pollMs: number;
@@ -82,8 +67,8 @@ export class RedisTelegramBudget implements SharedBudget {
       signal.throwIfAborted();
       let wait: number;
       try {
-        const asked = takeSlots(this.redis, windows, { member, leaseMs: this.leaseMs, pollMs: this.pollMs });
-        wait = await withinMs(asked, this.askTimeoutMs);
+        const take = { member, leaseMs: this.leaseMs, pollMs: this.pollMs };
+        wait = await takeSlotsWithin(this.redis, windows, take, this.askTimeoutMs);
       } catch (err) {
         this.unavailable(err);
         return undefined;
