@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKeyStore } from '../core/apikeys/store.ts';
 import { loadConfig } from '../core/config.ts';
 import { type AppContext, createAppContext } from '../core/context.ts';
 import { createLogger } from '../core/logger.ts';
@@ -83,8 +84,14 @@ describe('the api while its Redis is down', () => {
     app = await buildApp(ctx, { heartbeatMs: 200 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    const token = await new SessionSigner(ctx).issue('00000000-0000-4000-8000-000000000001');
+    const key = await new ApiKeyStore(ctx.db).create({ name: 'outage-desk', ratePerMinute: 1000 });
+    const token = await new SessionSigner(ctx).issue(key.info.id);
     session = `${SESSION_COOKIE}=${token}`;
+    // In use before the outage, as a dashboard would be: the process has derived its session MAC key
+    // (from the install's secret, kept in Redis when CONFIRM_SECRET is unset).
+    expect(
+      (await app.inject({ url: '/v1/session', headers: { cookie: session } })).json().session,
+    ).not.toBeNull();
   });
   afterAll(async () => {
     await app?.close();
@@ -168,6 +175,13 @@ describe('the api while its Redis is down', () => {
     const candles = await app.inject('/v1/candles?pair=BTC/USDT&limit=5');
     expect(candles.statusCode).toBe(200);
     expect(candles.json().candles).toHaveLength(5);
+
+    // The dashboard's session still opens what Postgres serves (the sign-out list is in Redis).
+    const mine = await app.inject({ url: '/v1/session', headers: { cookie: session } });
+    expect(mine.statusCode).toBe(200);
+    expect(mine.json().session.key.name).toBe('outage-desk');
+    const withSession = await app.inject({ url: '/v1/signals?limit=5', headers: { cookie: session } });
+    expect(withSession.statusCode).toBe(200);
 
     // A sign-out that cannot be recorded says so and keeps the cookie, so the browser can try again.
     const out = await app.inject({ method: 'DELETE', url: '/v1/session', headers: { cookie: session } });

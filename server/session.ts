@@ -2,13 +2,15 @@
  * Dashboard sessions for installs with API_REQUIRE_KEY=true. The browser's EventSource cannot send an
  * Authorization header, so the dashboard trades a key for a cookie once (POST /v1/session with
  * `Authorization: Bearer <key>`) and the browser sends that cookie with every /v1 request and stream.
- * The cookie holds no key: `<key id>.<expiry>.<nonce>.<HMAC>` (the nonce tells apart two sign-ins with
- * one key in one second, so that signing one out leaves the other), signed with a key derived from the install's
- * shared secret (every API process accepts every other's), HttpOnly (page scripts never see it),
+ * The cookie holds no key: `<key id>.<expiry>.<nonce>.<HMAC>` (the nonce tells apart two sign-ins
+ * with one key in one second, so that signing one out leaves the other), signed with a key derived
+ * from the install's shared secret (every API process accepts every other's), HttpOnly (page scripts never see it),
  * SameSite=Strict (other sites cannot ride on it), Path=/v1, Secure behind https. Each request still
  * reads the key's row, so revoking the key ends its sessions at once. Signing out (DELETE /v1/session)
  * ends that one token everywhere, not only in the browser that held it: its MAC is kept in Redis as
- * ended until the token would have expired anyway, and a token found there is refused.
+ * ended until the token would have expired anyway, and a token found there is refused. While Redis is
+ * unreachable a session is judged without that list (signature, expiry and its key's row still decide)
+ * so the dashboard keeps reading Postgres through an outage, as anonymous callers do.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AppContext } from '../core/context.ts';
@@ -57,7 +59,9 @@ export class SessionSigner {
   /** The key id of a well-formed, untampered, unexpired session token not signed out; undefined otherwise. */
   async verify(token: string, now = Date.now()): Promise<string | undefined> {
     const valid = await this.check(token, now);
-    if (!valid || (await this.redis.exists(this.endedKey(valid.mac)))) return undefined;
+    if (!valid) return undefined;
+    const ended = await this.redis.exists(this.endedKey(valid.mac)).catch(() => 0);
+    if (ended) return undefined;
     return valid.keyId;
   }
 
