@@ -8,7 +8,8 @@
  *
  * The confirm bench runs on a redis-server of its own (BENCH_SHARED_REDIS=1: the shared one) and counts
  * only its own database's Postgres backends, so its CPU figures are its own even when other work shares
- * the machine: latency moves with the machine's load, CPU per order much less.
+ * the machine: latency moves with the machine's load, CPU per order much less. BENCH_PHASES=1 adds where
+ * an order's time goes (confirm, queue, worker, fill, event), p50/p90/p99 per phase.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -46,6 +47,53 @@ const WARMUP = 300;
 /** p99 confirm → filled at 200/s before the money path's second pass (issue 12), quiet machine. */
 const FINAL_EVENTS = new Set(['order.filled', 'order.expired', 'order.rejected', 'order.failed']);
 const P99_GOAL = 'goal: within 10% of before the second pass (18 ms on a quiet machine)';
+
+/**
+ * BENCH_PHASES=1: where an order's time goes, p50/p90/p99 per phase over every measured order, from the
+ * bench's own clock (confirm, event read), BullMQ's job timestamps (added, taken, finished) and the
+ * database's (the FILLED transition's transaction start). One machine, so one clock.
+ */
+async function phaseRows(
+  db: Db,
+  redis: Redis,
+  bullPrefix: string,
+  confirmedAt: ReadonlyMap<string, number>,
+  filledAt: ReadonlyMap<string, number>,
+): Promise<BenchRow[]> {
+  const ids = [...filledAt.keys()];
+  const pipeline = redis.pipeline();
+  for (const id of ids)
+    pipeline.hmget(`${bullPrefix}:orders:${id}`, 'timestamp', 'processedOn', 'finishedOn');
+  const jobs = ((await pipeline.exec()) ?? []).map(([, v]) => (v as string[]).map(Number));
+  const fills = await db.orderEvent.findMany({
+    where: { orderId: { in: ids }, toStatus: 'FILLED' },
+    select: { orderId: true, at: true },
+  });
+  const filledTx = new Map(fills.map((e) => [e.orderId, e.at.getTime()]));
+  const epoch = (t: number) => performance.timeOrigin + t;
+  const phases = {
+    'confirm → job added': [] as number[],
+    'job added → taken by the worker': [] as number[],
+    'taken → fill transaction begins': [] as number[],
+    'fill transaction → job finished': [] as number[],
+    'job finished → event read': [] as number[],
+  };
+  ids.forEach((id, i) => {
+    const [added, taken, finished] = jobs[i] as [number, number, number];
+    const confirmed = epoch(confirmedAt.get(id)!);
+    const fill = filledTx.get(id)!;
+    phases['confirm → job added'].push(added - confirmed);
+    phases['job added → taken by the worker'].push(taken - added);
+    phases['taken → fill transaction begins'].push(fill - taken);
+    phases['fill transaction → job finished'].push(finished - fill);
+    phases['job finished → event read'].push(epoch(filledAt.get(id)!) - finished);
+  });
+  return Object.entries(phases).map(([phase, v]) => ({
+    metric: `phase: ${phase}`,
+    value: `${ms(percentile(v, 50), 1)} / ${ms(percentile(v, 90), 1)} / ${ms(percentile(v, 99), 1)}`,
+    note: 'p50 / p90 / p99 (BullMQ and Postgres stamp whole milliseconds)',
+  }));
+}
 
 async function tickerBench(): Promise<BenchRow[]> {
   const t = await createTradingTestContext('bench-ticker');
@@ -216,15 +264,15 @@ async function confirmBench(RATE: number, SECONDS: number): Promise<BenchRow[]> 
     await new Promise<void>((resolve) =>
       worker!.stdout!.on('data', (d: Buffer) => d.includes('worker-ready') && resolve()),
     );
-    // Warm up (connections, JIT, caches) at the same rate; these orders are not measured.
-    for (const [i, p] of proposals.splice(0, warmup).entries()) {
+    // Warm up (connections, JIT, caches) at the same rate; these orders are not measured. All of them
+    // are filled before the measured run starts (the worker fills eight at a time, not in order).
+    const warmupIds = proposals.slice(0, warmup).map((p) => p.orderId);
+    for (const p of proposals.splice(0, warmup)) {
       await new Promise((r) => setTimeout(r, 1000 / RATE));
       await service.confirm(p.handle, p.actor);
-      if (i === warmup - 1) {
-        while ((await app.db.order.count({ where: { id: p.orderId, status: 'FILLED' } })) === 0) {
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
+    }
+    while ((await app.db.order.count({ where: { id: { in: warmupIds }, status: 'FILLED' } })) < warmup) {
+      await new Promise((r) => setTimeout(r, 50));
     }
 
     const confirmedAt = new Map<string, number>();
@@ -241,7 +289,9 @@ async function confirmBench(RATE: number, SECONDS: number): Promise<BenchRow[]> 
           blockMs: 100,
         })) {
           after = id;
-          if ('orderId' in event && FINAL_EVENTS.has(event.type)) done.add(event.orderId);
+          // Only the measured orders: an event of a warm-up order may still arrive.
+          if (!('orderId' in event) || !confirmedAt.has(event.orderId)) continue;
+          if (FINAL_EVENTS.has(event.type)) done.add(event.orderId);
           if (event.type !== 'order.filled') continue;
           filledEvents++;
           if (!filledAt.has(event.orderId)) filledAt.set(event.orderId, performance.now());
@@ -304,6 +354,9 @@ async function confirmBench(RATE: number, SECONDS: number): Promise<BenchRow[]> 
 
     const latencies = [...filledAt].map(([id, at]) => at - confirmedAt.get(id)!);
     const lastFill = Math.max(...filledAt.values());
+    const phases = process.env.BENCH_PHASES
+      ? await phaseRows(app.db, reader, t.app.keys.bullPrefix, confirmedAt, filledAt)
+      : [];
     const ids = proposals.map((p) => p.orderId);
     const filledRows = await app.db.order.count({ where: { id: { in: ids }, status: 'FILLED' } });
     // Not lost: a market order the machine could not execute within MAX_EXECUTION_DELAY_SECONDS of its
@@ -343,6 +396,7 @@ async function confirmBench(RATE: number, SECONDS: number): Promise<BenchRow[]> 
         note: 'the machine did not keep up',
       },
       { metric: 'duplicated (fills or events)', value: String(duplicated) },
+      ...phases,
       ...[...(cpu ?? new Map([['all', Number.NaN]]))].map(([group, perOrder]) => ({
         metric: `CPU per order: ${group}`,
         value: Number.isNaN(perOrder) ? 'n/a' : ms(perOrder),
