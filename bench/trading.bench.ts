@@ -26,6 +26,7 @@ import { CachedMarketData } from '../core/market/ticker-cache.ts';
 import { createRedis, type Redis } from '../core/redis.ts';
 import { readOrderEvents } from '../core/trading/order-events.ts';
 import { createOrderQueue } from '../core/trading/order-queue.ts';
+import { TERMINAL_STATUSES } from '../core/trading/order-states.ts';
 import { createTradingService } from '../core/trading/service.ts';
 import { createTradingTestContext } from '../core/trading/testing/app-context.ts';
 import { startOwnRedis } from '../core/trading/testing/own-redis.ts';
@@ -264,14 +265,20 @@ async function confirmBench(RATE: number, SECONDS: number): Promise<BenchRow[]> 
     await new Promise<void>((resolve) =>
       worker!.stdout!.on('data', (d: Buffer) => d.includes('worker-ready') && resolve()),
     );
-    // Warm up (connections, JIT, caches) at the same rate; these orders are not measured. All of them
-    // are filled before the measured run starts (the worker fills eight at a time, not in order).
-    const warmupIds = proposals.slice(0, warmup).map((p) => p.orderId);
-    for (const p of proposals.splice(0, warmup)) {
+    // Warm up (connections, JIT, caches) at the same rate; these orders are not measured. Every one of
+    // them has ended (filled, or expired on a busy machine) before the measured run starts: the worker
+    // runs eight at a time, not in order.
+    const warmupOrders = proposals.splice(0, warmup);
+    for (const p of warmupOrders) {
       await new Promise((r) => setTimeout(r, 1000 / RATE));
       await service.confirm(p.handle, p.actor);
     }
-    while ((await app.db.order.count({ where: { id: { in: warmupIds }, status: 'FILLED' } })) < warmup) {
+    const warmupIds = warmupOrders.map((p) => p.orderId);
+    while (
+      (await app.db.order.count({
+        where: { id: { in: warmupIds }, status: { in: [...TERMINAL_STATUSES] } },
+      })) < warmup
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
 
