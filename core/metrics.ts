@@ -37,6 +37,12 @@ export const httpDuration = new Histogram({
   registers: [metrics],
 });
 
+export const rateLimitCalls = new Counter({
+  name: 'cryptopulse_api_rate_limit_calls_total',
+  help: 'Redis script calls of the API rate limit (each counts every request that arrived since the one before).',
+  registers: [metrics],
+});
+
 export const sseConnections = new Gauge({
   name: 'cryptopulse_sse_connections',
   help: 'Open Server-Sent Events connections, by stream.',

@@ -1,18 +1,21 @@
 /**
  * The batched rate-limit counter on real Redis: requests counted together in one event-loop turn, by
  * two instances at once, still get one exact count each (1…n, none twice), so the 61st request of
- * the minute is refused however the requests were grouped.
+ * the minute is refused however the requests were grouped; under continuous load the store calls
+ * Redis at most once per MIN_CALL_INTERVAL_MS.
  */
+import { performance } from 'node:perf_hooks';
 import type { FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.ts';
 import { type AppContext, createAppContext } from '../../core/context.ts';
 import { createLogger } from '../../core/logger.ts';
+import { rateLimitCalls } from '../../core/metrics.ts';
 import { createRedis, type Redis } from '../../core/redis.ts';
 import { createTestContext, type TestContext } from '../../test/support/context.ts';
 import { buildApp } from '../app.ts';
-import { batchedRedisStore } from './rate-limit-store.ts';
+import { batchedRedisStore, MIN_CALL_INTERVAL_MS } from './rate-limit-store.ts';
 
 let t: TestContext;
 let other: Redis;
@@ -48,6 +51,9 @@ function count(store: FastifyRateLimitStore, key: string) {
   );
 }
 
+const callsSoFar = async () => (await rateLimitCalls.get()).values[0]?.value ?? 0;
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
 describe('batched rate-limit counter', () => {
   it('gives every request of one turn, from two processes, its own count within one window', async () => {
     const prefix = `${t.keys.key('ratelimit')}:`;
@@ -61,7 +67,6 @@ describe('batched rate-limit counter', () => {
       shared.push(count(i % 2 ? a : b, 'ip:shared'));
       apart[i % 3]!.push(count(a, `ip:apart${i % 3}`));
     }
-    const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
     const counts = async (ps: Promise<{ current: number; ttl: number }>[]) => {
       const results = await Promise.all(ps);
       for (const r of results) expect(r.ttl).toBeGreaterThan(0);
@@ -72,6 +77,26 @@ describe('batched rate-limit counter', () => {
     expect(await t.redis.pttl(`${prefix}ip:shared`)).toBeGreaterThan(0);
     // A later turn goes on from the total.
     expect((await count(b, 'ip:shared')).current).toBe(51);
+  });
+
+  it('under continuous load calls Redis at most once per interval, every request still counted exactly', async () => {
+    const Store = batchedRedisStore(t.redis, `${t.keys.key('ratelimit')}:`);
+    const store = new Store({});
+    const callsBefore = await callsSoFar();
+    const started = performance.now();
+    const pending: Promise<{ current: number; ttl: number }>[] = [];
+    // A few requests every event-loop turn for 200 ms: each reply finds more waiting.
+    while (performance.now() - started < 200) {
+      for (let i = 0; i < 5; i++) pending.push(count(store, 'ip:steady'));
+      await new Promise((r) => setImmediate(r));
+    }
+    const results = await Promise.all(pending);
+    const elapsed = performance.now() - started;
+    const calls = (await callsSoFar()) - callsBefore;
+    expect(results.map((r) => r.current).sort((x, y) => x - y)).toEqual(upTo(pending.length));
+    // Calls start at least the interval apart, so however slow the machine, no more than this.
+    expect(calls).toBeGreaterThan(0);
+    expect(calls).toBeLessThanOrEqual(Math.floor(elapsed / MIN_CALL_INTERVAL_MS) + 1);
   });
 
   it('refuses exactly the requests beyond the limit when 70 arrive at once on two instances', async () => {

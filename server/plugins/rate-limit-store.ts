@@ -10,9 +10,18 @@
  * each client's number of requests with INCRBY and returns the new total and the window's TTL; the
  * i-th of the n requests of that client gets `total - n + i` as its count. Counts stay exact and
  * shared across processes (INCRBY is atomic, so request 61 of a minute is the 61st whichever instance
- * serves it); a request waits at most for the call before its own.
+ * serves it).
+ *
+ * Under load (requests arrived while a call was out) the next call starts MIN_CALL_INTERVAL_MS after
+ * the one before, not as soon as its reply is in: with Redis on the same host a reply takes a fraction
+ * of a millisecond, so calls went out thousands of times a second with a few requests each, and each
+ * socket write, with the wake-up of redis-server, cost the API more than the rest of the rate limit.
+ * A request then waits at most for the call before its own and that interval; an idle store calls at
+ * once, so a lone request waits for nothing.
  */
+import { performance } from 'node:perf_hooks';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import { rateLimitCalls } from '../../core/metrics.ts';
 import type { Redis } from '../../core/redis.ts';
 
 type Callback = Parameters<FastifyRateLimitStore['incr']>[1];
@@ -42,6 +51,9 @@ return out
 
 const COMMAND = 'cryptopulseRateLimitCount';
 
+/** Under load, at most one call per this interval (about 1,000 a second per process). */
+export const MIN_CALL_INTERVAL_MS = 1;
+
 interface Batch {
   readonly window: number;
   readonly waiting: Callback[];
@@ -53,6 +65,7 @@ class BatchedRedisStore implements FastifyRateLimitStore {
   private pending = new Map<string, Batch>();
   private scheduled = false;
   private inFlight = false;
+  private lastCallAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly redis: Redis,
@@ -82,6 +95,8 @@ class BatchedRedisStore implements FastifyRateLimitStore {
     this.scheduled = false;
     if (this.pending.size === 0) return;
     this.inFlight = true;
+    this.lastCallAt = performance.now();
+    rateLimitCalls.inc();
     const batches = [...this.pending];
     this.pending = new Map();
     const keys = batches.map(([key]) => this.prefix + key);
@@ -104,8 +119,12 @@ class BatchedRedisStore implements FastifyRateLimitStore {
       )
       .finally(() => {
         this.inFlight = false;
-        // What arrived while this call was out goes now, as one batch.
-        this.flush();
+        // What arrived while this call was out goes as one batch, once the interval has passed.
+        if (this.pending.size === 0) return;
+        this.scheduled = true;
+        const wait = this.lastCallAt + MIN_CALL_INTERVAL_MS - performance.now();
+        if (wait > 0) setTimeout(() => this.flush(), wait);
+        else this.flush();
       });
   }
 }
