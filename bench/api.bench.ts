@@ -7,7 +7,10 @@
  *      the Redis rate limit counting every request, with a limit too high to be reached. Twice: with no
  *      Accept-Encoding (identity, what autocannon and curl send) and with the one real clients send
  *      (`gzip, deflate, br`: browsers, fetch, axios, Python requests), hello-world and the replay of
- *      each response alike;
+ *      each response alike. The three servers are measured in turn, BENCH_ROUNDS times (3) for
+ *      BENCH_SECONDS each (5), and each ratio is the median of the rounds' ratios: runs seconds apart
+ *      see the same machine. The rows also give the load generator's own CPU per request and the rate
+ *      limit's Redis script calls;
  *  (b) SSE fan-out: 2,000 clients on /v1/signals/stream, time from XADD to receipt, p50/p99 over every
  *      delivery and the time until all 2,000 have an entry (goal p99 ≤ 250 ms);
  *  (c) resident memory of the server process per idle SSE connection (goal ≤ 20 KiB).
@@ -19,6 +22,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import type { Redis } from '../core/redis.ts';
 import { appendEntry } from '../core/signals/streams.ts';
 import { sampleSignal, seedSignals } from '../core/signals/testing/fixtures.ts';
 import { createTestContext } from '../test/support/context.ts';
@@ -30,7 +34,9 @@ import { ms, percentile } from './stats.ts';
 export const title = 'Signals API: REST throughput vs hello-world, SSE fan-out, memory per stream';
 
 const ROOT = join(import.meta.dirname, '..');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Each server is measured ROUNDS times for SECONDS, the three servers in turn (see run()). */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CLIENTS = Number(process.env.BENCH_SSE_CLIENTS ?? 2_000);
 const ENTRIES = 20;
 
@@ -63,13 +69,65 @@ async function load(url: string, headers: Record<string, string>, seconds = SECO
   return { rps: result.requests.average, p99: result.latency.p99, requests: result.requests.total };
 }
 
-/** A load run with the server process' CPU time per request (from /proc; shared-machine proof). */
-async function measured(pid: number, url: string, headers: Record<string, string>) {
-  const before = cpuSnapshot({ server: pid });
+const micros = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms * 1000).toFixed(0)} µs`);
+
+interface Run {
+  readonly rps: number;
+  readonly p99: number;
+  readonly requests: number;
+  /** CPU ms per request of the server process and of this one, the load generator. */
+  readonly serverMs: number | undefined;
+  readonly generatorMs: number | undefined;
+  /** redis-server's CPU ms per request (the API's rate limit; hello-world and the replay use none). */
+  readonly redisMs: number | undefined;
+}
+
+/**
+ * A load run with the CPU time per request of the server process and of this one, the load generator
+ * (from /proc; shared-machine proof). Both share two cores: when the generator's time per request grows
+ * with the response (autocannon parses in JS and decodes every body to a string), req/s is its limit.
+ */
+async function measured(pid: number, url: string, headers: Record<string, string>): Promise<Run> {
+  const pids = { server: pid, generator: process.pid };
+  const before = cpuSnapshot(pids);
   const run = await load(url, headers);
-  const perRequest = cpuPerOperation(before, cpuSnapshot({ server: pid }), run.requests)?.get('server');
-  const cpu = perRequest === undefined ? 'n/a' : `${(perRequest * 1000).toFixed(0)} µs`;
-  return { ...run, cpu };
+  const perRequest = cpuPerOperation(before, cpuSnapshot(pids), run.requests);
+  return {
+    ...run,
+    serverMs: perRequest?.get('server'),
+    generatorMs: perRequest?.get('generator'),
+    redisMs: perRequest?.get('redis'),
+  };
+}
+
+const median = (xs: readonly number[]) => percentile(xs, 50);
+const sum = (xs: readonly number[]) => xs.reduce((a, x) => a + x, 0);
+
+/** One server's rounds: median req/s and p99, CPU per request over every request of every round. */
+function combined(runs: readonly Run[]) {
+  const requests = runs.reduce((a, r) => a + r.requests, 0);
+  const perRequest = (of: (r: Run) => number | undefined) =>
+    runs.every((r) => of(r) !== undefined)
+      ? runs.reduce((a, r) => a + of(r)! * r.requests, 0) / requests
+      : undefined;
+  const rps = runs.map((r) => r.rps);
+  const serverMs = perRequest((r) => r.serverMs);
+  return {
+    rps: median(rps),
+    range: `${Math.min(...rps).toFixed(0)}–${Math.max(...rps).toFixed(0)}`,
+    p99: median(runs.map((r) => r.p99)),
+    requests,
+    serverMs,
+    cpu: `server CPU ${micros(serverMs)}/request, load generator ${micros(perRequest((r) => r.generatorMs))}`,
+    redis: micros(perRequest((r) => r.redisMs)),
+  };
+}
+
+/** Per round, a server's req/s as a share of hello-world's in the same round: median and range. */
+function shareOfHello(hello: readonly Run[], other: readonly Run[]): { median: string; range: string } {
+  const shares = other.map((r, i) => (r.rps / hello[i]!.rps) * 100);
+  const pct = (x: number) => `${x.toFixed(0)}%`;
+  return { median: pct(median(shares)), range: `${pct(Math.min(...shares))}–${pct(Math.max(...shares))}` };
 }
 
 interface Recorded {
@@ -161,6 +219,19 @@ function sseClient(port: number): SseClient {
   return { received, ready, close: () => close() };
 }
 
+/** Lua script calls Redis has served so far (the rate limit's counter is one; nothing else runs scripts here). */
+async function scriptCalls(redis: Redis): Promise<number> {
+  const stats = await redis.info('commandstats');
+  return [...stats.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
+}
+
+/** Hello-world's server CPU per request as a share of another server's. */
+function cpuShare(hello: { serverMs?: number }, other: { serverMs?: number }): string {
+  return hello.serverMs && other.serverMs
+    ? `${((hello.serverMs / other.serverMs) * 100).toFixed(0)}%`
+    : 'n/a';
+}
+
 export async function run(): Promise<readonly BenchRow[]> {
   await setupTestDatabases();
   const t = await createTestContext('bench-api');
@@ -184,29 +255,24 @@ export async function run(): Promise<readonly BenchRow[]> {
     servers.push(server);
     const apiUrl = `http://127.0.0.1:${server.port}/v1/signals?limit=50`;
     const helloUrl = `http://127.0.0.1:${hello.port}/`;
-    // Per pass: warm-up of both (JIT, pools, the page cache and its compressed page), then the two
-    // measured runs back to back, then the API's response recorded as it came over the wire.
+    // Per pass: warm-up of both (JIT, pools, the page cache and its compressed page) and the API's
+    // response recorded as it comes over the wire, for the replay server.
     const loadBefore = loadavg()[0]!;
-    const rest = [];
+    const samples: Recorded[] = [];
     for (const pass of PASSES) {
       await load(apiUrl, pass.headers, WARM_UP_SECONDS);
       await load(helloUrl, pass.headers, WARM_UP_SECONDS);
-      const helloRun = await measured(hello.child.pid!, helloUrl, pass.headers);
-      const before = await record(apiUrl, pass.headers);
-      const api = await measured(server.child.pid!, apiUrl, pass.headers);
-      const sample = await record(apiUrl, pass.headers);
-      rest.push({ pass, helloRun, api, sample, counted: countedBetween(before, sample) });
+      samples.push(await record(apiUrl, pass.headers));
     }
-    const loadAfter = loadavg()[0]!;
     // The same bytes and headers from a bare route, one path per pass: the part of the gap that is the
     // response itself.
     const replays = Object.fromEntries(
-      rest.map(({ pass, sample }) => [
+      PASSES.map((pass, i) => [
         `/${pass.name}`,
         {
-          body: sample.body.toString('base64'),
+          body: samples[i]!.body.toString('base64'),
           headers: Object.fromEntries(
-            Object.entries(sample.headers).filter(
+            Object.entries(samples[i]!.headers).filter(
               ([name]) => !['date', 'connection', 'keep-alive', 'content-length'].includes(name),
             ),
           ),
@@ -215,13 +281,30 @@ export async function run(): Promise<readonly BenchRow[]> {
     );
     const replay = await startServer(['replay'], { BENCH_REPLAY: JSON.stringify(replays) });
     servers.push(replay);
-    const replayRuns: Awaited<ReturnType<typeof measured>>[] = [];
-    for (const { pass } of rest) {
-      const replayUrl = `http://127.0.0.1:${replay.port}/${pass.name}`;
-      await load(replayUrl, pass.headers, WARM_UP_SECONDS);
-      replayRuns.push(await measured(replay.child.pid!, replayUrl, pass.headers));
+    const replayUrl = (pass: Pass) => `http://127.0.0.1:${replay.port}/${pass.name}`;
+    // Then the three servers in turn, ROUNDS times: each ratio compares runs a few seconds apart, so
+    // the machine's drift (other processes, CPU frequency) moves both sides alike.
+    const rest = [];
+    for (const pass of PASSES) {
+      await load(replayUrl(pass), pass.headers, WARM_UP_SECONDS);
+      const runs = { hello: [] as Run[], api: [] as Run[], replay: [] as Run[] };
+      const scriptCallsBefore = await scriptCalls(t.redis);
+      // What the rate limit counted in each API run (a run whose minute rolled over is left out).
+      const counted: { counted: number; answered: number }[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        runs.hello.push(await measured(hello.child.pid!, helloUrl, pass.headers));
+        const before = await record(apiUrl, pass.headers);
+        const apiRun = await measured(server.child.pid!, apiUrl, pass.headers);
+        runs.api.push(apiRun);
+        const n = countedBetween(before, await record(apiUrl, pass.headers));
+        if (n !== undefined) counted.push({ counted: n, answered: apiRun.requests });
+        runs.replay.push(await measured(replay.child.pid!, replayUrl(pass), pass.headers));
+      }
+      const calls = (await scriptCalls(t.redis)) - scriptCallsBefore;
+      const sample = samples[PASSES.indexOf(pass)]!;
+      rest.push({ pass, runs, sample, counted, calls });
     }
-    const loadAfterReplay = loadavg()[0]!;
+    const loadAfter = loadavg()[0]!;
     await stopServer(replay);
 
     await new Promise((r) => setTimeout(r, 1_000));
@@ -263,10 +346,12 @@ export async function run(): Promise<readonly BenchRow[]> {
       allReceived.push(last);
     }
     const perConn = ((rssAfter - rssBefore) * 1024) / CLIENTS / 1024;
-    const restRows: BenchRow[] = rest.flatMap(({ pass, helloRun, api, sample, counted }, i) => {
-      const replayRun = replayRuns[i]!;
+    const restRows: BenchRow[] = rest.flatMap(({ pass, runs, sample, counted, calls }) => {
       const coding = sample.headers['content-encoding'] ?? 'identity';
-      const of = (rps: number) => `${((rps / helloRun.rps) * 100).toFixed(0)}%`;
+      const [hello, api, replayed] = [combined(runs.hello), combined(runs.api), combined(runs.replay)];
+      const apiShare = shareOfHello(runs.hello, runs.api);
+      const replayShare = shareOfHello(runs.hello, runs.replay);
+      const each = (range: string) => `median of ${ROUNDS} runs of ${SECONDS} s (${range})`;
       return [
         {
           metric: `${pass.name}: request headers`,
@@ -275,23 +360,23 @@ export async function run(): Promise<readonly BenchRow[]> {
         },
         {
           metric: `${pass.name}: hello-world req/s`,
-          value: helloRun.rps.toFixed(0),
-          note: `p99 ${helloRun.p99} ms, 50 connections, ${SECONDS} s; server CPU ${helloRun.cpu}/request`,
+          value: hello.rps.toFixed(0),
+          note: `${each(hello.range)}, 50 connections; p99 ${hello.p99} ms; ${hello.cpu}`,
         },
         {
           metric: `${pass.name}: GET /v1/signals?limit=50 req/s`,
           value: api.rps.toFixed(0),
-          note: `p99 ${api.p99} ms; server CPU ${api.cpu}/request; the rate limit counted ${counted ?? '? (its window rolled over)'} requests in the run (${api.requests} answered, up to 50 more in flight at its end)`,
+          note: `${api.range}; p99 ${api.p99} ms; ${api.cpu}; in ${counted.length} of the ${ROUNDS} runs (a run that crossed a minute is left out) the rate limit counted ${sum(counted.map((c) => c.counted))} requests, ${sum(counted.map((c) => c.answered))} answered (up to 50 more in flight at a run's end); ${(api.requests / calls).toFixed(1)} requests per Redis script call, redis-server CPU ${api.redis}/request`,
         },
         {
           metric: `${pass.name}: same response, bare route req/s`,
-          value: replayRun.rps.toFixed(0),
-          note: `p99 ${replayRun.p99} ms; server CPU ${replayRun.cpu}/request; ${of(replayRun.rps)} of hello-world, the ceiling for any server sending this response`,
+          value: replayed.rps.toFixed(0),
+          note: `${replayed.range}; p99 ${replayed.p99} ms; ${replayed.cpu}; ${replayShare.median} of hello-world (${replayShare.range}), the ceiling for any server sending this response`,
         },
         {
           metric: `${pass.name}: signals vs hello-world`,
-          value: of(api.rps),
-          note: 'goal ≥ 50%',
+          value: apiShare.median,
+          note: `goal ≥ 50%; median of the ${ROUNDS} rounds' ratios (${apiShare.range}); by server CPU per request (hello-world's ÷ the route's, as if the load generator cost nothing) ${cpuShare(hello, api)}, the replay ${cpuShare(hello, replayed)}`,
         },
       ];
     });
@@ -300,7 +385,7 @@ export async function run(): Promise<readonly BenchRow[]> {
       {
         metric: 'load average (1 min)',
         value: loadBefore.toFixed(1),
-        note: `before the REST runs; ${loadAfter.toFixed(1)} after hello-world and signals, ${loadAfterReplay.toFixed(1)} after the replays`,
+        note: `before the REST runs; ${loadAfter.toFixed(1)} after them`,
       },
       {
         metric: `SSE XADD→receipt p50 (${CLIENTS} clients)`,
