@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, type Redis, RedisKeys } from '../../core/redis.ts';
+import { startOwnRedis } from '../../core/trading/testing/own-redis.ts';
 import { FakeBotApi } from '../../test/fakes/telegram/server.ts';
 import { TEST_REDIS_URL } from '../../test/support/env.ts';
 import { Outbox, OutboxClosedError, type TelegramRateLimits } from './outbox.ts';
@@ -99,6 +100,38 @@ describe('Telegram budget shared by processes through Redis', () => {
     expect(fake.messagesIn('7004')).toHaveLength(3);
     expect(refused('7004')).toEqual([]);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('Redis frozen: one call waits out the ask, the next ones pace alone without asking again', async () => {
+    const own = await startOwnRedis();
+    const frozen = createRedis({ url: own.url, name: 'tg-budget-frozen' });
+    try {
+      await frozen.ping();
+      // Accepts and never answers: the connection queues every ask, as through an outage.
+      own.freeze();
+      const warnings: unknown[] = [];
+      const answers = await burst(
+        [process({ redis: frozen, onUnavailable: (e) => warnings.push(e) })],
+        '7006',
+        5,
+      );
+      expect(answers.every((a) => a.ok)).toBe(true);
+      expect(fake.messagesIn('7006')).toHaveLength(5);
+      expect(refused('7006')).toEqual([]);
+      expect(warnings).toHaveLength(1);
+      own.thaw();
+      // Answered after every command this connection queued in the freeze: the asks that were made.
+      await frozen.ping();
+      const stats = await frozen.info('commandstats');
+      const asks = [...stats.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce(
+        (a, m) => a + Number(m[1]),
+        0,
+      );
+      expect(asks).toBe(1);
+    } finally {
+      own.thaw();
+      await own.close();
+    }
   });
 
   it('a call still waiting for room when the outbox stops is rejected as not sent', async () => {

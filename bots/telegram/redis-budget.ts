@@ -8,7 +8,8 @@
  * slots in the bot's, the chat's and the group's windows at once, so it never holds the chat's slot
  * while it waits on the bot's. A process that dies mid-call holds its slots for `leaseMs` at most.
  * When Redis cannot be reached, a process paces its calls alone (its Outbox still keeps every limit
- * for what it sends) rather than stop talking to its users.
+ * for what it sends) rather than stop talking to its users, for `aloneMs` before it asks again, so that
+ * through an outage only one call in that time waits out `askTimeoutMs` (as bots/discord/redis-gate.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,6 +40,8 @@ export interface RedisBudgetOptions {
    * through an outage rather than fail them). Default 1 s.
    */
   readonly askTimeoutMs?: number;
+  /** How long the process then paces alone before it asks Redis again. Default 5 s. */
+  readonly aloneMs?: number;
   /** Redis did not answer: the process paces alone until it does. Called at most once a minute. */
   readonly onUnavailable?: (err: unknown) => void;
 }
@@ -47,6 +50,8 @@ export class RedisTelegramBudget implements SharedBudget {
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly askTimeoutMs: number;
+  private readonly aloneMs: number;
+  private aloneUntil = Number.NEGATIVE_INFINITY;
   private lastWarning = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -58,6 +63,7 @@ export class RedisTelegramBudget implements SharedBudget {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 50;
     this.askTimeoutMs = options.askTimeoutMs ?? 1_000;
+    this.aloneMs = options.aloneMs ?? 5_000;
   }
 
   async acquire(chatId: string, signal: AbortSignal): Promise<Release | undefined> {
@@ -65,6 +71,7 @@ export class RedisTelegramBudget implements SharedBudget {
     const member = randomUUID();
     for (;;) {
       signal.throwIfAborted();
+      if (performance.now() < this.aloneUntil) return undefined;
       let wait: number;
       try {
         const take = { member, leaseMs: this.leaseMs, pollMs: this.pollMs };
@@ -102,6 +109,7 @@ export class RedisTelegramBudget implements SharedBudget {
 
   private unavailable(err: unknown): void {
     const now = performance.now();
+    this.aloneUntil = now + this.aloneMs;
     if (now - this.lastWarning < 60_000) return;
     this.lastWarning = now;
     this.options.onUnavailable?.(err);
