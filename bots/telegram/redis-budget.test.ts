@@ -37,13 +37,20 @@ describe('Telegram budget shared by processes through Redis', () => {
   });
 
   /** One process: its own Redis connection and its own Outbox, on the budget of the one bot. */
-  const process = (extra: { onUnavailable?: (err: unknown) => void; redis?: Redis } = {}) => {
+  const process = (
+    extra: { onUnavailable?: (err: unknown) => void; redis?: Redis; aloneMs?: number } = {},
+  ) => {
     const redis = extra.redis ?? createRedis({ url: TEST_REDIS_URL, name: 'tg-budget-test' });
     connections.push(redis);
     const shared = redisTelegramBudget(
       { redis, keys },
       { token: TOKEN, apiRoot },
-      { limits, askTimeoutMs: 200, ...(extra.onUnavailable ? { onUnavailable: extra.onUnavailable } : {}) },
+      {
+        limits,
+        askTimeoutMs: 200,
+        ...(extra.onUnavailable ? { onUnavailable: extra.onUnavailable } : {}),
+        ...(extra.aloneMs === undefined ? {} : { aloneMs: extra.aloneMs }),
+      },
     );
     return new Outbox({ limits, shared });
   };
@@ -111,7 +118,8 @@ describe('Telegram budget shared by processes through Redis', () => {
       own.freeze();
       const warnings: unknown[] = [];
       const answers = await burst(
-        [process({ redis: frozen, onUnavailable: (e) => warnings.push(e) })],
+        // Longer than any machine takes for these sends, so a second ask can only come from the bug.
+        [process({ redis: frozen, onUnavailable: (e) => warnings.push(e), aloneMs: 60_000 })],
         '7006',
         5,
       );
