@@ -12,12 +12,12 @@
  * shared across processes (INCRBY is atomic, so request 61 of a minute is the 61st whichever instance
  * serves it).
  *
- * Under load (requests arrived while a call was out) the next call starts MIN_CALL_INTERVAL_MS after
- * the one before, not as soon as its reply is in: with Redis on the same host a reply takes a fraction
+ * Under load a call starts at least MIN_CALL_INTERVAL_MS after the one before, not as soon as the
+ * previous reply is in or the next request arrives: with Redis on the same host a reply takes a fraction
  * of a millisecond, so calls went out thousands of times a second with a few requests each, and each
  * socket write, with the wake-up of redis-server, cost the API more than the rest of the rate limit.
- * A request then waits at most for the call before its own and that interval; an idle store calls at
- * once, so a lone request waits for nothing.
+ * A request then waits at most for the call before its own and that interval; a store whose last call
+ * started an interval ago or more calls at once, so a lone request waits for nothing.
  */
 import { performance } from 'node:perf_hooks';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
@@ -78,10 +78,7 @@ class BatchedRedisStore implements FastifyRateLimitStore {
     const batch = this.pending.get(key);
     if (batch) batch.waiting.push(callback);
     else this.pending.set(key, { window: timeWindow, waiting: [callback] });
-    if (!this.scheduled && !this.inFlight) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    if (!this.scheduled && !this.inFlight) this.schedule();
   }
 
   /** A route with its own `config.rateLimit` counts apart, as in the plugin's RedisStore. */
@@ -119,13 +116,17 @@ class BatchedRedisStore implements FastifyRateLimitStore {
       )
       .finally(() => {
         this.inFlight = false;
-        // What arrived while this call was out goes as one batch, once the interval has passed.
-        if (this.pending.size === 0) return;
-        this.scheduled = true;
-        const wait = this.lastCallAt + MIN_CALL_INTERVAL_MS - performance.now();
-        if (wait > 0) setTimeout(() => this.flush(), wait);
-        else this.flush();
+        // What arrived while this call was out goes as one batch.
+        if (this.pending.size > 0) this.schedule();
       });
+  }
+
+  /** The next call: once the interval since the last one has passed, in this turn's check phase at once. */
+  private schedule(): void {
+    this.scheduled = true;
+    const wait = this.lastCallAt + MIN_CALL_INTERVAL_MS - performance.now();
+    if (wait > 0) setTimeout(() => this.flush(), wait);
+    else setImmediate(() => this.flush());
   }
 }
 
