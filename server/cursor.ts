@@ -34,9 +34,13 @@ export class CursorSigner {
   async open(cursor: string, scope: string): Promise<string> {
     const dot = cursor.lastIndexOf('.');
     const inner = cursor.slice(0, dot);
-    const given = Buffer.from(cursor.slice(dot + 1), 'base64url');
+    const givenText = cursor.slice(dot + 1);
+    const given = Buffer.from(givenText, 'base64url');
     const expected = await this.mac(inner, scope);
-    if (dot <= 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    // Node's decoder ignores a last character's unused bits and stray characters, so several texts
+    // decode to one MAC: only the exact text sign() wrote is this API's cursor.
+    const canonical = given.toString('base64url') === givenText;
+    if (dot <= 0 || !canonical || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw badParameter('cursor', 'is not a cursor this API returned for these filters; start without one');
     }
     return inner;

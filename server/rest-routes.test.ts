@@ -179,7 +179,19 @@ describe('GET /v1/signals', () => {
     const { nextCursor } = (await app.inject('/v1/signals?limit=2')).json();
     const [inner, mac] = nextCursor.split('.');
     const forgedInner = Buffer.from(`${Date.now()}|zzz`).toString('base64url');
-    for (const bad of [`${forgedInner}.${mac}`, `${inner}.${mac.slice(0, -2)}AA`, 'garbage', `${inner}`]) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    /** `text` with the character at `at` moved `by` places along the base64url alphabet. */
+    const shift = (text: string, at: number, by: number) =>
+      text.slice(0, at) + alphabet[(alphabet.indexOf(text.charAt(at)) + by) % 64] + text.slice(at + 1);
+    const cursors = [
+      `${forgedInner}.${mac}`,
+      `${inner}.${shift(mac, 0, 1)}`, // a different MAC
+      `${inner}.${shift(mac, mac.length - 1, 1)}`, // the same MAC bytes, spelt otherwise
+      `${inner}.${mac}==`,
+      'garbage',
+      `${inner}`,
+    ];
+    for (const bad of cursors) {
       const res = await app.inject(`/v1/signals?limit=2&cursor=${encodeURIComponent(bad)}`);
       expect(res.statusCode, bad).toBe(400);
       expect(res.json().error.parameter).toBe('cursor');
