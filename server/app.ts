@@ -14,7 +14,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../core/context.ts';
-import { clientErrorHandler, methodNotAllowed, registerErrorHandler } from './errors.ts';
+import { answerOtherMethods, clientErrorHandler, registerErrorHandler } from './errors.ts';
 import { PageCache } from './page-cache.ts';
 import { registerAccess } from './plugins/access.ts';
 import { registerHttpMetrics } from './plugins/http-metrics.ts';
@@ -64,7 +64,7 @@ export async function buildApp(ctx: AppContext, options: ApiOptions = {}): Promi
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
-  const methods = methodNotAllowed(app);
+  const methods = answerOtherMethods(app);
   registerRequestLimits(app);
   registerHttpMetrics(app);
 

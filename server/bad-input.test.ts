@@ -188,8 +188,8 @@ describe('methods', () => {
       ]) {
         const res = await app.inject({ method, url });
         expect(res.statusCode, `${method} ${url}`).toBe(405);
-        expect(res.headers.allow, url).toBe('GET, HEAD');
-        expect(expectErrorShape(res.json(), 'ERR_METHOD_NOT_ALLOWED')).toMatch(/use GET, HEAD/);
+        expect(res.headers.allow, url).toBe('GET, HEAD, OPTIONS');
+        expect(expectErrorShape(res.json(), 'ERR_METHOD_NOT_ALLOWED')).toMatch(/use GET, HEAD, OPTIONS/);
       }
     },
   );
@@ -198,7 +198,7 @@ describe('methods', () => {
     for (const method of ['PUT', 'PATCH'] as const) {
       const res = await app.inject({ method, url: '/v1/session' });
       expect(res.statusCode, method).toBe(405);
-      expect(res.headers.allow, method).toBe('DELETE, GET, HEAD, POST');
+      expect(res.headers.allow, method).toBe('DELETE, GET, HEAD, OPTIONS, POST');
       expectErrorShape(res.json(), 'ERR_METHOD_NOT_ALLOWED');
     }
   });

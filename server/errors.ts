@@ -229,10 +229,12 @@ const OTHER_METHODS = ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'] as const;
 
 /**
  * Collects every route as it is declared; `finish()` then declares, for each path, the methods it does
- * not answer as a 405 naming the ones it does. Routes, not a notFound lookup: nothing is added to the
- * work of a request that matches.
+ * not answer as a 405 naming the ones it does, and OPTIONS as a 204 naming them (RFC 9110 §9.3.7). A
+ * CORS preflight from an allowed origin is answered before either, by @fastify/cors's hook; with CORS
+ * off, its catch-all OPTIONS route would say "No route" for a path that has one. Routes, not a notFound
+ * lookup: nothing is added to the work of a request that matches.
  */
-export function methodNotAllowed(app: FastifyInstance): { finish: () => void } {
+export function answerOtherMethods(app: FastifyInstance): { finish: () => void } {
   const methods = new Map<string, Set<string>>();
   app.addHook('onRoute', (route) => {
     if (route.url.includes('*')) return;
@@ -244,9 +246,15 @@ export function methodNotAllowed(app: FastifyInstance): { finish: () => void } {
   return {
     finish: () => {
       for (const [url, set] of [...methods]) {
+        const answersOptions = set.has('OPTIONS');
+        const allow = [...new Set([...set, 'OPTIONS'])].sort().join(', ');
+        if (!answersOptions) {
+          app.options(url, { schema: { hide: true } }, (_request, reply) => {
+            reply.header('allow', allow).code(204).send();
+          });
+        }
         const missing = OTHER_METHODS.filter((m) => !set.has(m));
         if (!missing.length) continue;
-        const allow = [...set].sort().join(', ');
         app.route({
           method: [...missing],
           url,
