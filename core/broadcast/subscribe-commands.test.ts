@@ -77,6 +77,13 @@ describe('subscription commands', () => {
       /-1009.*PAPER signals for SOL/,
     );
     expect(await say({ ...group, command: 'subscribe', args: 'not-a-pair!' })).toMatch(/is not a pair/);
+    // A bare number is a confidence written another way, never a pair; the subscription stays as it was.
+    for (const args of ['sol 70', 'btc 7', 'eth -0.5', 'btc 150%']) {
+      expect(await say({ ...group, command: 'subscribe', args }), args).toMatch(
+        /confidence.*(0% (to|and) 100%)/,
+      );
+    }
+    expect(await new Subscriptions(t.app.db).get('telegram', '-1009')).toMatchObject({ pairs: ['SOL'] });
     expect(await say({ ...group, isChatAdmin: false, command: 'unsubscribe', args: '' })).toMatch(
       /Only admins/,
     );

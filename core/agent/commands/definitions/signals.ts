@@ -114,6 +114,10 @@ export const alertsCommand = defineCommand({
 const CHANNEL = /^(@[A-Za-z][\w]{3,31}|-100\d{5,15})$/;
 const MODE = /^(paper|live)$/i;
 const CONFIDENCE = /^(0?\.\d+|0|1|1\.0+|\d{1,3}%)$/;
+/** A number that is not a confidence as written above ("70", "7", "1.5", "-0.2"): never a pair. */
+const NUMBER = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)%?$/;
+
+const confidenceOf = (word: string) => (word.endsWith('%') ? Number(word.slice(0, -1)) / 100 : Number(word));
 
 /**
  * "/subscribe [@channel] [pairs] [min-confidence] [mode]" in any order: "@name" or "-100…" is a
@@ -125,9 +129,13 @@ export function readSubscribeText(text: string): TextArgs {
   for (const word of text.split(/[\s,]+/).filter(Boolean)) {
     if (CHANNEL.test(word)) args.channel = word;
     else if (MODE.test(word)) args.mode = word.toLowerCase();
-    else if (CONFIDENCE.test(word))
-      args.min_confidence = word.endsWith('%') ? Number(word.slice(0, -1)) / 100 : Number(word);
-    else pairs.push(word);
+    else if (CONFIDENCE.test(word) && confidenceOf(word) <= 1) args.min_confidence = confidenceOf(word);
+    else if (NUMBER.test(word)) {
+      return {
+        ok: false,
+        reply: `“${word.slice(0, 12)}” is not a minimum confidence I can read: write it from 0% to 100% (e.g. 70%) or from 0 to 1 (e.g. 0.7).`,
+      };
+    } else pairs.push(word);
   }
   if (pairs.length) args.pairs = pairs.join(',');
   return { ok: true, args };
