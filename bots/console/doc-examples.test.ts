@@ -43,13 +43,13 @@ const FILES = [
 ];
 const DOCS = FILES.flatMap((f) => examples(join(ROOT, f)).map((e) => ({ ...e, file: f })));
 /**
- * The help's examples too: every "/command example" /help lists (the settings port is not built, so
- * /settings has none) and the free-text ones it quotes. Placeholders like <api-key> are not examples.
+ * The help's examples too: every "/command example" /help lists and the free-text ones it quotes.
+ * Placeholders like <api-key> are not examples.
  */
 const HELP = [
   ...COMMANDS.flatMap((c) =>
     (c.examples ?? [])
-      .filter((e) => !/[<>]/.test(e) && c.name !== 'settings')
+      .filter((e) => !/[<>]/.test(e))
       .map((e) => ({ example: `/${c.name}${e ? ` ${e}` : ''}`, sentence: '', file: 'help' })),
   ),
   ...[

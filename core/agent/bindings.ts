@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache';
 import { type ChannelAccess, subscriptionsPort } from '../broadcast/subscriptions-port.ts';
 import type { Db } from '../db/client.ts';
 import type { IdentityService } from '../identity/service.ts';
+import { createUserSettings, type UserSettingsStore } from '../identity/settings.ts';
 import { displayNumber } from '../market/decimal.ts';
 import type { Overlay, Pane } from '../market/indicators/types.ts';
 import type { MarketData, Ticker as MarketTicker } from '../market/market-data.ts';
@@ -28,6 +29,7 @@ import type {
   KeysPort,
   MarketPort,
   NewsPort,
+  SettingsPort,
   SignalsPort,
 } from './ports.ts';
 
@@ -210,6 +212,15 @@ export function agentServices(deps: AgentDeps): AgentServices {
     subscriptions: subscriptionsPort(deps.db, deps.channelAccess),
     news: newsPort(deps.db, deps.sentiment),
     signals: signalsService(deps.db, deps.signalPairs),
+    settings: settingsPort(createUserSettings(deps.db)),
+  };
+}
+
+/** The settings store, for the user the actor resolved to. */
+export function settingsPort(store: UserSettingsStore): SettingsPort {
+  return {
+    get: (actor) => store.get(actor.userId),
+    update: (actor, name, value) => store.update(actor.userId, name, value),
   };
 }
 

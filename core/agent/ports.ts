@@ -7,6 +7,8 @@
  * Every method throws `AppError` with a code from core/errors.ts on failure; the agent maps codes to
  * user text once.
  */
+
+import type { UserSettings } from '../identity/settings.ts';
 import type { Pane as LowerPane, Overlay } from '../market/indicators/types.ts';
 import type { Candle, Timeframe } from '../market/types.ts';
 import type { NewsReader } from '../news/reader.ts';
@@ -137,12 +139,11 @@ export interface IdentityPort {
   ): Promise<{ readonly userId: string }>;
 }
 
-export type SettingValue = string | number | boolean;
-
+/** The user's own settings (core/identity/settings.ts declares them). */
 export interface SettingsPort {
-  get(actor: Actor): Promise<Readonly<Record<string, SettingValue>>>;
-  /** ERR_VALIDATION for an unknown key or a bad value. */
-  update(actor: Actor, key: string, value: string): Promise<Readonly<Record<string, SettingValue>>>;
+  get(actor: Actor): Promise<UserSettings>;
+  /** ERR_VALIDATION for an unknown name or a bad value, naming what is accepted; nothing changes then. */
+  update(actor: Actor, name: string, value: string): Promise<UserSettings>;
 }
 
 /** Live needs the operator switch, the user's opt-in and linked keys; setMode throws ERR_LIVE_DISABLED otherwise. */

@@ -5,12 +5,13 @@
  */
 import OpenAI from 'openai';
 import { createChartRenderer } from '../../../charts/render.ts';
+import { createUserSettings } from '../../identity/settings.ts';
 import type { MarketData } from '../../market/market-data.ts';
 import { executePaperOrder } from '../../trading/paper-broker.ts';
 import { createTradingHarness, type TradingHarness } from '../../trading/testing/harness.ts';
 import { createKeysService } from '../../vault/service.ts';
 import { type Agent, createAgent } from '../agent.ts';
-import { chartPort, identityPort, keysPort, marketPort, signalsService } from '../bindings.ts';
+import { chartPort, identityPort, keysPort, marketPort, settingsPort, signalsService } from '../bindings.ts';
 import type { Inbound } from '../inbound.ts';
 import type { AgentServices, ChatKind } from '../ports.ts';
 import type { Reply } from '../reply.ts';
@@ -72,6 +73,7 @@ export async function createAgentHarness(
     operator: h.service,
     keys: keysPort(createKeysService(h.app)),
     charts: chartPort(charts),
+    settings: settingsPort(createUserSettings(h.app.db)),
     ...(options.signals ? { signals: signalsService(h.app.db, h.app.config.SIGNAL_PAIRS) } : {}),
   };
   const services = Object.fromEntries(

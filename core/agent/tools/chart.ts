@@ -6,14 +6,30 @@
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { timeframeMs } from '../../market/types.ts';
-import type { Actor, AgentServices, FillView, PortfolioView as Portfolio, TradingPort } from '../ports.ts';
+import type {
+  Actor,
+  AgentServices,
+  ChartTheme,
+  FillView,
+  PortfolioView as Portfolio,
+  TradingPort,
+} from '../ports.ts';
 import { equityHistory, equityTimeframe, type PriceSeries } from '../present/equity-history.ts';
 import { image } from '../reply.ts';
 import { overlayArg, paneArg, symbolArg, timeframeArg } from './args.ts';
 import { need } from './need.ts';
-import { defineTool } from './tool.ts';
+import { defineTool, type ToolContext } from './tool.ts';
 
-export const themeArg = z.enum(['dark', 'light']).default('dark').describe('Chart colours');
+export const themeArg = z
+  .enum(['dark', 'light'])
+  .optional()
+  .describe("Chart colours; omit for the user's chart_theme setting (dark unless they chose light)");
+
+/** The theme asked for, else the user's chart_theme setting, else dark. */
+async function themeFor(asked: ChartTheme | undefined, ctx: ToolContext): Promise<ChartTheme> {
+  if (asked) return asked;
+  return (await ctx.services.settings?.get(ctx.actor))?.chart_theme ?? 'dark';
+}
 
 /** The asker's fills in `symbol` within the drawn candles, and their average entry; only in a DM. */
 async function ownTrades(
@@ -79,7 +95,7 @@ export const generateChart = defineTool({
       volume: args.volume,
       // The PAPER mark goes on what shows the user's paper trades; market data alone is neither.
       paper: mine.paper && (mine.fills.length > 0 || mine.avgEntry !== undefined),
-      theme: args.theme,
+      theme: await themeFor(args.theme, ctx),
       ...(mine.fills.length ? { fills: mine.fills } : {}),
       ...(mine.avgEntry === undefined ? {} : { avgEntry: mine.avgEntry }),
     });
@@ -178,7 +194,7 @@ export const chartEquity = defineTool({
       currency: portfolio.quoteCurrency,
       points,
       paper,
-      theme,
+      theme: await themeFor(theme, ctx),
     });
     ctx.artifacts.images.push(image(png, alt, 'equity.png', `Equity · ${portfolio.quoteCurrency}`));
     return { attached: true as const, points: points.length, fills: fills.length, alt };
@@ -211,7 +227,7 @@ export const chartPortfolio = defineTool({
       currency: p.quoteCurrency,
       slices,
       paper,
-      theme,
+      theme: await themeFor(theme, ctx),
     });
     ctx.artifacts.images.push(image(png, alt, 'portfolio.png', `Portfolio · ${p.quoteCurrency}`));
     return { attached: true as const, slices: slices.length, unpriced, alt };

@@ -1,6 +1,7 @@
 /** /portfolio, /pnl, /mode, /settings, /keys, /link: the user's own account. */
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
+import { describeSetting, describeSettings, settingNamed } from '../../../identity/settings.ts';
 import { readPnlPeriod } from '../../intent/periods.ts';
 import { escapeMarkdown as esc } from '../../markdown.ts';
 import { pnlText, portfolioText } from '../../present/trading.ts';
@@ -73,31 +74,36 @@ export const modeCommand = defineCommand({
   },
 });
 
+const CHANGE_A_SETTING = 'Change one with /settings <name> <value>, e.g. /settings chart_theme light.';
+
 export const settingsCommand = defineCommand({
   name: 'settings',
   description: 'Show your settings, or change one',
-  // No example: settings are not built yet (the port answers "not available yet"; README says so).
-  examples: [''],
+  examples: ['', 'chart_theme light'],
   args: z
     .object({
-      key: z
-        .string()
-        .trim()
-        .regex(/^[a-z_]{2,32}$/i)
-        .optional(),
+      // Any name: the settings store refuses an unknown one, listing those there are.
+      key: z.string().trim().max(64).optional(),
       value: z.string().trim().max(100).optional(),
     })
-    .strict()
-    .refine((a) => !(a.value && !a.key), { message: 'a value needs a key' }),
+    .strict(),
   parseText: positional(['key', 'value']),
   personal: true,
   needs: ['settings'],
   async handler({ key, value }, ctx) {
     const port = need(ctx.services, 'settings');
-    const settings =
-      key && value !== undefined ? await port.update(ctx.actor, key, value) : await port.get(ctx.actor);
-    const rows = Object.entries(settings).map(([k, v]) => `- ${esc(k)}: \`${esc(String(v))}\``);
-    return [text(['**Settings**', ...(rows.length ? rows : ['- (defaults)'])].join('\n'))];
+    if (key === undefined) {
+      const lines = describeSettings(await port.get(ctx.actor)).map((l) => `- ${esc(l)}`);
+      return [text(['**Settings**', ...lines, esc(CHANGE_A_SETTING)].join('\n'))];
+    }
+    const name = settingNamed(key);
+    if (value === undefined) {
+      // A name alone: what it is and takes, never a change to nothing.
+      const line = describeSetting(name, await port.get(ctx.actor));
+      return [text(esc(`${line}\nChange it with /settings ${name} <value>.`))];
+    }
+    const saved = await port.update(ctx.actor, name, value);
+    return [text(`Saved: ${esc(name)} is now **${esc(saved[name])}**.`)];
   },
 });
 
