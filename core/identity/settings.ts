@@ -72,9 +72,12 @@ export function createUserSettings(db: Db): UserSettingsStore {
           userMessage: `${name} is ${def.values.join(' or ')}, not “${rawValue.slice(0, 32)}”.`,
         });
       }
-      // One statement merges the key into the row: two settings changed at once both stay.
+      // One statement merges the key into the row: two settings changed at once both stay. Prisma's
+      // timestamps are UTC without a zone, whatever the server's TimeZone.
       await db.$executeRaw`
-        UPDATE "User" SET settings = settings || ${JSON.stringify({ [name]: value })}::jsonb, "updatedAt" = now()
+        UPDATE "User"
+        SET settings = settings || ${JSON.stringify({ [name]: value })}::jsonb,
+            "updatedAt" = now() AT TIME ZONE 'UTC'
         WHERE id = ${userId}::uuid`;
       return get(userId);
     },
