@@ -55,6 +55,10 @@ describe('/settings', () => {
       /There is no setting “chart-theme”\. Settings: chart_theme\./,
     );
     expect(await settings('bob', 'colour')).toMatch(/There is no setting/);
+    // A slash command's options can carry a value without a name: said, not ignored.
+    expect(textOf(await t.command('bob', 'settings', { value: 'dark' }))).toMatch(
+      /is missing: say which setting the value is for/,
+    );
     expect(await createUserSettings(t.h.app.db).get(await userId('bob'))).toEqual({ chart_theme: 'light' });
   });
 

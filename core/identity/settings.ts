@@ -4,7 +4,6 @@
  * value that no longer parses (an edited row, a value a later version dropped) reads as the default;
  * an unknown name or a bad value is refused, naming what is accepted, and changes nothing.
  */
-import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 
@@ -38,15 +37,16 @@ export function settingNamed(raw: string): SettingName {
   });
 }
 
+/** Whether `value` is one of the values `name` takes. */
+function isValueOf(name: SettingName, value: unknown): value is string {
+  return typeof value === 'string' && (USER_SETTINGS[name].values as readonly string[]).includes(value);
+}
+
 /** Stored values that still parse, defaults for the rest. */
 function effective(stored: unknown): UserSettings {
   const row = stored && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
   const out: Record<string, string> = {};
-  for (const name of NAMES) {
-    const def = USER_SETTINGS[name];
-    const parsed = z.enum(def.values).safeParse(row[name]);
-    out[name] = parsed.success ? parsed.data : def.default;
-  }
+  for (const name of NAMES) out[name] = isValueOf(name, row[name]) ? row[name] : USER_SETTINGS[name].default;
   return out as UserSettings;
 }
 
@@ -67,7 +67,7 @@ export function createUserSettings(db: Db): UserSettingsStore {
       const name = settingNamed(rawName);
       const def = USER_SETTINGS[name];
       const value = rawValue.trim().toLowerCase();
-      if (!(def.values as readonly string[]).includes(value)) {
+      if (!isValueOf(name, value)) {
         throw new AppError('ERR_VALIDATION', `bad value for ${name}`, {
           userMessage: `${name} is ${def.values.join(' or ')}, not “${rawValue.slice(0, 32)}”.`,
         });

@@ -86,7 +86,12 @@ export const settingsCommand = defineCommand({
       key: z.string().trim().max(64).optional(),
       value: z.string().trim().max(100).optional(),
     })
-    .strict(),
+    .strict()
+    // A value alone (a slash command's options allow it) is said, not ignored.
+    .refine((a) => !(a.value !== undefined && a.key === undefined), {
+      message: 'is missing: say which setting the value is for, e.g. chart_theme',
+      path: ['key'],
+    }),
   parseText: positional(['key', 'value']),
   personal: true,
   needs: ['settings'],

@@ -121,7 +121,8 @@ const confidenceOf = (word: string) => (word.endsWith('%') ? Number(word.slice(0
 
 /**
  * "/subscribe [@channel] [pairs] [min-confidence] [mode]" in any order: "@name" or "-100…" is a
- * channel, "paper"/"live" the mode, "0.7" or "70%" the minimum confidence, the rest pairs.
+ * channel, "paper"/"live" the mode, "0.7" or "70%" the minimum confidence, the rest pairs; any other
+ * number ("70", "150%") is refused as a confidence written another way, never taken for a pair.
  */
 export function readSubscribeText(text: string): TextArgs {
   const args: Record<string, unknown> = {};
